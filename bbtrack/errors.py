@@ -1,0 +1,90 @@
+"""Errors and problems: the only two ways the core reports trouble.
+
+Core code never prints or exits. Bad user data is reported as `Problem`
+values (collected, never raised); a condition that stops a command is a
+`BbtrackError` subclass carrying its exit code. The CLI edge turns either
+into one line on stderr.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Exit codes, documented in README "Errors".
+EXIT_OK = 0
+EXIT_DATA = 1  # data problems found (check) or a record/value the user named does not exist
+EXIT_USAGE = 2  # bad arguments, or input so broken it cannot be used
+EXIT_CONFLICT = 3  # the file changed under us / locked: nothing written, retry
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where something lives: file, 1-based line and column (0 = unknown)."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.file
+        if not self.col:
+            return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding about the data, never raised: validation collects them."""
+
+    source: Source
+    code: str
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.code} {self.message}"
+
+
+class BbtrackError(Exception):
+    """Base of every error a user may see; `exit_code` says how the CLI exits."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, source: Source | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = source
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}" if self.source else self.message
+
+
+class UsageError(BbtrackError):
+    """The command line asks for something impossible (bad date, unknown status...)."""
+
+    exit_code = EXIT_USAGE
+
+
+class NotFoundError(BbtrackError):
+    """A record, file or revision the user named does not exist."""
+
+    exit_code = EXIT_DATA
+
+
+class DataError(BbtrackError):
+    """A data file cannot be used at all (unreadable, not YAML, wrong shape)."""
+
+    exit_code = EXIT_USAGE
+
+
+class EditRefused(BbtrackError):
+    """The file has a shape the splicing editor will not touch safely."""
+
+    exit_code = EXIT_DATA
+
+
+class ConflictError(BbtrackError):
+    """The file changed between read and write, or another writer holds the lock."""
+
+    exit_code = EXIT_CONFLICT
