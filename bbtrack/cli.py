@@ -1,0 +1,411 @@
+"""The `bbtrack` command line: a thin Typer layer over the library.
+
+Each command parses options, calls one library function and hands the result
+to `render`. Errors from the core arrive as `BbtrackError` and leave here as
+one line on stderr with the error's exit code (0 ok, 1 data problems or
+unknown record, 2 usage / unusable input, 3 conflict); nothing else prints a
+traceback. Heavy modules (rich, dateutil, yaml) are imported only inside the
+commands that use them: start-up time is part of the interface.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, List, Optional, TypeVar
+
+import typer
+
+from . import __version__
+from .errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
+
+app = typer.Typer(
+    name="bbtrack",
+    help=(
+        "Track the commitments of the 22 Feb 2023 Spring Meeting (Hà Giang, Quảng Ninh, Lạng Sơn, "
+        "Cao Bằng and Guangxi), kept as YAML in git.\n\n"
+        "\b\nExamples:\n"
+        '  bbtrack list --province "Lạng Sơn"\n'
+        "  bbtrack show SM23-3-17\n"
+        '  bbtrack status set SM23-3-19 done --date 27/2/2025 --evidence https://... --note "..."'
+    ),
+    # Plain help: Rich-formatted help costs ~200 ms of start-up on every --help.
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+status_app = typer.Typer(help="Change the status of a commitment or the stage of a crossing.",
+                         rich_markup_mode=None, no_args_is_help=True)
+app.add_typer(status_app, name="status")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    data_dir: str | None = None
+    use_cache: bool = True
+
+
+STATE = State()
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"bbtrack: {message}\n")
+
+
+def guarded(func: F) -> F:
+    """The one place where errors become a line on stderr and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except BbtrackError as exc:
+            _err(f"error: {exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            # `bbtrack list | head`: the reader left; not an error of ours.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: say so in one line, keep the traceback for debugging on demand
+            if os.environ.get("BBTRACK_DEBUG"):
+                raise
+            _err(f"internal error: {type(exc).__name__}: {exc} (set BBTRACK_DEBUG=1 for details; please report)")
+            raise typer.Exit(70) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def command(parent: typer.Typer = app, name: str | None = None) -> Callable[[F], F]:
+    def register(func: F) -> F:
+        return parent.command(name=name)(guarded(func))
+
+    return register
+
+
+# --- shared options -------------------------------------------------------------------
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"bbtrack {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    data_dir: Optional[Path] = typer.Option(
+        None, "--data-dir", "-d", envvar="BBTRACK_DATA", show_envvar=True,
+        help="Folder holding commitments.yaml and crossings.yaml [default: nearest data/ upward, else the packaged data].",
+    ),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Parse the YAML even if a fresh parse cache exists."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    STATE.data_dir = str(data_dir) if data_dir else None
+    STATE.use_cache = not no_cache
+
+
+def _load(strict: bool = True):
+    """Load the data folder; refuse to work on data with errors (check explains them)."""
+    from .loader import find_data_dir, load
+
+    result = load(find_data_dir(STATE.data_dir), use_cache=STATE.use_cache)
+    if strict and result.errors:
+        first = result.errors[0]
+        more = f" (+{len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
+        raise _DataProblems(f"{first}{more}; run `bbtrack check` for all problems", first.severity)
+    return result
+
+
+class _DataProblems(BbtrackError):
+    def __init__(self, message: str, severity: str) -> None:
+        super().__init__(message)
+        self.exit_code = EXIT_USAGE if severity == "fatal" else EXIT_DATA
+
+
+def _lang(value: str | None) -> str:
+    lang = (value or os.environ.get("BBTRACK_LANG") or "vi").lower()
+    if lang not in ("vi", "en"):
+        raise UsageError(f"unknown language {lang!r}; use vi or en")
+    return lang
+
+
+def _fmt(value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise UsageError(f"unknown format {value!r}; use one of {', '.join(allowed)}")
+    return value
+
+
+def _today(value: str | None) -> _dt.date:
+    from .dates import parse_day
+
+    return parse_day(value, "--today") if value else _dt.date.today()
+
+
+# Shell completion: cheap lists first, data only when completing ids.
+def _complete_province(incomplete: str) -> list[str]:
+    from .provinces import PARTIES
+    from .text import fold
+
+    return [p.name for p in PARTIES if p.country == "VN" and fold(p.name).startswith(fold(incomplete))]
+
+
+def _complete_party(incomplete: str) -> list[str]:
+    from .provinces import PARTIES
+    from .text import fold
+
+    return [p.name for p in PARTIES if fold(p.name).startswith(fold(incomplete)) or fold(p.name_en).startswith(fold(incomplete))]
+
+
+def _complete_status(incomplete: str) -> list[str]:
+    from .model import STATUSES
+
+    return [s for s in STATUSES if s.startswith(incomplete)]
+
+
+def _complete_id(incomplete: str) -> list[str]:
+    try:
+        ds = _load(strict=False).dataset
+    except BbtrackError:
+        return []
+    ids = [c.id for c in ds.commitments] + [x.id for x in ds.crossings]
+    return [i for i in ids if i.lower().startswith(incomplete.lower())]
+
+
+def _complete_crossing(incomplete: str) -> list[str]:
+    try:
+        ds = _load(strict=False).dataset
+    except BbtrackError:
+        return []
+    return [x.id for x in ds.crossings if x.id.startswith(incomplete.lower())]
+
+
+LANG_OPTION = typer.Option(None, "--lang", help="Language of titles and labels: vi or en [env BBTRACK_LANG; default vi].")
+FORMAT_OPTION = typer.Option("table", "--format", "-f", help="table (Rich on a terminal, aligned text when piped), json, csv or markdown.")
+
+
+# --- check ----------------------------------------------------------------------------
+
+
+@command()
+def check(
+    format: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Validate both data files and their cross-references.
+
+    Prints one `file:line:col: code message` line per problem. Exit 0 when
+    clean (warnings allowed), 1 when problems were found, 2 when a file cannot
+    be used at all (not YAML, not UTF-8, wrong shape).
+
+    \b
+    Examples:
+      bbtrack check
+      bbtrack check --format json | jq '.[].code'
+      bbtrack --data-dir ~/work/data check
+    """
+    from .validate import check_quotes
+
+    _fmt(format, ("text", "json"))
+    result = _load(strict=False)
+    problems = list(result.problems)
+    if not result.fatal:
+        problems += check_quotes(result.dataset, result.data_dir)
+    if format == "json":
+        from .render import write_json
+
+        write_json([{"file": p.source.file, "line": p.source.line, "col": p.source.col, "code": p.code,
+                     "severity": p.severity, "message": p.message} for p in problems], sys.stdout)
+    else:
+        from .text import safe_text
+
+        for p in problems:
+            prefix = "warning: " if p.severity == "warning" else ""
+            sys.stdout.write(safe_text(f"{p.source}: {prefix}{p.code} {p.message}") + "\n")
+        errors = sum(p.severity != "warning" for p in problems)
+        ds = result.dataset
+        summary = (f"{len(ds.commitments)} commitments, {len(ds.crossings)} crossings in {result.data_dir}: "
+                   + (f"{errors} problem(s)" if errors else "ok"))
+        sys.stderr.write(summary + "\n")
+    if any(p.severity == "fatal" for p in problems):
+        raise typer.Exit(EXIT_USAGE)
+    if any(p.severity == "error" for p in problems):
+        raise typer.Exit(EXIT_DATA)
+
+
+# --- list -----------------------------------------------------------------------------
+
+
+@command(name="list")
+def list_(
+    province: List[str] = typer.Option([], "--province", "-p", autocompletion=_complete_province,
+                                       help='Vietnamese province (any spelling: "lang son", "LẠNG SƠN"; Tuyên Quang finds Hà Giang). Repeat for OR.'),
+    party: List[str] = typer.Option([], "--party", autocompletion=_complete_party,
+                                    help="A party to the minutes, Guangxi (Quảng Tây) included. Repeat for OR."),
+    status: List[str] = typer.Option([], "--status", "-s", autocompletion=_complete_status, help="Status id (open, done, ...). Repeat for OR."),
+    crossing: List[str] = typer.Option([], "--crossing", "-c", autocompletion=_complete_crossing,
+                                       help="Crossing id or a name of either side; includes its passages and roads."),
+    section: List[int] = typer.Option([], "--section", help="Section of the minutes (0 = preamble)."),
+    kind: List[str] = typer.Option([], "--kind", help="deliverable (one-off) or continuing."),
+    due_before: Optional[str] = typer.Option(None, "--due-before", help='Due period ends before this date ("2024", "15/9/2023").'),
+    due_within: Optional[int] = typer.Option(None, "--due-within", help="Due within this many days from --today, not closed."),
+    overdue: bool = typer.Option(False, "--overdue", help="Due period over and not in a final status."),
+    late: bool = typer.Option(False, "--late", help="Done after its due period, or overdue."),
+    grep: Optional[str] = typer.Option(None, "--grep", "-g", help="Text in titles or quote (diacritic-insensitive)."),
+    sort: str = typer.Option("id", "--sort", help="id, due, status or province."),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Show at most this many."),
+    today: Optional[str] = typer.Option(None, "--today", help="Reference date for --overdue/--due-within [default: today]."),
+    format: str = FORMAT_OPTION,
+    lang: Optional[str] = LANG_OPTION,
+) -> None:
+    """List commitments, filtered and sorted.
+
+    Options combine with AND; a repeated option is OR.
+
+    \b
+    Examples:
+      bbtrack list --province "Lạng Sơn"
+      bbtrack list -p "cao bang" --status open --format csv > cao-bang.csv
+      bbtrack list --overdue --today 2024-01-01
+    """
+    from .dates import parse_user
+    from .query import CommitmentFilter, resolve_crossings, resolve_parties, resolve_statuses, select
+    from .render import FORMATS, render_commitments
+
+    _fmt(format, FORMATS)
+    lang_ = _lang(lang)
+    day = _today(today)
+    parties = resolve_parties(province, provinces_only=True) if province else frozenset()
+    if party:
+        wanted = resolve_parties(party, provinces_only=False)
+        parties = parties & wanted if province else wanted
+        if not parties:
+            parties = frozenset({"\0none"})  # --province and --party that exclude each other
+    ds = _load().dataset
+    f = CommitmentFilter(
+        parties=parties,
+        statuses=resolve_statuses(status),
+        crossings=resolve_crossings(ds, crossing) if crossing else frozenset(),
+        sections=frozenset(section),
+        kinds=frozenset(kind),
+        due_before=parse_user(due_before, "--due-before") if due_before else None,
+        due_within=due_within,
+        overdue=overdue,
+        late=late,
+        grep=grep,
+        today=day,
+    )
+    render_commitments(select(ds, f, sort, limit), format, sys.stdout, today=day, lang=lang_)
+
+
+# --- show -----------------------------------------------------------------------------
+
+
+@command()
+def show(
+    record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id, help="Commitment id (SM23-3-17) or crossing id (tra-linh)."),
+    format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    today: Optional[str] = typer.Option(None, "--today", help="Reference date for overdue marks."),
+    lang: Optional[str] = LANG_OPTION,
+) -> None:
+    """Show one commitment or crossing in full: quote, parties, crossings, history.
+
+    \b
+    Examples:
+      bbtrack show SM23-3-17
+      bbtrack show sm23-3-9 --lang en
+      bbtrack show tra-linh --format json
+    """
+    from .query import get_commitment
+    from .render import render_crossing_show, render_show
+    from .validate import minutes_line
+
+    _fmt(format, ("text", "json"))
+    result = _load()
+    ds = result.dataset
+    day = _today(today)
+    crossing = ds.crossing(record_id)
+    if crossing is not None and ds.commitment(record_id) is None:
+        related = [c for c in ds.commitments if crossing.id in c.crossings]
+        render_crossing_show(crossing, related, format, sys.stdout, today=day, lang=_lang(lang))
+        return
+    c = get_commitment(ds, record_id)
+    render_show(c, ds, format, sys.stdout, today=day, lang=_lang(lang),
+                minutes_line=minutes_line(ds, result.data_dir, c))
+
+
+# --- crossings --------------------------------------------------------------------------
+
+
+@command()
+def crossings(
+    province: List[str] = typer.Option([], "--province", "-p", autocompletion=_complete_province, help="Vietnamese province."),
+    kind: List[str] = typer.Option([], "--kind", help="international, main-bilateral, border-opening, ... (current or target)."),
+    stage: List[str] = typer.Option([], "--stage", help="planned, talks, approved, built, accepted, notes-exchanged, announced, operating, suspended."),
+    format: str = FORMAT_OPTION,
+    lang: Optional[str] = LANG_OPTION,
+) -> None:
+    """List the border-crossing pairs: both sides, 中文, kind, stage, commitments.
+
+    \b
+    Examples:
+      bbtrack crossings
+      bbtrack crossings --province "Cao Bằng" --kind international
+      bbtrack crossings --stage talks --format json
+    """
+    from .query import commitments_per_crossing, resolve_parties, select_crossings
+    from .render import FORMATS, render_crossings
+
+    _fmt(format, FORMATS)
+    lang_ = _lang(lang)
+    parties = resolve_parties(province, provinces_only=True) if province else frozenset()
+    ds = _load().dataset
+    records = select_crossings(ds, parties, kind, stage)
+    render_crossings(records, commitments_per_crossing(ds), format, sys.stdout, lang=lang_)
+
+
+# --- summary ----------------------------------------------------------------------------
+
+
+@command()
+def summary(
+    by: str = typer.Option("province", "--by", help="province, party, section or status."),
+    today: Optional[str] = typer.Option(None, "--today", help="Reference date for overdue counts."),
+    format: str = FORMAT_OPTION,
+    lang: Optional[str] = LANG_OPTION,
+) -> None:
+    """Counts per status for each group, completion of one-off deliverables, overdue and late.
+
+    A commitment shared by several parties counts once in each party's row and
+    once in the total.
+
+    \b
+    Examples:
+      bbtrack summary
+      bbtrack summary --by party --lang en
+      bbtrack summary --by section --format json
+    """
+    from .query import summarize, totals
+    from .render import FORMATS, render_summary
+
+    _fmt(format, FORMATS)
+    lang_ = _lang(lang)
+    day = _today(today)
+    ds = _load().dataset
+    render_summary(summarize(ds.commitments, by, day), totals(ds.commitments, day), by, format, sys.stdout,
+                   lang=lang_)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)

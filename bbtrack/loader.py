@@ -1,0 +1,549 @@
+"""Reading the data folder into typed records, collecting problems as values.
+
+Nothing here raises for bad user data: each finding becomes a `Problem`
+pointing at file:line:col. A file that cannot be used at all (not UTF-8, not
+YAML, wrong shape) yields a problem of severity "fatal" and no records.
+
+YAML is composed (never constructed from arbitrary tags) with libyaml's
+`CSafeLoader` when available; the node graph is then walked to reject what a
+plain `safe_load` would accept silently: duplicate keys, aliases (and with
+them "billion laughs") and any tag outside YAML's core schema.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import provinces
+from .dates import PartialDate, parse_stored
+from .errors import NotFoundError, Problem, Source
+from .model import (
+    COMMITMENT_KINDS,
+    CONFIDENCES,
+    CROSSING_KINDS,
+    SCHEMA_VERSION,
+    STAGES,
+    STATUSES,
+    Commitment,
+    Crossing,
+    Dataset,
+    HistoryEntry,
+    Meeting,
+)
+from .text import nfc
+
+COMMITMENTS_FILE = "commitments.yaml"
+CROSSINGS_FILE = "crossings.yaml"
+
+_CORE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("null", "bool", "int", "float", "str", "timestamp", "seq", "map")
+)
+
+
+# --- where the data is ----------------------------------------------------------
+
+
+def find_data_dir(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
+    """--data-dir, else $BBTRACK_DATA, else the nearest data/ upward, else the packaged data."""
+    chosen = explicit or os.environ.get("BBTRACK_DATA")
+    if chosen:
+        path = Path(chosen).expanduser()
+        if not path.is_dir():
+            raise NotFoundError(f"data folder {path} does not exist; check --data-dir / BBTRACK_DATA")
+        return path
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "data"
+        if (candidate / COMMITMENTS_FILE).is_file():
+            return candidate
+    return packaged_data_dir()
+
+
+def packaged_data_dir() -> Path:
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_data", package.parent / "data"):  # wheel, then source checkout
+        if (candidate / COMMITMENTS_FILE).is_file():
+            return candidate
+    raise NotFoundError("no data folder found: pass --data-dir or set BBTRACK_DATA")
+
+
+# --- reading and composing ----------------------------------------------------------
+
+
+def _display_name(path: Path) -> str:
+    """Paths in messages: relative to the current folder when under it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def read_text(path: Path, problems: list[Problem]) -> str | None:
+    name = _display_name(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(Source(name), "missing-file", "file not found; check the data folder", "fatal"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(Source(name), "unreadable", f"cannot read: {exc.strerror}", "fatal"))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        problems.append(
+            Problem(Source(name, line), "not-utf8", f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8", "fatal")
+        )
+        return None
+    return text
+
+
+def _conflict_marker(text: str) -> int:
+    """1-based line of a git merge-conflict marker, or 0."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith(("<<<<<<< ", ">>>>>>> ")) or line in ("<<<<<<<", "=======", ">>>>>>>"):
+            return number
+    return 0
+
+
+def compose(text: str, name: str, problems: list[Problem]) -> Any | None:
+    """The YAML node graph of `text`, or None (with a fatal problem)."""
+    import yaml  # deferred: a cache hit never needs it
+
+    if text.startswith("\ufeff"):
+        text = text[1:]  # libyaml and the pure loader disagree on BOM columns
+    if not text.strip():
+        problems.append(Problem(Source(name, 1), "empty-file", "file is empty; restore it from git", "fatal"))
+        return None
+    if line := _conflict_marker(text):
+        problems.append(
+            Problem(Source(name, line), "merge-conflict", "unresolved git merge conflict; resolve it and run `bbtrack check`", "fatal")
+        )
+        return None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Source(name, mark.line + 1, mark.column + 1) if mark else Source(name)
+        what = " ".join(str(exc.problem or exc.context or "syntax error").split())
+        hint = "indent with spaces, not tabs" if "\\t" in what or "tab" in what else "fix the YAML syntax"
+        problems.append(Problem(where, "yaml-syntax", f"{what}; {hint}", "fatal"))
+    except yaml.YAMLError as exc:
+        problems.append(Problem(Source(name), "yaml-syntax", " ".join(str(exc).split()), "fatal"))
+    return None
+
+
+# --- node walking -------------------------------------------------------------------
+
+
+@dataclass
+class _Walker:
+    """Turns nodes into plain values, recording problems with their positions."""
+
+    name: str
+    problems: list[Problem]
+    seen: set[int] = field(default_factory=set)
+    _constructor: Any = None
+
+    def src(self, node: Any) -> Source:
+        return Source(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def check_node(self, node: Any) -> bool:
+        """False (with a problem) for an alias or a non-core tag."""
+        if id(node) in self.seen:
+            self.problems.append(
+                Problem(self.src(node), "alias", "YAML anchors/aliases are not allowed; write the value out", "fatal")
+            )
+            return False
+        self.seen.add(id(node))
+        if node.tag not in _CORE_TAGS:
+            self.problems.append(
+                Problem(self.src(node), "tag", f"YAML tag {node.tag!r} is not allowed; remove it", "fatal")
+            )
+            return False
+        return True
+
+    def scalar(self, node: Any) -> Any:
+        if self._constructor is None:
+            from yaml.constructor import SafeConstructor
+
+            self._constructor = SafeConstructor()
+        try:
+            return self._constructor.construct_object(node)
+        except Exception as exc:  # e.g. an impossible timestamp 2023-02-30
+            self.problems.append(Problem(self.src(node), "bad-value", f"{' '.join(str(exc).split())}"))
+            return _INVALID
+
+    def value(self, node: Any) -> Any:
+        """Plain value of a scalar or a list of scalars; mappings are walked by callers."""
+        if not self.check_node(node):
+            return _INVALID
+        kind = node.id
+        if kind == "scalar":
+            return self.scalar(node)
+        if kind == "sequence":
+            items = []
+            for item in node.value:
+                if not self.check_node(item):
+                    return _INVALID
+                if item.id == "scalar":
+                    items.append(self.scalar(item))
+                else:
+                    items.append(_Nested(item))
+            return items
+        return _Nested(node)
+
+    def mapping(self, node: Any, what: str) -> dict[str, tuple[Any, Any]] | None:
+        """{key: (value node, key node)} of a mapping node, duplicate keys reported."""
+        if node.id != "mapping":
+            self.problems.append(Problem(self.src(node), "wrong-type", f"{what} must be a mapping (key: value lines)"))
+            return None
+        result: dict[str, tuple[Any, Any]] = {}
+        for key_node, value_node in node.value:
+            if not self.check_node(key_node):
+                continue
+            key = key_node.value if key_node.id == "scalar" else None
+            if not isinstance(key, str):
+                self.problems.append(Problem(self.src(key_node), "wrong-type", "keys must be plain words"))
+                continue
+            if key in result:
+                self.problems.append(
+                    Problem(self.src(key_node), "duplicate-key", f"key {key!r} appears twice in {what}; keep one")
+                )
+                continue
+            result[key] = (value_node, key_node)
+        return result
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "<invalid>"
+
+
+_INVALID = _Invalid()
+
+
+@dataclass(frozen=True)
+class _Nested:
+    node: Any
+
+
+# --- field conversion -------------------------------------------------------------
+
+
+class _Bad(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Bad("wrong-type", f"must be text, not {_type_name(value)}")
+    if not value.strip():
+        raise _Bad("empty-value", "must not be empty")
+    if nfc(value) != value:
+        raise _Bad("not-nfc", "is not in Unicode NFC form; save the file as NFC (composed accents)")
+    return value
+
+
+def _opt_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Bad("wrong-type", f"must be a whole number, not {_type_name(value)}")
+    return value
+
+
+def _vocab(words: tuple[str, ...], what: str) -> Callable[[Any], str]:
+    def convert(value: Any) -> str:
+        if not isinstance(value, str) or value not in words:
+            raise _Bad(f"unknown-{what}", f"{value!r} is not a {what}; use one of {', '.join(words)}")
+        return value
+
+    return convert
+
+
+def _opt(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else convert(value)
+
+
+def _date(value: Any) -> PartialDate:
+    try:
+        return parse_stored(value)
+    except ValueError as exc:
+        raise _Bad("bad-date", f"{exc}") from None
+
+
+def _text_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise _Bad("wrong-type", f"must be a list, not {_type_name(value)}")
+    return tuple(_text(item) for item in value)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, _Nested):
+        return "a nested block"
+    return {type(None): "empty", bool: "true/false", int: "a number", float: "a number", list: "a list",
+            str: "text"}.get(type(value), type(value).__name__)
+
+
+# Each record type: field -> (required, converter). Order is the documented key order.
+_HISTORY_FIELDS: dict[str, tuple[bool, Callable[[Any], Any]]] = {
+    "date": (True, _date),
+    "from": (True, _text),
+    "to": (True, _text),
+    "kind": (False, _opt(_vocab(CROSSING_KINDS, "kind"))),
+    "note": (False, _opt_text),
+    "evidence": (False, lambda v: () if v is None else _text_list(v)),
+    "by": (False, _opt_text),
+    "confidence": (False, _opt(_vocab(CONFIDENCES, "confidence"))),
+}
+_COMMITMENT_FIELDS: dict[str, tuple[bool, Callable[[Any], Any]]] = {
+    "id": (True, _text),
+    "section": (True, _int),
+    "title_vi": (True, _text),
+    "title_en": (True, _text),
+    "quote": (True, _text),
+    "parties": (True, _text_list),
+    "crossings": (True, _text_list),
+    "kind": (True, _vocab(COMMITMENT_KINDS, "kind")),
+    "due": (True, _opt(_date)),
+    "status": (True, _vocab(STATUSES, "status")),
+    "history": (True, None),  # walked separately
+}
+_CROSSING_FIELDS: dict[str, tuple[bool, Callable[[Any], Any]]] = {
+    "id": (True, _text),
+    "name_vi": (True, _text),
+    "name_zh": (False, _opt_text),
+    "partner_vi": (True, _text),
+    "partner_zh": (False, _opt_text),
+    "partner_pinyin": (False, _opt_text),
+    "zh_confidence": (False, _opt(_vocab(CONFIDENCES, "confidence"))),
+    "name_source": (False, _opt_text),
+    "province": (True, _text),
+    "kind": (True, _opt(_vocab(CROSSING_KINDS, "kind"))),
+    "target_kind": (False, _opt(_vocab(CROSSING_KINDS, "kind"))),
+    "stage": (True, _vocab(STAGES, "stage")),
+    "parent": (False, _opt_text),
+    "markers": (False, _opt_text),
+    "history": (True, None),
+}
+_MEETING_FIELDS: dict[str, tuple[bool, Callable[[Any], Any]]] = {
+    "id": (True, _text),
+    "date": (True, _date),
+    "title_vi": (True, _text),
+    "title_en": (True, _text),
+    "minutes": (False, _opt_text),
+}
+
+
+def _fields(
+    walker: _Walker, node: Any, spec: dict[str, tuple[bool, Callable[[Any], Any] | None]], what: str
+) -> dict[str, Any] | None:
+    """Convert one record's fields; None when the record is unusable."""
+    entries = walker.mapping(node, what)
+    if entries is None:
+        return None
+    values: dict[str, Any] = {}
+    ok = True
+    for key, (value_node, key_node) in entries.items():
+        if key not in spec:
+            walker.problems.append(
+                Problem(walker.src(key_node), "unknown-field",
+                        f"{what} has no field {key!r}; allowed: {', '.join(spec)} (see docs/data-format.md)")
+            )
+            ok = False
+            continue
+        convert = spec[key]
+        if convert[1] is None:
+            values[key] = value_node
+            continue
+        raw = walker.value(value_node)
+        if raw is _INVALID:
+            ok = False
+            continue
+        try:
+            values[key] = convert[1](raw)
+        except _Bad as bad:
+            walker.problems.append(Problem(walker.src(value_node), bad.code, f"{key} {bad.message}"))
+            ok = False
+    for key, (required, _) in spec.items():
+        if required and key not in entries:
+            walker.problems.append(Problem(walker.src(node), "missing-field", f"{what} lacks required field {key!r}"))
+            ok = False
+    return values if ok else None
+
+
+def _history(walker: _Walker, node: Any, what: str) -> tuple[HistoryEntry, ...] | None:
+    if not walker.check_node(node):
+        return None
+    if node.id == "scalar" and node.value in ("", "~", "null"):
+        return ()
+    if node.id != "sequence":
+        walker.problems.append(Problem(walker.src(node), "wrong-type", f"{what} history must be a list"))
+        return None
+    entries = []
+    for item in node.value:
+        if not walker.check_node(item):
+            return None
+        values = _fields(walker, item, _HISTORY_FIELDS, "history entry")
+        if values is None:
+            continue
+        entries.append(
+            HistoryEntry(
+                date=values["date"],
+                from_=values["from"],
+                to=values["to"],
+                note=values.get("note"),
+                evidence=values.get("evidence", ()),
+                by=values.get("by"),
+                confidence=values.get("confidence") or "verified",
+                kind=values.get("kind"),
+                source=walker.src(item),
+            )
+        )
+    return tuple(entries)
+
+
+def _top(walker: _Walker, root: Any, collection: str) -> dict[str, tuple[Any, Any]] | None:
+    if root is None:
+        return None
+    top = walker.mapping(root, "the file")
+    if top is None:
+        walker.problems[-1] = Problem(walker.src(root), "wrong-shape",
+                                      f"the file must be a mapping with 'schema' and '{collection}'", "fatal")
+        return None
+    schema = top.get("schema")
+    if schema is None:
+        walker.problems.append(Problem(walker.src(root), "no-schema", f"first key must be 'schema: {SCHEMA_VERSION}'", "fatal"))
+        return None
+    version = walker.value(schema[0])
+    if version != SCHEMA_VERSION:
+        walker.problems.append(
+            Problem(walker.src(schema[0]), "schema-version",
+                    f"schema {version!r} is not supported by this bbtrack (knows {SCHEMA_VERSION}); upgrade bbtrack", "fatal")
+        )
+        return None
+    if collection not in top or top[collection][0].id != "sequence":
+        where = walker.src(top[collection][0]) if collection in top else walker.src(root)
+        walker.problems.append(Problem(where, "wrong-shape", f"'{collection}' must be a list of records", "fatal"))
+        return None
+    return top
+
+
+def _records(walker: _Walker, seq: Any, what: str) -> list[tuple[Any, dict[str, Any] | None]]:
+    if not walker.check_node(seq):
+        return []
+    return [(node, _fields(walker, node, _FIELD_SPECS[what], what)) for node in seq.value]
+
+
+_FIELD_SPECS = {"commitment": _COMMITMENT_FIELDS, "crossing": _CROSSING_FIELDS, "meeting": _MEETING_FIELDS}
+
+
+def parse_commitments(text: str, name: str, problems: list[Problem]) -> tuple[list[Commitment], list[Meeting]]:
+    walker = _Walker(name, problems)
+    top = _top(walker, compose(text, name, problems), "commitments")
+    if top is None:
+        return [], []
+    meetings = []
+    if "meetings" in top:
+        for node, values in _records(walker, top["meetings"][0], "meeting"):
+            if values is not None:
+                meetings.append(Meeting(**values, source=walker.src(node)))
+    commitments = []
+    for node, values in _records(walker, top["commitments"][0], "commitment"):
+        if values is None:
+            continue
+        history = _history(walker, values.pop("history"), "commitment")
+        if history is None:
+            continue
+        commitments.append(
+            Commitment(**{**values, "parties": values["parties"], "crossings": values["crossings"]},
+                       history=history, source=walker.src(node))
+        )
+    for key, (_, key_node) in top.items():
+        if key not in ("schema", "meetings", "commitments"):
+            problems.append(Problem(walker.src(key_node), "unknown-field", f"unknown top-level key {key!r}"))
+    return commitments, meetings
+
+
+def parse_crossings(text: str, name: str, problems: list[Problem]) -> list[Crossing]:
+    walker = _Walker(name, problems)
+    top = _top(walker, compose(text, name, problems), "crossings")
+    if top is None:
+        return []
+    crossings = []
+    for node, values in _records(walker, top["crossings"][0], "crossing"):
+        if values is None:
+            continue
+        history = _history(walker, values.pop("history"), "crossing")
+        if history is None:
+            continue
+        defaults = dict.fromkeys(("name_zh", "partner_zh", "partner_pinyin", "zh_confidence", "name_source",
+                                  "target_kind", "parent", "markers"))
+        crossings.append(Crossing(**{**defaults, **values}, history=history, source=walker.src(node)))
+    for key, (_, key_node) in top.items():
+        if key not in ("schema", "crossings"):
+            problems.append(Problem(walker.src(key_node), "unknown-field", f"unknown top-level key {key!r}"))
+    return crossings
+
+
+# --- the whole folder ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    dataset: Dataset
+    problems: tuple[Problem, ...]
+    data_dir: Path
+
+    @property
+    def fatal(self) -> bool:
+        return any(p.severity == "fatal" for p in self.problems)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity != "warning")
+
+
+def parse_folder(data_dir: Path) -> LoadResult:
+    """Parse and validate both files of `data_dir` (no cache)."""
+    from .validate import validate
+
+    problems: list[Problem] = []
+    commitments_path = data_dir / COMMITMENTS_FILE
+    crossings_path = data_dir / CROSSINGS_FILE
+    commitments: list[Commitment] = []
+    meetings: list[Meeting] = []
+    crossings: list[Crossing] = []
+    c_name, x_name = _display_name(commitments_path), _display_name(crossings_path)
+    if (text := read_text(commitments_path, problems)) is not None:
+        commitments, meetings = parse_commitments(text, c_name, problems)
+    if (text := read_text(crossings_path, problems)) is not None:
+        crossings = parse_crossings(text, x_name, problems)
+    dataset = Dataset(tuple(commitments), tuple(crossings), tuple(meetings), c_name, x_name)
+    if not any(p.severity == "fatal" for p in problems):
+        problems.extend(validate(dataset))
+    return LoadResult(dataset, tuple(problems), data_dir)
+
+
+def load(data_dir: Path, *, use_cache: bool = True) -> LoadResult:
+    """The folder's records, from the parse cache when it is provably fresh."""
+    if use_cache:
+        from .cache import cached_load
+
+        return cached_load(data_dir, parse_folder)
+    return parse_folder(data_dir)
+
+
+def known_party(name: str) -> bool:
+    return name in provinces.PARTY_NAMES

@@ -1,0 +1,216 @@
+"""The records and their vocabularies.
+
+One vocabulary everywhere: a YAML key, a dataclass field, a CLI option, a JSON
+field and a table header are the same word. The only exception is the
+history entry's `from`, a Python keyword, stored in the field `from_`.
+Records are frozen: queries never mutate, edits go through `bbtrack.edit`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .dates import PartialDate
+from .errors import Source
+
+SCHEMA_VERSION = 1
+
+# --- commitment statuses -----------------------------------------------------
+# Ordered: the position is the "forward" direction for transition checks.
+STATUSES: tuple[str, ...] = (
+    "open",
+    "in_progress",
+    "ongoing",
+    "stalled",
+    "done",
+    "partly_done",
+    "not_done",
+    "dropped",
+)
+INITIAL_STATUS = "open"
+FINAL_STATUSES = frozenset({"done", "partly_done", "not_done", "dropped"})
+STATUS_MEANING = {
+    "open": "agreed, no progress recorded yet",
+    "in_progress": "work under way on a one-off action",
+    "ongoing": "a continuing commitment being carried out",
+    "stalled": "no progress, or progress blocked, after work began",
+    "done": "delivered",
+    "partly_done": "closed with only part delivered",
+    "not_done": "closed without delivery",
+    "dropped": "abandoned or superseded by agreement",
+}
+STATUS_LABELS = {
+    "vi": {
+        "open": "chưa triển khai",
+        "in_progress": "đang thực hiện",
+        "ongoing": "thường xuyên",
+        "stalled": "đình trệ",
+        "done": "hoàn thành",
+        "partly_done": "hoàn thành một phần",
+        "not_done": "không hoàn thành",
+        "dropped": "hủy bỏ",
+    },
+    "en": {s: s.replace("_", " ") for s in STATUSES},
+}
+
+COMMITMENT_KINDS: tuple[str, ...] = ("deliverable", "continuing")
+
+# --- crossings -----------------------------------------------------------------
+CROSSING_KINDS: tuple[str, ...] = (
+    "international",
+    "main-bilateral",
+    "secondary",
+    "border-opening",
+    "clearance-passage",
+    "goods-road",
+    "border-market",
+    "tourism-area",
+    "railway",
+)
+KIND_LABELS = {
+    "vi": {
+        "international": "cửa khẩu quốc tế",
+        "main-bilateral": "cửa khẩu chính (song phương)",
+        "secondary": "cửa khẩu phụ",
+        "border-opening": "lối mở",
+        "clearance-passage": "lối thông quan",
+        "goods-road": "đường chuyên dụng hàng hóa",
+        "border-market": "chợ biên giới",
+        "tourism-area": "khu du lịch",
+        "railway": "đường sắt",
+    },
+    "en": {k: k.replace("-", " ") for k in CROSSING_KINDS},
+}
+# The opening/upgrade ladder (research file §4), in order; `suspended` is off it.
+STAGES: tuple[str, ...] = (
+    "planned",
+    "talks",
+    "approved",
+    "built",
+    "accepted",
+    "notes-exchanged",
+    "announced",
+    "operating",
+    "suspended",
+)
+LADDER: tuple[str, ...] = STAGES[:-1]
+STAGE_LABELS = {
+    "vi": {
+        "planned": "trong quy hoạch",
+        "talks": "đang đàm phán",
+        "approved": "đã phê duyệt",
+        "built": "đã xây dựng",
+        "accepted": "đã nghiệm thu",
+        "notes-exchanged": "đã trao đổi công hàm",
+        "announced": "đã công bố",
+        "operating": "đang vận hành",
+        "suspended": "tạm dừng",
+    },
+    "en": {s: s.replace("-", " ") for s in STAGES},
+}
+
+CONFIDENCES: tuple[str, ...] = ("verified", "weak")
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    date: PartialDate
+    from_: str
+    to: str
+    note: str | None = None
+    evidence: tuple[str, ...] = ()
+    by: str | None = None
+    confidence: str = "verified"
+    kind: str | None = None  # crossings only: the new kind after an upgrade
+    source: Source | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    id: str
+    date: PartialDate
+    title_vi: str
+    title_en: str
+    minutes: str | None
+    source: Source | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    id: str
+    section: int
+    title_vi: str
+    title_en: str
+    quote: str
+    parties: tuple[str, ...]
+    crossings: tuple[str, ...]
+    kind: str
+    due: PartialDate | None
+    status: str
+    history: tuple[HistoryEntry, ...] = ()
+    source: Source | None = field(default=None, compare=False)
+
+    @property
+    def meeting(self) -> str:
+        return self.id.split("-", 1)[0]
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def last_event(self) -> HistoryEntry | None:
+        return self.history[-1] if self.history else None
+
+    @property
+    def done_on(self) -> PartialDate | None:
+        """When the record reached its current final status, if it has one."""
+        if not self.is_final:
+            return None
+        for entry in reversed(self.history):
+            if entry.to == self.status:
+                return entry.date
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Crossing:
+    id: str
+    name_vi: str
+    name_zh: str | None
+    partner_vi: str
+    partner_zh: str | None
+    partner_pinyin: str | None
+    zh_confidence: str | None
+    name_source: str | None
+    province: str
+    kind: str | None
+    target_kind: str | None
+    stage: str
+    parent: str | None
+    markers: str | None
+    history: tuple[HistoryEntry, ...] = ()
+    source: Source | None = field(default=None, compare=False)
+
+    @property
+    def pair(self) -> str:
+        return f"{self.name_vi} – {self.partner_vi}"
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """Everything loaded from a data folder, plus where it came from."""
+
+    commitments: tuple[Commitment, ...]
+    crossings: tuple[Crossing, ...]
+    meetings: tuple[Meeting, ...]
+    commitments_file: str
+    crossings_file: str
+
+    def commitment(self, record_id: str) -> Commitment | None:
+        wanted = record_id.strip().upper()
+        return next((c for c in self.commitments if c.id.upper() == wanted), None)
+
+    def crossing(self, record_id: str) -> Crossing | None:
+        wanted = record_id.strip().lower()
+        return next((c for c in self.crossings if c.id == wanted), None)

@@ -1,0 +1,72 @@
+"""The parties: four Vietnamese border provinces and Guangxi, and the 2025 merger.
+
+Records keep the names the minutes use. Since 2025-07-01 Hà Giang is part of
+Tuyên Quang (Resolution 202/2025/QH15; research file §3), so a query for
+either name finds the Hà Giang records, and output may say "Hà Giang → Tuyên Quang".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .text import fold
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    name: str  # canonical, as the minutes write it (NFC)
+    name_en: str
+    zh: str
+    country: str  # "VN" or "CN"
+    aliases: tuple[str, ...] = ()
+    merged_into: str | None = None
+    merged_on: str | None = None  # ISO date the merged province began work
+
+    @property
+    def display(self) -> str:
+        return f"{self.name} → {self.merged_into}" if self.merged_into else self.name
+
+
+PARTIES: tuple[Party, ...] = (
+    Party("Hà Giang", "Ha Giang", "河江", "VN", merged_into="Tuyên Quang", merged_on="2025-07-01"),
+    Party("Quảng Ninh", "Quang Ninh", "广宁", "VN"),
+    Party("Lạng Sơn", "Lang Son", "谅山", "VN"),
+    Party("Cao Bằng", "Cao Bang", "高平", "VN"),
+    Party("Quảng Tây", "Guangxi", "广西", "CN", aliases=("Guangxi Zhuang Autonomous Region", "Khu tự trị dân tộc Choang Quảng Tây")),
+    # Not a party to the 2023 minutes; the province Hà Giang merged into.
+    Party("Tuyên Quang", "Tuyen Quang", "宣光", "VN"),
+)
+PARTY_NAMES: tuple[str, ...] = tuple(p.name for p in PARTIES)
+MINUTES_PARTIES: tuple[str, ...] = PARTY_NAMES[:5]
+BY_NAME = {p.name: p for p in PARTIES}
+
+_LOOKUP: dict[str, Party] = {}
+for _p in PARTIES:
+    for _alias in (_p.name, _p.name_en, _p.zh, *_p.aliases):
+        _LOOKUP[fold(_alias)] = _p
+
+
+def resolve(text: str) -> Party | None:
+    """The party a person meant, however typed; None if unknown."""
+    return _LOOKUP.get(fold(text))
+
+
+def names_matching(text: str) -> frozenset[str] | None:
+    """Canonical names a query for `text` should match, merger included.
+
+    "Tuyên Quang" finds Hà Giang's records (merged into it); "Hà Giang" finds
+    them too. None when the name is unknown.
+    """
+    party = resolve(text)
+    if party is None:
+        return None
+    names = {party.name}
+    names.update(p.name for p in PARTIES if p.merged_into == party.name)
+    if party.merged_into:
+        names.add(party.merged_into)
+    return frozenset(names)
+
+
+def display(name: str) -> str:
+    party = BY_NAME.get(name)
+    return party.display if party else name

@@ -1,0 +1,291 @@
+"""Pure queries over a Dataset. Today's date is always passed in, never read here."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from . import provinces
+from .dates import PartialDate
+from .errors import NotFoundError, UsageError
+from .model import (
+    COMMITMENT_KINDS,
+    CROSSING_KINDS,
+    FINAL_STATUSES,
+    STAGES,
+    STATUSES,
+    Commitment,
+    Crossing,
+    Dataset,
+)
+from .text import fold
+
+SORT_KEYS = ("id", "due", "status", "province")
+GROUP_KEYS = ("province", "party", "section", "status")
+
+
+def id_key(record_id: str) -> tuple:
+    """Natural order: SM23-3-10 after SM23-3-9."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", record_id))
+
+
+# --- timing ----------------------------------------------------------------------
+
+
+def is_overdue(c: Commitment, today: _dt.date) -> bool:
+    """Due period over, not closed: "due 2023" is overdue from 2024-01-01."""
+    return c.due is not None and not c.is_final and c.due.end < today
+
+
+def timing(c: Commitment, today: _dt.date) -> str:
+    """on-time | late | overdue | due | "" (no due date) — how a record stands against its deadline."""
+    if c.due is None:
+        return ""
+    if c.is_final:
+        done = c.done_on
+        if done is None:
+            return ""
+        return "late" if done.start > c.due.end else "on-time"
+    return "overdue" if c.due.end < today else "due"
+
+
+# --- resolving what people type ------------------------------------------------------
+
+
+def resolve_statuses(words: Iterable[str]) -> frozenset[str]:
+    wanted = set()
+    for word in words:
+        key = fold(word).replace(" ", "_").replace("-", "_")
+        if key in STATUSES:
+            wanted.add(key)
+            continue
+        from .model import STATUS_LABELS
+
+        by_label = {fold(label): s for labels in STATUS_LABELS.values() for s, label in labels.items()}
+        if fold(word) in by_label:
+            wanted.add(by_label[fold(word)])
+            continue
+        raise UsageError(f"unknown status {word!r}; use one of {', '.join(STATUSES)}")
+    return frozenset(wanted)
+
+
+def resolve_parties(words: Iterable[str], *, provinces_only: bool) -> frozenset[str]:
+    names: set[str] = set()
+    for word in words:
+        party = provinces.resolve(word)
+        if party is None:
+            choices = provinces.PARTY_NAMES if not provinces_only else tuple(
+                p.name for p in provinces.PARTIES if p.country == "VN")
+            option = "--province" if provinces_only else "--party"
+            raise UsageError(f"unknown {option[2:]} {word!r}; use one of {', '.join(choices)}")
+        if provinces_only and party.country != "VN":
+            raise UsageError(f"{party.name} is not a Vietnamese province; use --party {party.name_en!r}")
+        names |= provinces.names_matching(word) or set()
+    return frozenset(names)
+
+
+def crossing_names(x: Crossing) -> tuple[str, ...]:
+    names = (x.id, x.name_vi, x.partner_vi, x.pair, f"{x.name_vi}-{x.partner_vi}",
+             x.name_zh, x.partner_zh, x.partner_pinyin)
+    return tuple(fold(n) for n in names if n)
+
+
+def resolve_crossings(ds: Dataset, words: Iterable[str]) -> frozenset[str]:
+    """Crossing ids for ids or names of either side (diacritic-insensitive), with their sub-crossings."""
+    found: set[str] = set()
+    for word in words:
+        key = fold(word)
+        exact = {x.id for x in ds.crossings if key in crossing_names(x)}
+        matches = exact or {x.id for x in ds.crossings if any(key in n for n in crossing_names(x))}
+        if not matches:
+            raise UsageError(f"unknown crossing {word!r}; run `bbtrack crossings` to see ids and names")
+        found |= matches
+    children = {x.id for x in ds.crossings if x.parent in found}
+    return frozenset(found | children)
+
+
+def get_commitment(ds: Dataset, record_id: str) -> Commitment:
+    record = ds.commitment(record_id)
+    if record is None:
+        close = [c.id for c in ds.commitments if fold(record_id) in fold(c.id)][:5]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; run `bbtrack list` to see ids"
+        raise NotFoundError(f"no commitment with id {record_id!r}{hint}")
+    return record
+
+
+# --- commitments -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommitmentFilter:
+    """Every option of `bbtrack list`. AND between fields, OR within one."""
+
+    parties: frozenset[str] = frozenset()  # canonical names, merger already expanded
+    statuses: frozenset[str] = frozenset()
+    crossings: frozenset[str] = frozenset()
+    sections: frozenset[int] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    due_before: PartialDate | None = None
+    due_within: int | None = None
+    overdue: bool = False
+    late: bool = False
+    grep: str | None = None
+    today: _dt.date = field(default_factory=_dt.date.today)
+
+    def __post_init__(self) -> None:
+        for kind in self.kinds:
+            if kind not in COMMITMENT_KINDS:
+                raise UsageError(f"unknown kind {kind!r}; use one of {', '.join(COMMITMENT_KINDS)}")
+        if self.due_within is not None and self.due_within < 0:
+            raise UsageError("--due-within takes a number of days ≥ 0")
+
+
+def matches(c: Commitment, f: CommitmentFilter) -> bool:
+    if f.parties and not f.parties.intersection(c.parties):
+        return False
+    if f.statuses and c.status not in f.statuses:
+        return False
+    if f.crossings and not f.crossings.intersection(c.crossings):
+        return False
+    if f.sections and c.section not in f.sections:
+        return False
+    if f.kinds and c.kind not in f.kinds:
+        return False
+    if f.due_before is not None and (c.due is None or c.due.end >= f.due_before.start):
+        return False
+    if f.due_within is not None:
+        horizon = f.today + _dt.timedelta(days=f.due_within)
+        if c.due is None or c.is_final or not f.today <= c.due.end <= horizon:
+            return False
+    if f.overdue and not is_overdue(c, f.today):
+        return False
+    if f.late and timing(c, f.today) not in ("late", "overdue"):
+        return False
+    if f.grep:
+        needle = fold(f.grep)
+        if not any(needle in fold(t) for t in (c.title_vi, c.title_en, c.quote, c.id)):
+            return False
+    return True
+
+
+def _first_province(c: Commitment) -> str:
+    order = provinces.PARTY_NAMES
+    return min((order.index(p) if p in order else 99 for p in c.parties), default=99)
+
+
+def sort_commitments(records: Iterable[Commitment], key: str) -> list[Commitment]:
+    if key not in SORT_KEYS:
+        raise UsageError(f"unknown sort key {key!r}; use one of {', '.join(SORT_KEYS)}")
+    by_id = sorted(records, key=lambda c: id_key(c.id))
+    if key == "due":
+        return sorted(by_id, key=lambda c: (c.due is None, c.due.end if c.due else _dt.date.max))
+    if key == "status":
+        return sorted(by_id, key=lambda c: STATUSES.index(c.status))
+    if key == "province":
+        return sorted(by_id, key=_first_province)
+    return by_id
+
+
+def select(ds: Dataset, f: CommitmentFilter, sort: str = "id", limit: int | None = None) -> list[Commitment]:
+    records = sort_commitments((c for c in ds.commitments if matches(c, f)), sort)
+    return records[:limit] if limit else records
+
+
+# --- crossings -------------------------------------------------------------------------
+
+
+def select_crossings(ds: Dataset, parties: frozenset[str] = frozenset(), kinds: Iterable[str] = (),
+                     stages: Iterable[str] = ()) -> list[Crossing]:
+    kinds, stages = frozenset(kinds), frozenset(stages)
+    for kind in kinds:
+        if kind not in CROSSING_KINDS:
+            raise UsageError(f"unknown crossing kind {kind!r}; use one of {', '.join(CROSSING_KINDS)}")
+    for stage in stages:
+        if stage not in STAGES:
+            raise UsageError(f"unknown stage {stage!r}; use one of {', '.join(STAGES)}")
+    return [
+        x for x in ds.crossings
+        if (not parties or x.province in parties)
+        and (not kinds or x.kind in kinds or x.target_kind in kinds)
+        and (not stages or x.stage in stages)
+    ]
+
+
+def commitments_per_crossing(ds: Dataset) -> dict[str, int]:
+    counts = {x.id: 0 for x in ds.crossings}
+    for c in ds.commitments:
+        for ref in c.crossings:
+            if ref in counts:
+                counts[ref] += 1
+    return counts
+
+
+# --- summary ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    counts: dict[str, int]  # status -> count, every status present
+    total: int
+    deliverables: int
+    done_deliverables: int
+    overdue: int
+    late: int
+
+    @property
+    def completion(self) -> float | None:
+        """Share of one-off deliverables that are done; None when there are none."""
+        return self.done_deliverables / self.deliverables if self.deliverables else None
+
+
+def _group_keys(c: Commitment, by: str) -> list[str]:
+    if by == "status":
+        return [c.status]
+    if by == "section":
+        return [str(c.section)]
+    if by == "province":
+        return [p for p in c.parties if provinces.BY_NAME.get(p) and provinces.BY_NAME[p].country == "VN"]
+    return list(c.parties)
+
+
+def summarize(records: Iterable[Commitment], by: str, today: _dt.date) -> list[Group]:
+    if by not in GROUP_KEYS:
+        raise UsageError(f"unknown grouping {by!r}; use one of {', '.join(GROUP_KEYS)}")
+    groups: dict[str, list[Commitment]] = {}
+    for c in records:
+        for key in _group_keys(c, by):
+            groups.setdefault(key, []).append(c)
+    order = {
+        "status": lambda k: STATUSES.index(k),
+        "section": lambda k: int(k),
+        "province": lambda k: provinces.PARTY_NAMES.index(k) if k in provinces.PARTY_NAMES else 99,
+        "party": lambda k: provinces.PARTY_NAMES.index(k) if k in provinces.PARTY_NAMES else 99,
+    }[by]
+    return [_group(key, groups[key], today) for key in sorted(groups, key=order)]
+
+
+def _group(key: str, records: list[Commitment], today: _dt.date) -> Group:
+    counts = dict.fromkeys(STATUSES, 0)
+    for c in records:
+        counts[c.status] += 1
+    deliverables = [c for c in records if c.kind == "deliverable"]
+    return Group(
+        key=key,
+        counts=counts,
+        total=len(records),
+        deliverables=len(deliverables),
+        done_deliverables=sum(c.status == "done" for c in deliverables),
+        overdue=sum(is_overdue(c, today) for c in records),
+        late=sum(timing(c, today) == "late" for c in records),
+    )
+
+
+def totals(records: Iterable[Commitment], today: _dt.date) -> Group:
+    return _group("all", list(records), today)
+
+
+def is_final(status: str) -> bool:
+    return status in FINAL_STATUSES

@@ -1,0 +1,455 @@
+"""Turning query results into text for their reader.
+
+Rows are plain dicts whose keys are the documented JSON/CSV field names (the
+same words as the YAML keys). Four writers consume them: a Rich table for a
+person at a terminal, an aligned plain table when piped (no colour, no box
+drawing, no Rich import: ~100 ms saved), JSON and CSV for tools, Markdown for
+pull requests. Data text never reaches Rich as markup: every cell is a
+`rich.text.Text`, and control/bidi characters are escaped first.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import sys
+import unicodedata
+from typing import Any, Iterable, Sequence, TextIO
+
+from . import provinces
+from .model import KIND_LABELS, STAGE_LABELS, STATUS_LABELS, Commitment, Crossing, Dataset, HistoryEntry
+from .query import Group, timing
+from .text import safe_text
+
+FORMATS = ("table", "json", "csv", "markdown")
+LANGS = ("vi", "en")
+
+HEADERS = {
+    "vi": {
+        "id": "Mã", "section": "Mục", "title": "Nội dung", "parties": "Các bên", "crossings": "Cửa khẩu",
+        "kind": "Loại", "due": "Hạn", "status": "Trạng thái", "pair": "Cặp cửa khẩu", "zh": "中文",
+        "province": "Tỉnh", "stage": "Giai đoạn", "commitments": "Cam kết", "group": "Nhóm", "total": "Tổng",
+        "completion": "Hoàn thành", "overdue": "Quá hạn", "bar": "", "date": "Ngày", "change": "Thay đổi",
+        "note": "Ghi chú", "evidence": "Nguồn", "record": "Bản ghi", "late": "Trễ hạn",
+    },
+    "en": {
+        "id": "id", "section": "section", "title": "title", "parties": "parties", "crossings": "crossings",
+        "kind": "kind", "due": "due", "status": "status", "pair": "pair", "zh": "中文", "province": "province",
+        "stage": "stage", "commitments": "commitments", "group": "group", "total": "total",
+        "completion": "completion", "overdue": "overdue", "bar": "", "date": "date", "change": "change",
+        "note": "note", "evidence": "evidence", "record": "record", "late": "late",
+    },
+}
+TIMING_LABELS = {
+    "vi": {"late": "trễ hạn", "overdue": "quá hạn", "on-time": "đúng hạn", "due": "", "": ""},
+    "en": {"late": "late", "overdue": "overdue", "on-time": "on time", "due": "", "": ""},
+}
+
+
+def status_label(status: str, lang: str) -> str:
+    return STATUS_LABELS[lang].get(status, status)
+
+
+# --- rows: the stable JSON/CSV contract -----------------------------------------------
+
+
+def history_row(h: HistoryEntry) -> dict[str, Any]:
+    row: dict[str, Any] = {"date": str(h.date), "from": h.from_, "to": h.to}
+    if h.kind:
+        row["kind"] = h.kind
+    row.update(note=h.note, evidence=list(h.evidence), by=h.by, confidence=h.confidence)
+    return row
+
+
+def commitment_row(c: Commitment, today: _dt.date, *, full: bool = False) -> dict[str, Any]:
+    last = c.last_event
+    done = c.done_on
+    row: dict[str, Any] = {
+        "id": c.id,
+        "section": c.section,
+        "title_vi": c.title_vi,
+        "title_en": c.title_en,
+        "parties": list(c.parties),
+        "crossings": list(c.crossings),
+        "kind": c.kind,
+        "due": str(c.due) if c.due else None,
+        "status": c.status,
+        "timing": timing(c, today) or None,
+        "done_on": str(done) if done else None,
+        "last_event": str(last.date) if last else None,
+        "quote": c.quote,
+    }
+    if full:
+        row["history"] = [history_row(h) for h in c.history]
+    return row
+
+
+def crossing_row(x: Crossing, count: int | None = None, *, full: bool = False) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": x.id, "name_vi": x.name_vi, "name_zh": x.name_zh, "partner_vi": x.partner_vi,
+        "partner_zh": x.partner_zh, "partner_pinyin": x.partner_pinyin, "zh_confidence": x.zh_confidence,
+        "province": x.province, "kind": x.kind, "target_kind": x.target_kind, "stage": x.stage,
+        "parent": x.parent, "markers": x.markers,
+    }
+    if count is not None:
+        row["commitments"] = count
+    if full:
+        row["name_source"] = x.name_source
+        row["history"] = [history_row(h) for h in x.history]
+    return row
+
+
+def group_row(g: Group) -> dict[str, Any]:
+    return {
+        "group": g.key, "total": g.total, **g.counts, "deliverables": g.deliverables,
+        "done_deliverables": g.done_deliverables,
+        "completion": round(g.completion, 4) if g.completion is not None else None,
+        "overdue": g.overdue, "late": g.late,
+    }
+
+
+# --- machine formats ---------------------------------------------------------------------
+
+
+def write_json(data: Any, out: TextIO) -> None:
+    json.dump(data, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """Flatten and defuse: lists joined by "; ", and a leading = + - @ quoted with '
+    so a spreadsheet shows text instead of running a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = "; ".join(str(v) for v in value)
+    text = safe_text(str(value))
+    if text.startswith(_FORMULA_START) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def write_csv(rows: Sequence[dict[str, Any]], out: TextIO, columns: Sequence[str] | None = None) -> None:
+    import csv
+
+    columns = list(columns or (rows[0].keys() if rows else []))
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_cell(row.get(col)) for col in columns])
+
+
+# --- human tables -----------------------------------------------------------------------
+
+
+def width(text: str) -> int:
+    """Columns a string takes in a terminal: 中文 is two wide, combining marks zero."""
+    total = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return total
+
+
+def _pad(text: str, size: int) -> str:
+    return text + " " * (size - width(text))
+
+
+def write_plain(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    """Aligned columns, two spaces apart; stable for grep/awk and diffing."""
+    cells = [[safe_text(c) for c in row] for row in rows]
+    sizes = [width(h) for h in headers]
+    for row in cells:
+        sizes = [max(s, width(c)) for s, c in zip(sizes, row)]
+    out.write("  ".join(_pad(h, s) for h, s in zip(headers, sizes)).rstrip() + "\n")
+    for row in cells:
+        out.write("  ".join(_pad(c, s) for c, s in zip(row, sizes)).rstrip() + "\n")
+
+
+def write_markdown(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
+    """A GitHub-flavoured table, padded so the source is aligned too."""
+
+    def esc(text: str) -> str:
+        return safe_text(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+
+    cells = [[esc(c) for c in row] for row in rows]
+    heads = [esc(h) or " " for h in headers]
+    sizes = [max(3, width(h)) for h in heads]
+    for row in cells:
+        sizes = [max(s, width(c)) for s, c in zip(sizes, row)]
+    out.write("| " + " | ".join(_pad(h, s) for h, s in zip(heads, sizes)) + " |\n")
+    out.write("| " + " | ".join("-" * s for s in sizes) + " |\n")
+    for row in cells:
+        out.write("| " + " | ".join(_pad(c, s) for c, s in zip(row, sizes)) + " |\n")
+
+
+def is_terminal(out: TextIO) -> bool:
+    try:
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def console(out: TextIO):
+    from rich.console import Console
+
+    return Console(file=out, highlight=False, emoji=False, markup=False)
+
+
+def write_rich(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO, *,
+               title: str | None = None, styles: Sequence[str | None] | None = None,
+               row_styles: Sequence[str | None] | None = None) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, title=Text(title) if title else None, show_lines=False)
+    for index, header in enumerate(headers):
+        table.add_column(Text(header), style=(styles[index] if styles else None), overflow="fold")
+    for index, row in enumerate(rows):
+        table.add_row(*(Text(safe_text(cell)) for cell in row),
+                      style=row_styles[index] if row_styles else None)
+    console(out).print(table)
+
+
+def write_table(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO, **rich_opts) -> None:
+    if fmt == "markdown":
+        write_markdown(headers, rows, out)
+    elif is_terminal(out):
+        write_rich(headers, rows, out, **rich_opts)
+    else:
+        write_plain(headers, rows, out)
+
+
+# --- commitments ------------------------------------------------------------------------
+
+
+def _status_cell(c: Commitment, today: _dt.date, lang: str) -> str:
+    text = status_label(c.status, lang)
+    done = c.done_on
+    if done:
+        text += f" {done}"
+    when = TIMING_LABELS[lang][timing(c, today)]
+    return f"{text} ({when})" if when else text
+
+
+def _parties_cell(c: Commitment, today: _dt.date) -> str:
+    names = []
+    for name in c.parties:
+        party = provinces.BY_NAME.get(name)
+        merged = party and party.merged_into and party.merged_on and today.isoformat() >= party.merged_on
+        names.append(party.display if merged else name)
+    return ", ".join(names)
+
+
+def render_commitments(records: Sequence[Commitment], fmt: str, out: TextIO, *, today: _dt.date,
+                       lang: str = "vi") -> None:
+    if fmt == "json":
+        write_json([commitment_row(c, today) for c in records], out)
+        return
+    if fmt == "csv":
+        write_csv([commitment_row(c, today) for c in records], out, COMMITMENT_CSV_COLUMNS)
+        return
+    h = HEADERS[lang]
+    headers = [h["id"], h["title"], h["parties"], h["crossings"], h["due"], h["status"]]
+    rows = [
+        [c.id, c.title_vi if lang == "vi" else c.title_en, _parties_cell(c, today), ", ".join(c.crossings),
+         str(c.due) if c.due else "", _status_cell(c, today, lang)]
+        for c in records
+    ]
+    styles = [_row_style(c, today) for c in records]
+    write_table(fmt, headers, rows, out, row_styles=styles, styles=["bold", None, None, "cyan", None, None])
+
+
+COMMITMENT_CSV_COLUMNS = ("id", "section", "title_vi", "title_en", "parties", "crossings", "kind", "due",
+                          "status", "timing", "done_on", "last_event", "quote")
+
+
+def _row_style(c: Commitment, today: _dt.date) -> str | None:
+    return {"overdue": "red", "late": "yellow", "on-time": "green"}.get(timing(c, today)) or (
+        "green" if c.status == "done" else None)
+
+
+# --- crossings --------------------------------------------------------------------------
+
+
+def _zh(name: str | None, confidence: str | None) -> str:
+    if not name:
+        return ""
+    return f"{name}?" if confidence == "weak" else name
+
+
+def kind_label(kind: str | None, lang: str) -> str:
+    return KIND_LABELS[lang].get(kind, kind) if kind else "—"
+
+
+def render_crossings(records: Sequence[Crossing], counts: dict[str, int], fmt: str, out: TextIO, *,
+                     lang: str = "vi") -> None:
+    if fmt == "json":
+        write_json([crossing_row(x, counts.get(x.id, 0)) for x in records], out)
+        return
+    if fmt == "csv":
+        write_csv([crossing_row(x, counts.get(x.id, 0)) for x in records], out)
+        return
+    h = HEADERS[lang]
+    headers = [h["id"], h["pair"], h["zh"], h["province"], h["kind"], h["stage"], h["commitments"]]
+    rows = []
+    for x in records:
+        zh = " – ".join(filter(None, (_zh(x.name_zh, x.zh_confidence), _zh(x.partner_zh, x.zh_confidence))))
+        if x.partner_pinyin:
+            zh = f"{zh} ({x.partner_pinyin})" if zh else x.partner_pinyin
+        kind = kind_label(x.kind, lang)
+        if x.target_kind and x.target_kind != x.kind:
+            kind += f" → {kind_label(x.target_kind, lang)}"
+        rows.append([x.id, x.pair, zh, provinces.display(x.province), kind,
+                     STAGE_LABELS[lang].get(x.stage, x.stage), str(counts.get(x.id, 0))])
+    write_table(fmt, headers, rows, out, styles=["bold", None, None, None, None, "cyan", None])
+    if fmt == "table" and any(x.zh_confidence == "weak" and (x.partner_zh or x.name_zh) for x in records):
+        note = "? = 中文 chưa được xác minh (nguồn yếu)" if lang == "vi" else "? = 中文 not verified (weak source)"
+        out.write(note + "\n")
+
+
+# --- summary ----------------------------------------------------------------------------
+
+
+def bar(fraction: float | None, size: int = 10) -> str:
+    if fraction is None:
+        return ""
+    filled = round(fraction * size)
+    return "█" * filled + "░" * (size - filled)
+
+
+def render_summary(groups: Sequence[Group], total: Group, by: str, fmt: str, out: TextIO, *,
+                   lang: str = "vi") -> None:
+    if fmt == "json":
+        write_json({"by": by, "groups": [group_row(g) for g in groups], "total": group_row(total)}, out)
+        return
+    if fmt == "csv":
+        write_csv([group_row(g) for g in (*groups, total)], out)
+        return
+    from .model import STATUSES
+
+    used = [s for s in STATUSES if total.counts[s]] or ["open"]
+    h = HEADERS[lang]
+    headers = [h.get(by, by), h["total"], *(status_label(s, lang) for s in used), h["overdue"], h["late"],
+               h["completion"], h["bar"]]
+
+    def line(g: Group, label: str) -> list[str]:
+        pct = f"{g.completion:.0%}" if g.completion is not None else "—"
+        return [label, str(g.total), *(str(g.counts[s]) for s in used), str(g.overdue), str(g.late), pct,
+                bar(g.completion)]
+
+    labels = {"status": lambda k: status_label(k, lang), "section": lambda k: k,
+              "province": provinces.display, "party": provinces.display}[by]
+    rows = [line(g, labels(g.key)) for g in groups]
+    rows.append(line(total, "Tổng cộng" if lang == "vi" else "all"))
+    write_table(fmt, headers, rows, out)
+    if fmt != "markdown":
+        out.write(("Hoàn thành = tỷ lệ việc một lần (deliverable) đã xong.\n" if lang == "vi"
+                   else "completion = share of one-off deliverables done.\n"))
+
+
+# --- one record -------------------------------------------------------------------------
+
+
+def render_show(c: Commitment, ds: Dataset, fmt: str, out: TextIO, *, today: _dt.date, lang: str,
+                minutes_line: int | None) -> None:
+    if fmt == "json":
+        row = commitment_row(c, today, full=True)
+        row["minutes_line"] = minutes_line
+        write_json(row, out)
+        return
+    crossings = {x.id: x for x in ds.crossings}
+    meeting = next((m for m in ds.meetings if m.id == c.meeting), None)
+    vi = lang == "vi"
+    where = f"{meeting.minutes}:{minutes_line}" if meeting and meeting.minutes and minutes_line else ""
+    fields = [
+        ("id", c.id),
+        ("title_vi", c.title_vi),
+        ("title_en", c.title_en),
+        ("meeting", f"{meeting.id} {meeting.date} — {meeting.title_vi if vi else meeting.title_en}" if meeting else c.meeting),
+        ("section", f"{c.section}" + (f"  ({where})" if where else "")),
+        ("quote", f"“{c.quote}”"),
+        ("parties", _parties_cell(c, today)),
+        ("crossings", "; ".join(
+            f"{ref}: {crossings[ref].pair}" if ref in crossings else ref for ref in c.crossings) or "—"),
+        ("kind", c.kind),
+        ("due", str(c.due) if c.due else "—"),
+        ("status", _status_cell(c, today, lang)),
+    ]
+    key_width = max(width(k) for k, _ in fields)
+    rich = is_terminal(out)
+    lines = [f"{_pad(k, key_width)}  {safe_text(v)}" for k, v in fields]
+    lines.append("history" if not vi else "history (lịch sử)")
+    if not c.history:
+        lines.append("  —")
+    for h in c.history:
+        lines.extend(history_lines(h, lang))
+    _emit_lines(lines, out, rich)
+
+
+def history_lines(h: HistoryEntry, lang: str) -> list[str]:
+    weak = " [weak]" if h.confidence == "weak" else ""
+    change = f"{status_or_stage(h.from_, lang)} → {status_or_stage(h.to, lang)}"
+    if h.kind:
+        change += f" ({kind_label(h.kind, lang)})"
+    lines = [f"  {h.date}  {change}{weak}" + (f"  by {h.by}" if h.by else "")]
+    if h.note:
+        lines.append(f"      {h.note}")
+    lines.extend(f"      {url}" for url in h.evidence)
+    return [safe_text(line) for line in lines]
+
+
+def status_or_stage(word: str, lang: str) -> str:
+    return STATUS_LABELS[lang].get(word) or STAGE_LABELS[lang].get(word) or word
+
+
+def render_crossing_show(x: Crossing, related: Sequence[Commitment], fmt: str, out: TextIO, *,
+                         today: _dt.date, lang: str) -> None:
+    if fmt == "json":
+        row = crossing_row(x, len(related), full=True)
+        row["related"] = [c.id for c in related]
+        write_json(row, out)
+        return
+    weak = " (weak)" if x.zh_confidence == "weak" else ""
+    fields = [
+        ("id", x.id), ("pair", x.pair),
+        ("name_zh", (x.name_zh or "—") + (weak if x.name_zh else "")),
+        ("partner_zh", (x.partner_zh or "—") + (weak if x.partner_zh else "")),
+        ("partner_pinyin", x.partner_pinyin or "—"), ("province", provinces.display(x.province)),
+        ("kind", kind_label(x.kind, lang) + (f" → {kind_label(x.target_kind, lang)}" if x.target_kind else "")),
+        ("stage", STAGE_LABELS[lang].get(x.stage, x.stage)), ("parent", x.parent or "—"),
+        ("markers", x.markers or "—"), ("name_source", x.name_source or "—"),
+        ("commitments", ", ".join(c.id for c in related) or "—"),
+    ]
+    key_width = max(width(k) for k, _ in fields)
+    lines = [f"{_pad(k, key_width)}  {safe_text(v)}" for k, v in fields]
+    lines.append("history")
+    if not x.history:
+        lines.append("  —")
+    for h in x.history:
+        lines.extend(history_lines(h, lang))
+    _emit_lines(lines, out, is_terminal(out))
+
+
+def _emit_lines(lines: Iterable[str], out: TextIO, rich: bool) -> None:
+    # Plain text either way: `show` has no table, and Rich would only add colour.
+    for line in lines:
+        out.write(line + "\n")
+
+
+def stderr_is_terminal() -> bool:
+    return is_terminal(sys.stderr) and not os.environ.get("NO_COLOR")

@@ -1,0 +1,187 @@
+"""Cross-record checks: small functions over a parsed `Dataset`, each yielding Problems.
+
+Field-level checks (types, vocabularies, dates) happen while parsing in
+`loader`; what needs more than one record or more than one field lives here.
+Adding a rule = adding a function to `CHECKS`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from . import provinces
+from .errors import Problem, Source
+from .model import INITIAL_STATUS, LADDER, STAGES, STATUSES, Commitment, Crossing, Dataset, HistoryEntry
+from .text import collapse_ws, has_unsafe
+
+COMMITMENT_ID = re.compile(r"^([A-Z][A-Z0-9]*)-(\d+)-(\d{2,})$")
+CROSSING_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _src(record: Commitment | Crossing | HistoryEntry, fallback: str) -> Source:
+    return record.source or Source(fallback)
+
+
+def check_unique_ids(ds: Dataset) -> Iterator[Problem]:
+    for records, name in ((ds.commitments, ds.commitments_file), (ds.crossings, ds.crossings_file)):
+        counts = Counter(r.id.upper() for r in records)
+        for record in records:
+            if counts[record.id.upper()] > 1:
+                yield Problem(_src(record, name), "duplicate-id",
+                              f"id {record.id!r} is used {counts[record.id.upper()]} times; ids must be unique and never reused")
+
+
+def check_commitment_ids(ds: Dataset) -> Iterator[Problem]:
+    meetings = {m.id for m in ds.meetings}
+    for c in ds.commitments:
+        match = COMMITMENT_ID.match(c.id)
+        if not match:
+            yield Problem(_src(c, ds.commitments_file), "bad-id",
+                          f"id {c.id!r} is not of the form MEETING-SECTION-NN (e.g. SM23-3-05)")
+            continue
+        meeting, section, _ = match.groups()
+        if meetings and meeting not in meetings:
+            yield Problem(_src(c, ds.commitments_file), "unknown-meeting",
+                          f"id {c.id!r} names meeting {meeting!r}, which is not under 'meetings:'")
+        if int(section) != c.section:
+            yield Problem(_src(c, ds.commitments_file), "section-mismatch",
+                          f"id {c.id!r} says section {int(section)} but section is {c.section}")
+
+
+def check_crossing_ids(ds: Dataset) -> Iterator[Problem]:
+    for x in ds.crossings:
+        if not CROSSING_ID.match(x.id):
+            yield Problem(_src(x, ds.crossings_file), "bad-id",
+                          f"crossing id {x.id!r} must be lower-case ASCII words joined by '-'")
+
+
+def check_parties(ds: Dataset) -> Iterator[Problem]:
+    for c in ds.commitments:
+        if not c.parties:
+            yield Problem(_src(c, ds.commitments_file), "no-parties", f"{c.id} names no party")
+        for party in c.parties:
+            if party not in provinces.PARTY_NAMES:
+                hint = provinces.resolve(party)
+                fix = f"write {hint.name!r}" if hint else f"use one of {', '.join(provinces.PARTY_NAMES)}"
+                yield Problem(_src(c, ds.commitments_file), "unknown-party", f"{c.id}: party {party!r} is unknown; {fix}")
+    for x in ds.crossings:
+        party = provinces.BY_NAME.get(x.province)
+        if party is None or party.country != "VN":
+            yield Problem(_src(x, ds.crossings_file), "unknown-province",
+                          f"{x.id}: province {x.province!r} is not a Vietnamese province in the registry")
+
+
+def check_references(ds: Dataset) -> Iterator[Problem]:
+    crossing_ids = {x.id for x in ds.crossings}
+    for c in ds.commitments:
+        for ref in c.crossings:
+            if ref not in crossing_ids:
+                yield Problem(_src(c, ds.commitments_file), "unknown-crossing",
+                              f"{c.id}: crossing {ref!r} is not in {ds.crossings_file}")
+    for x in ds.crossings:
+        if x.parent is not None and (x.parent not in crossing_ids or x.parent == x.id):
+            yield Problem(_src(x, ds.crossings_file), "unknown-parent", f"{x.id}: parent {x.parent!r} is not another crossing id")
+        if (x.partner_zh or x.name_zh) and x.zh_confidence is None:
+            yield Problem(_src(x, ds.crossings_file), "missing-field",
+                          f"{x.id}: 中文 names need zh_confidence (verified or weak)")
+
+
+def _check_history(record: Commitment | Crossing, vocabulary: tuple[str, ...], current: str,
+                   initial: str | None, file: str, meeting_date=None) -> Iterator[Problem]:
+    previous = None
+    for entry in record.history:
+        where = _src(entry, file)
+        for word in (entry.from_, entry.to):
+            if word not in vocabulary:
+                yield Problem(where, "unknown-status", f"{record.id}: {word!r} is not one of {', '.join(vocabulary)}")
+        if previous is not None:
+            if entry.date.start < previous.date.start:
+                yield Problem(where, "history-order",
+                              f"{record.id}: history entry {entry.date} comes before {previous.date}; keep history in date order")
+            if entry.from_ != previous.to:
+                yield Problem(where, "history-chain",
+                              f"{record.id}: entry goes from {entry.from_!r} but the previous one ended at {previous.to!r}")
+        if meeting_date is not None and entry.date.end < meeting_date.start:
+            yield Problem(where, "history-order", f"{record.id}: event {entry.date} predates the meeting ({meeting_date})")
+        for url in entry.evidence:
+            if not re.match(r"^https?://\S+$", url):
+                yield Problem(where, "bad-evidence", f"{record.id}: evidence {url!r} is not an http(s) address")
+        previous = entry
+    if previous is None:
+        if initial is not None and current != initial:
+            yield Problem(_src(record, file), "status-without-history",
+                          f"{record.id}: status {current!r} has no dated history entry; set it with `bbtrack status set`")
+    elif previous.to != current:
+        yield Problem(_src(previous, file), "history-chain",
+                      f"{record.id}: last history entry ends at {previous.to!r} but the record says {current!r}")
+
+
+def check_history(ds: Dataset) -> Iterator[Problem]:
+    meeting_dates = {m.id: m.date for m in ds.meetings}
+    for c in ds.commitments:
+        yield from _check_history(c, STATUSES, c.status, INITIAL_STATUS, ds.commitments_file,
+                                  meeting_dates.get(c.meeting))
+    for x in ds.crossings:
+        yield from _check_history(x, STAGES, x.stage, None, ds.crossings_file)
+
+
+def check_text(ds: Dataset) -> Iterator[Problem]:
+    """Control characters in data would reach terminals: flag them (they are shown escaped)."""
+    for c in ds.commitments:
+        texts = (c.title_vi, c.title_en, c.quote, *(h.note or "" for h in c.history))
+        if any(has_unsafe(t) for t in texts):
+            yield Problem(_src(c, ds.commitments_file), "control-char",
+                          f"{c.id}: text contains control or bidi characters; remove them", "warning")
+
+
+CHECKS: tuple[Callable[[Dataset], Iterable[Problem]], ...] = (
+    check_unique_ids,
+    check_commitment_ids,
+    check_crossing_ids,
+    check_parties,
+    check_references,
+    check_history,
+    check_text,
+)
+
+
+def validate(ds: Dataset) -> list[Problem]:
+    return [problem for check in CHECKS for problem in check(ds)]
+
+
+def check_quotes(ds: Dataset, data_dir: Path) -> list[Problem]:
+    """Each quote must stand, whitespace-collapsed, in its meeting's minutes (when shipped)."""
+    problems: list[Problem] = []
+    texts: dict[str, str | None] = {}
+    for meeting in ds.meetings:
+        path = data_dir / meeting.minutes if meeting.minutes else None
+        try:
+            texts[meeting.id] = collapse_ws(path.read_text(encoding="utf-8")) if path else None
+        except (OSError, UnicodeDecodeError):
+            problems.append(Problem(meeting.source or Source(ds.commitments_file), "missing-minutes",
+                                    f"minutes file {meeting.minutes!r} of {meeting.id} cannot be read", "warning"))
+            texts[meeting.id] = None
+    for c in ds.commitments:
+        minutes = texts.get(c.meeting)
+        if minutes is not None and collapse_ws(c.quote) not in minutes:
+            problems.append(Problem(_src(c, ds.commitments_file), "quote-not-found",
+                                    f"{c.id}: quote is not in the minutes word for word; copy it from the minutes"))
+    return problems
+
+
+def minutes_line(ds: Dataset, data_dir: Path, commitment: Commitment) -> int | None:
+    """Line of the minutes where the quote begins (PDF line breaks tolerated)."""
+    meeting = next((m for m in ds.meetings if m.id == commitment.meeting), None)
+    if meeting is None or not meeting.minutes:
+        return None
+    try:
+        raw = (data_dir / meeting.minutes).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    words = collapse_ws(commitment.quote).split(" ")
+    pattern = r"\s+".join(re.escape(w) for w in words[:6])
+    match = re.search(pattern, raw)
+    return raw.count("\n", 0, match.start()) + 1 if match else None
