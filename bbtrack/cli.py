@@ -402,6 +402,211 @@ def summary(
                    lang=lang_)
 
 
+# --- edits ------------------------------------------------------------------------------
+
+
+def _print_edit(result, dry_run: bool) -> None:
+    from .storage import unified_diff
+
+    if dry_run:
+        sys.stdout.write(unified_diff(result.old_text, result.new_text, str(result.path)))
+        sys.stderr.write("dry run: nothing written\n")
+    else:
+        sys.stderr.write(f"{result.record_id}: updated {result.path}; review with `git diff` or `bbtrack diff`\n")
+
+
+@command(parent=status_app, name="set")
+def status_set(
+    record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id,
+                                    help="Commitment id (SM23-3-17) or crossing id (tra-linh)."),
+    status: str = typer.Argument(..., metavar="STATUS",
+                                 help="A status for a commitment (open, in_progress, ongoing, stalled, done, partly_done, "
+                                      "not_done, dropped); a stage for a crossing (planned ... announced, operating, suspended)."),
+    date: Optional[str] = typer.Option(None, "--date", help='When it happened: 2024-06-25, 25/6/2024, "2024-11" [default: today].'),
+    note: Optional[str] = typer.Option(None, "--note", help="What happened, in a sentence (Vietnamese or English)."),
+    evidence: List[str] = typer.Option([], "--evidence", "-e", help="http(s) address of the source. Repeatable; at least one."),
+    by: Optional[str] = typer.Option(None, "--by", help="Who records it [default: git config user.name]."),
+    weak: bool = typer.Option(False, "--weak", help="The source is weak (a mirror or aggregator): stored as confidence: weak."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="Crossings: the new kind after an upgrade (e.g. international)."),
+    force: bool = typer.Option(False, "--force", help="Allow moving backwards or out of a final status (needs --note)."),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff that would be applied; write nothing."),
+) -> None:
+    """Set a commitment's status (or a crossing's stage) and append a dated history entry.
+
+    Only the lines of that record change in the file: comments, quoting and
+    every other record stay byte-identical, so the git diff is the review.
+
+    \b
+    Examples:
+      bbtrack status set SM23-3-19 done --date 27/2/2025 -e https://vietnamnews.vn/... --note "Opening ceremony held"
+      bbtrack status set tra-linh announced --kind international --date 2023-12-28 -e https://...
+      bbtrack status set SM23-3-09 done --date 2024-06-25 -e https://... --dry-run
+    """
+    from .dates import PartialDate, parse_user
+    from .edit import Change, set_status
+    from .loader import find_data_dir
+
+    data_dir = find_data_dir(STATE.data_dir)
+    day = _dt.date.today()
+    when = parse_user(date, "--date") if date else PartialDate.of(day)
+    if by is None:
+        from .gitio import user_name
+
+        by = user_name(data_dir) or os.environ.get("USER") or None
+    change = Change(record_id=record_id, to=status, date=when, note=note, evidence=tuple(evidence), by=by,
+                    confidence="weak" if weak else None, kind=kind, force=force)
+    _print_edit(set_status(data_dir, change, today=day, dry_run=dry_run), dry_run)
+
+
+@command()
+def add(
+    title_vi: str = typer.Option(..., "--title-vi", help="Short Vietnamese title."),
+    title_en: str = typer.Option(..., "--title-en", help="Short English title."),
+    quote: str = typer.Option(..., "--quote", help="Verbatim words of the minutes that locate the action."),
+    party: List[str] = typer.Option(..., "--party", autocompletion=_complete_party, help="A party; repeat for several."),
+    section: int = typer.Option(..., "--section", help="Section of the minutes (0 = preamble)."),
+    meeting: str = typer.Option("SM23", "--meeting", help="Meeting id under 'meetings:' in commitments.yaml."),
+    crossing: List[str] = typer.Option([], "--crossing", "-c", autocompletion=_complete_crossing, help="Crossing id; repeatable."),
+    kind: str = typer.Option("deliverable", "--kind", help="deliverable (one-off) or continuing."),
+    due: Optional[str] = typer.Option(None, "--due", help='Due date as the minutes give it: "2024", "2024-09", "15/9/2024".'),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff that would be applied; write nothing."),
+) -> None:
+    """Add a commitment (e.g. from a later meeting's minutes) with the next free id.
+
+    The record is appended at the end of commitments.yaml in the file's own
+    style, with status open and an empty history. Ids are never reused.
+
+    \b
+    Examples:
+      bbtrack add --section 3 --party "Cao Bằng" --party "Quảng Tây" --title-vi "..." --title-en "..." --quote "..." --crossing ta-lung
+      bbtrack add --meeting SM24 --section 2 --party all ... --dry-run
+    """
+    from .dates import parse_user
+    from .edit import NewCommitment, add_commitment
+    from .loader import find_data_dir
+    from .provinces import MINUTES_PARTIES
+
+    parties: list[str] = []
+    for name in party:
+        parties.extend(MINUTES_PARTIES if name.strip().lower() in ("all", "tất cả", "cac ben", "các bên") else [name])
+    new = NewCommitment(meeting=meeting, section=section, title_vi=title_vi, title_en=title_en, quote=quote,
+                        parties=tuple(dict.fromkeys(parties)), crossings=tuple(crossing), kind=kind,
+                        due=parse_user(due, "--due") if due else None)
+    result = add_commitment(find_data_dir(STATE.data_dir), new, dry_run=dry_run)
+    if not dry_run:
+        print(result.record_id)
+    _print_edit(result, dry_run)
+
+
+@command()
+def log(
+    record_id: Optional[str] = typer.Argument(None, metavar="[ID]", autocompletion=_complete_id,
+                                              help="One commitment or crossing [default: all records]."),
+    since: Optional[str] = typer.Option(None, "--since", help='Only events on or after this date ("2024", "1/3/2025").'),
+    format: str = FORMAT_OPTION,
+    lang: Optional[str] = LANG_OPTION,
+) -> None:
+    """The recorded history, newest first: date, record, change, note, evidence.
+
+    \b
+    Examples:
+      bbtrack log
+      bbtrack log SM23-3-17
+      bbtrack log --since 2025 --format json
+    """
+    from .changes import events
+    from .dates import parse_user
+    from .render import FORMATS, render_events
+
+    _fmt(format, FORMATS)
+    lang_ = _lang(lang)
+    start = parse_user(since, "--since") if since else None
+    ds = _load().dataset
+    render_events(events(ds, record_id, start), format, sys.stdout, lang=lang_)
+
+
+@command()
+def diff(
+    rev_a: Optional[str] = typer.Argument(None, metavar="[REV_A]", help="Old revision [default: HEAD]."),
+    rev_b: Optional[str] = typer.Argument(None, metavar="[REV_B]", help="New revision [default: the working tree]."),
+    format: str = FORMAT_OPTION,
+) -> None:
+    """What changed in the data between two git revisions, record by record.
+
+    Keyed by id: records added or removed, field changes (old → new), and
+    history entries appended. Paste `--format markdown` into a pull request.
+
+    \b
+    Examples:
+      bbtrack diff                      # HEAD vs your uncommitted edits
+      bbtrack diff main HEAD --format markdown
+      bbtrack diff HEAD~3 --format json
+    """
+    from .changes import diff_revisions
+    from .loader import find_data_dir
+    from .render import FORMATS, render_diff
+
+    _fmt(format, FORMATS)
+    changes = diff_revisions(find_data_dir(STATE.data_dir), rev_a, rev_b)
+    render_diff(changes, format, sys.stdout)
+
+
+# --- report -----------------------------------------------------------------------------
+
+
+@command()
+def report(
+    since: Optional[str] = typer.Option(None, "--since", help='Events on or after this date ("2024", "1/3/2025").'),
+    since_rev: Optional[str] = typer.Option(None, "--since-rev", help="Also list data changes since this git revision."),
+    province: List[str] = typer.Option([], "--province", "-p", autocompletion=_complete_party,
+                                       help="Limit to these parties (provinces or Guangxi). Repeat for OR."),
+    lang: Optional[str] = LANG_OPTION,
+    format: str = typer.Option("terminal", "--format", "-f", help="terminal, markdown or html."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    today: Optional[str] = typer.Option(None, "--today", help="As-of date [default: today]."),
+) -> None:
+    """The progress report for the next Spring Meeting.
+
+    Headline figures, each party's commitments by section with status, last
+    event and evidence, the crossings' ladder, and what changed since a date
+    or revision; stamped with the data's git commit.
+
+    \b
+    Examples:
+      bbtrack report
+      bbtrack report --format html --output report.html --lang en
+      bbtrack report --since 2025-02-21 --format markdown -p "Cao Bằng"
+    """
+    from . import report as report_module
+    from .dates import parse_user
+    from .query import resolve_parties
+
+    _fmt(format, report_module.FORMATS)
+    lang_ = _lang(lang)
+    day = _today(today)
+    parties = resolve_parties(province, provinces_only=False) if province else frozenset()
+    start = parse_user(since, "--since") if since else None
+    if since_rev:
+        from .gitio import check_rev
+
+        check_rev(since_rev)
+    result = _load()
+    options = report_module.Options(today=day, lang=lang_, fmt=format, parties=parties, since=start,
+                                    since_rev=since_rev)
+    if output is None:
+        report_module.write(result.dataset, result.data_dir, options, sys.stdout)
+        return
+    import io
+
+    buffer = io.StringIO()
+    report_module.write(result.dataset, result.data_dir, options, buffer)
+    try:
+        output.write_text(buffer.getvalue(), encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+    sys.stderr.write(f"wrote {output}\n")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -246,7 +246,9 @@ def _status_cell(c: Commitment, today: _dt.date, lang: str) -> str:
     return f"{text} ({when})" if when else text
 
 
-def _parties_cell(c: Commitment, today: _dt.date) -> str:
+def _parties_cell(c: Commitment, today: _dt.date, lang: str = "vi") -> str:
+    if set(c.parties) == set(provinces.MINUTES_PARTIES):
+        return "cả 5 bên" if lang == "vi" else "all five"
     names = []
     for name in c.parties:
         party = provinces.BY_NAME.get(name)
@@ -266,7 +268,7 @@ def render_commitments(records: Sequence[Commitment], fmt: str, out: TextIO, *, 
     h = HEADERS[lang]
     headers = [h["id"], h["title"], h["parties"], h["crossings"], h["due"], h["status"]]
     rows = [
-        [c.id, c.title_vi if lang == "vi" else c.title_en, _parties_cell(c, today), ", ".join(c.crossings),
+        [c.id, c.title_vi if lang == "vi" else c.title_en, _parties_cell(c, today, lang), ", ".join(c.crossings),
          str(c.due) if c.due else "", _status_cell(c, today, lang)]
         for c in records
     ]
@@ -383,7 +385,7 @@ def render_show(c: Commitment, ds: Dataset, fmt: str, out: TextIO, *, today: _dt
         ("meeting", f"{meeting.id} {meeting.date} — {meeting.title_vi if vi else meeting.title_en}" if meeting else c.meeting),
         ("section", f"{c.section}" + (f"  ({where})" if where else "")),
         ("quote", f"“{c.quote}”"),
-        ("parties", _parties_cell(c, today)),
+        ("parties", ", ".join(provinces.display(p) for p in c.parties)),
         ("crossings", "; ".join(
             f"{ref}: {crossings[ref].pair}" if ref in crossings else ref for ref in c.crossings) or "—"),
         ("kind", c.kind),
@@ -453,3 +455,65 @@ def _emit_lines(lines: Iterable[str], out: TextIO, rich: bool) -> None:
 
 def stderr_is_terminal() -> bool:
     return is_terminal(sys.stderr) and not os.environ.get("NO_COLOR")
+
+
+# --- log and diff -----------------------------------------------------------------------
+
+
+def render_events(events, fmt: str, out: TextIO, *, lang: str = "vi") -> None:
+    if fmt in ("json", "csv"):
+        rows = [{"id": e.record_id, "collection": e.collection, **history_row(e.entry)} for e in events]
+        if fmt == "json":
+            write_json(rows, out)
+        else:
+            write_csv(rows, out, ("id", "collection", "date", "from", "to", "kind", "note", "evidence", "by",
+                                  "confidence"))
+        return
+    h = HEADERS[lang]
+    headers = [h["date"], h["record"], h["change"], h["note"], h["evidence"]]
+    rows = []
+    for e in events:
+        entry = e.entry
+        change = f"{status_or_stage(entry.from_, lang)} → {status_or_stage(entry.to, lang)}"
+        if entry.kind:
+            change += f" ({kind_label(entry.kind, lang)})"
+        if entry.confidence == "weak":
+            change += " [weak]"
+        rows.append([str(entry.date), e.record_id, change, entry.note or "", " ".join(entry.evidence)])
+    write_table(fmt, headers, rows, out)
+
+
+def render_diff(changes, fmt: str, out: TextIO) -> None:
+    from .changes import change_row
+
+    if fmt == "json":
+        write_json([change_row(c) for c in changes], out)
+        return
+    if fmt == "csv":
+        rows = [change_row(c) for c in changes]
+        write_csv(rows, out, ("id", "collection", "change", "field", "old", "new", "entry"))
+        return
+    if not changes:
+        out.write("no changes to the data\n")
+        return
+    rows = []
+    for c in changes:
+        if c.change == "history":
+            e = c.new
+            detail = f"{e.date}: {e.from_} → {e.to}" + (f" — {e.note}" if e.note else "")
+            if e.evidence:
+                detail += f" ({' '.join(e.evidence)})"
+            rows.append([c.record_id, "history +", detail])
+        elif c.change in ("added", "removed"):
+            rows.append([c.record_id, c.change, str(c.new if c.change == "added" else c.old)])
+        else:
+            rows.append([c.record_id, c.field or "", f"{_short(c.old)} → {_short(c.new)}"])
+    write_table(fmt, ["id", "change", "detail"], rows, out)
+
+
+def _short(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, list):
+        return "[" + ", ".join(map(str, value)) + "]"
+    return str(value)

@@ -1,0 +1,264 @@
+"""Changing the data: the rules of a status change, applied as a byte-preserving splice.
+
+The whole read–check–modify–write happens under the writer lock
+(`storage.update_file`): the transition is checked against the record as it
+is on disk at that moment, so two concurrent `status set` runs can neither
+lose an edit nor both move a record out of the same state.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import provinces
+from .dates import PartialDate, parse_stored
+from .errors import NotFoundError, UsageError
+from .loader import COMMITMENTS_FILE, CROSSINGS_FILE
+from .model import (
+    COMMITMENT_KINDS,
+    CONFIDENCES,
+    CROSSING_KINDS,
+    FINAL_STATUSES,
+    INITIAL_STATUS,
+    LADDER,
+    STAGES,
+    STATUSES,
+)
+from .text import collapse_ws, nfc
+from .validate import COMMITMENT_ID
+
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What `bbtrack status set` was asked to do."""
+
+    record_id: str
+    to: str
+    date: PartialDate
+    note: str | None = None
+    evidence: tuple[str, ...] = ()
+    by: str | None = None
+    confidence: str | None = None  # None = verified
+    kind: str | None = None  # crossings: the new kind after an upgrade
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class EditResult:
+    path: Path
+    record_id: str
+    collection: str
+    old_text: str
+    new_text: str
+    written: bool
+
+    @property
+    def changed(self) -> bool:
+        return self.old_text != self.new_text
+
+
+def collection_of(record_id: str) -> tuple[str, str, str]:
+    """(collection, file name, canonical id) for an id typed in any case."""
+    if COMMITMENT_ID.match(record_id.strip().upper()):
+        return "commitments", COMMITMENTS_FILE, record_id.strip().upper()
+    return "crossings", CROSSINGS_FILE, record_id.strip().lower()
+
+
+def _read_record(text: str, collection: str, record_id: str, filename: str) -> dict[str, Any]:
+    from .yamledit import read_record
+
+    return read_record(text, collection, record_id, filename=filename)
+
+
+def _rank_status(status: str) -> int:
+    if status == INITIAL_STATUS:
+        return 0
+    return 2 if status in FINAL_STATUSES else 1
+
+
+def _rank_stage(stage: str) -> int:
+    return LADDER.index(stage) if stage in LADDER else -1  # suspended: off the ladder
+
+
+def check_change(record: dict[str, Any], collection: str, change: Change, today: _dt.date) -> str:
+    """The current status/stage if `change` is allowed on `record`; UsageError otherwise."""
+    rid = change.record_id
+    if collection == "commitments":
+        vocabulary, key, what = STATUSES, "status", "status"
+        if change.kind is not None:
+            raise UsageError("--kind applies to crossings only (a commitment's kind is fixed by the minutes)")
+    else:
+        vocabulary, key, what = STAGES, "stage", "stage"
+        if change.kind is not None and change.kind not in CROSSING_KINDS:
+            raise UsageError(f"unknown kind {change.kind!r}; use one of {', '.join(CROSSING_KINDS)}")
+    if change.to not in vocabulary:
+        hint = " (crossings take a stage)" if change.to in STAGES else " (commitments take a status)" if change.to in STATUSES else ""
+        raise UsageError(f"unknown {what} {change.to!r} for {rid}{hint}; use one of {', '.join(vocabulary)}")
+    current = record.get(key)
+    if not isinstance(current, str):
+        raise UsageError(f"{rid} has no valid {key}; run `bbtrack check`")
+    if change.date.start > today:
+        raise UsageError(f"date {change.date} is in the future; record events once they happened")
+    history = record.get("history") or []
+    if history:
+        try:
+            last = parse_stored(history[-1].get("date"))
+        except (ValueError, AttributeError):
+            last = None
+        if last is not None and change.date.start < last.start:
+            raise UsageError(
+                f"date {change.date} is before {rid}'s last event ({last}); history stays in date order")
+    if not change.evidence:
+        raise UsageError("give --evidence URL: every change needs a source a reviewer can open")
+    for url in change.evidence:
+        if not URL.match(url):
+            raise UsageError(f"evidence {url!r} is not an http(s) address")
+    if change.confidence is not None and change.confidence not in CONFIDENCES:
+        raise UsageError(f"unknown confidence {change.confidence!r}; use verified or weak")
+    if change.to == current and not change.note and change.kind is None:
+        raise UsageError(f"{rid} is already {current!r}; add --note to record an event without a change")
+    if collection == "commitments":
+        backwards = _rank_status(change.to) < _rank_status(current) or (
+            current in FINAL_STATUSES and change.to != current)
+    else:
+        backwards = current != "suspended" and change.to != "suspended" and _rank_stage(change.to) < _rank_stage(current)
+    if backwards and not change.force:
+        raise UsageError(f"{rid}: {current} → {change.to} goes backwards or reopens a closed record; "
+                         "add --force and a --note saying why")
+    if backwards and not change.note:
+        raise UsageError(f"{rid}: a forced change needs a --note saying why")
+    return current
+
+
+def history_entry(change: Change, current: str) -> dict[str, Any]:
+    """The history entry in the documented key order."""
+    entry: dict[str, Any] = {"date": change.date.to_yaml_value(), "from": current, "to": change.to}
+    if change.kind is not None:
+        entry["kind"] = change.kind
+    if change.note:
+        entry["note"] = nfc(change.note)
+    entry["evidence"] = list(change.evidence)
+    if change.by:
+        entry["by"] = nfc(change.by)
+    if change.confidence == "weak":
+        entry["confidence"] = "weak"
+    return entry
+
+
+def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool = False) -> EditResult:
+    """Apply `change` to its record, under the writer lock; returns both texts."""
+    from . import storage, yamledit
+
+    collection, filename, record_id = collection_of(change.record_id)
+    vocabulary = STATUSES if collection == "commitments" else STAGES
+    to = change.to.strip().lower()
+    for spelling in (to, to.replace("-", "_"), to.replace("_", "-"), to.replace(" ", "_"), to.replace(" ", "-")):
+        if spelling in vocabulary:
+            to = spelling
+            break
+    change = Change(**{**change.__dict__, "record_id": record_id, "to": to})
+    path = data_dir / filename
+
+    def transform(text: str) -> str:
+        record = _read_record(text, collection, record_id, str(path))
+        current = check_change(record, collection, change, today)
+        fields: dict[str, object] = {"status" if collection == "commitments" else "stage": change.to}
+        if change.kind is not None:
+            fields["kind"] = change.kind
+        return yamledit.set_fields(text, collection, record_id, fields, history_entry(change, current),
+                                   filename=str(path))
+
+    old, new = storage.update_file(path, transform, dry_run=dry_run)
+    return EditResult(path, record_id, collection, old, new, written=not dry_run and old != new)
+
+
+# --- add --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewCommitment:
+    meeting: str
+    section: int
+    title_vi: str
+    title_en: str
+    quote: str
+    parties: tuple[str, ...]
+    crossings: tuple[str, ...] = ()
+    kind: str = "deliverable"
+    due: PartialDate | None = None
+
+
+def next_id(ids: list[str], meeting: str, section: int) -> str:
+    """One past the highest number used in that meeting and section; never a gap-filler,
+    so an id that ever existed is not handed out again while a later one remains."""
+    prefix = f"{meeting}-{section}-"
+    used = [int(i[len(prefix):]) for i in ids if i.startswith(prefix) and i[len(prefix):].isdigit()]
+    return f"{prefix}{max(used, default=0) + 1:02d}"
+
+
+def add_commitment(data_dir: Path, new: NewCommitment, *, dry_run: bool = False) -> EditResult:
+    """Append a commitment with the next free id, after checking it against the data."""
+    from . import storage, yamledit
+    from .loader import parse_folder
+
+    result = parse_folder(data_dir)
+    if result.errors:
+        raise UsageError(f"fix the data first: {result.errors[0]} (bbtrack check)")
+    ds = result.dataset
+    meeting = next((m for m in ds.meetings if m.id == new.meeting.upper()), None)
+    if meeting is None:
+        known = ", ".join(m.id for m in ds.meetings)
+        raise NotFoundError(f"no meeting {new.meeting!r} under 'meetings:' ({known}); add the meeting there first")
+    if new.section < 0:
+        raise UsageError("--section must be 0 (preamble) or a section number")
+    if new.kind not in COMMITMENT_KINDS:
+        raise UsageError(f"unknown kind {new.kind!r}; use one of {', '.join(COMMITMENT_KINDS)}")
+    parties = []
+    for name in new.parties:
+        party = provinces.resolve(name)
+        if party is None:
+            raise UsageError(f"unknown party {name!r}; use one of {', '.join(provinces.PARTY_NAMES)}")
+        parties.append(party.name)
+    if not parties:
+        raise UsageError("name at least one --party")
+    crossing_ids = {x.id for x in ds.crossings}
+    for ref in new.crossings:
+        if ref not in crossing_ids:
+            raise NotFoundError(f"unknown crossing {ref!r}; run `bbtrack crossings` for ids")
+    quote = collapse_ws(nfc(new.quote))
+    if meeting.minutes:
+        try:
+            minutes = collapse_ws((data_dir / meeting.minutes).read_text(encoding="utf-8"))
+        except OSError:
+            minutes = None
+        if minutes is not None and quote not in minutes:
+            raise UsageError(f"the quote is not in {meeting.minutes} word for word; copy it from the minutes")
+    path = data_dir / COMMITMENTS_FILE
+    holder: dict[str, str] = {}
+
+    def transform(text: str) -> str:
+        record_id = next_id(yamledit.record_ids(text, "commitments", filename=str(path)), meeting.id, new.section)
+        holder["id"] = record_id
+        record = {
+            "id": record_id,
+            "section": new.section,
+            "title_vi": nfc(new.title_vi.strip()),
+            "title_en": nfc(new.title_en.strip()),
+            "quote": quote,
+            "parties": parties,
+            "crossings": list(new.crossings),
+            "kind": new.kind,
+            "due": str(new.due) if new.due else None,
+            "status": INITIAL_STATUS,
+            "history": [],
+        }
+        return yamledit.append_record(text, "commitments", record, filename=str(path))
+
+    old, new_text = storage.update_file(path, transform, dry_run=dry_run)
+    return EditResult(path, holder["id"], "commitments", old, new_text, written=not dry_run)

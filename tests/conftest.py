@@ -1,0 +1,75 @@
+"""Shared fixtures: real copies of the shipped data in temp folders, real git repos."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """Never read or write the developer's own parse cache."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("BBTRACK_DATA", raising=False)
+    monkeypatch.delenv("BBTRACK_LANG", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    """A private copy of the shipped data folder."""
+    target = tmp_path / "data"
+    shutil.copytree(SHIPPED, target)
+    return target
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    """A git repository holding a copy of the data, committed."""
+    root = tmp_path / "repo"
+    shutil.copytree(SHIPPED, root / "data")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", "Test Reviewer")
+    git(root, "config", "user.email", "reviewer@example.org")
+    (root / ".gitignore").write_text(".bbtrack.lock\n", encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "data")
+    return root
+
+
+class Cli:
+    """Runs the real Typer app in-process against a data folder."""
+
+    def __init__(self, data: Path) -> None:
+        self.data = data
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None, env: dict | None = None):
+        return self.runner.invoke(_app(), ["--data-dir", str(self.data), *args], input=input, env=env)
+
+
+def _app():
+    from bbtrack.cli import app
+
+    return app
+
+
+@pytest.fixture
+def cli(data_dir) -> Cli:
+    return Cli(data_dir)
+
+
+@pytest.fixture
+def repo_cli(repo) -> Cli:
+    return Cli(repo / "data")

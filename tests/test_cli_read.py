@@ -1,0 +1,200 @@
+"""The read commands through the real CLI on the shipped data (copied to tmp)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+
+import pytest
+
+from bbtrack.cli import app
+
+ALL_FIVE_IDS_SAMPLE = {"SM23-0-01", "SM23-2-04", "SM23-5-06"}
+# Checked by eye against the minutes: the Cao Bằng paragraph of section 3 (6 records)
+# plus every record whose parties are all five.
+CAO_BANG_OWN = {"SM23-3-16", "SM23-3-17", "SM23-3-18", "SM23-3-19", "SM23-3-20", "SM23-3-21"}
+
+
+def rows(result):
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_check_shipped_data_is_clean(cli):
+    result = cli("check")
+    assert result.exit_code == 0, result.output
+    assert "48 commitments, 18 crossings" in result.stderr
+
+
+def test_list_json_contract(cli):
+    records = rows(cli("list", "--format", "json"))
+    assert len(records) == 48
+    first = records[0]
+    for key in ("id", "title_vi", "title_en", "status", "parties", "crossings", "due", "section", "kind", "quote"):
+        assert key in first
+    assert first["id"] == "SM23-0-01"
+    assert all(unicodedata.is_normalized("NFC", r["title_vi"]) for r in records)
+
+
+@pytest.mark.parametrize("spelling", ["Lạng Sơn", "lang son", "LẠNG SƠN", "  lạng   sơn ",
+                                      unicodedata.normalize("NFD", "Lạng Sơn"), "Lang Son"])
+def test_province_spellings_give_identical_json(cli, spelling):
+    reference = cli("list", "--province", "Lạng Sơn", "--format", "json").stdout
+    assert cli("list", "--province", spelling, "--format", "json").stdout == reference
+    assert len(json.loads(reference)) == 36  # 5 Lạng Sơn–Guangxi records + 31 all-party
+
+
+def test_cao_bang_is_its_crossings_plus_all_party(cli):
+    records = rows(cli("list", "-p", "cao bang", "--format", "json"))
+    own = {r["id"] for r in records if len(r["parties"]) < 5}
+    assert own == CAO_BANG_OWN
+    crossings = {x for r in records for x in r["crossings"]}
+    assert {"tra-linh", "ta-lung", "ly-van", "na-doong", "ban-gioc"} <= crossings
+    assert ALL_FIVE_IDS_SAMPLE <= {r["id"] for r in records}
+
+
+def test_tuyen_quang_finds_ha_giang(cli):
+    tq = rows(cli("list", "--province", "Tuyên Quang", "--format", "json"))
+    hg = rows(cli("list", "--province", "ha giang", "--format", "json"))
+    assert tq == hg
+    assert [r["id"] for r in tq if len(r["parties"]) < 5] == ["SM23-3-07"]
+
+
+def test_guangxi_is_a_party_not_a_province(cli):
+    result = cli("list", "--province", "Guangxi")
+    assert result.exit_code == 2
+    assert "--party" in result.stderr
+    assert len(rows(cli("list", "--party", "guangxi", "--format", "json"))) == 48
+
+
+def test_unknown_province_is_one_line_usage_error(cli):
+    result = cli("list", "--province", "Hà Nội")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "unknown province" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_filters_combine(cli):
+    records = rows(cli("list", "-p", "Quảng Ninh", "--section", "3", "--kind", "deliverable", "--format", "json"))
+    assert {r["id"] for r in records} >= {"SM23-3-09", "SM23-3-04"}
+    assert all(r["section"] == 3 and r["kind"] == "deliverable" for r in records)
+    both = rows(cli("list", "--status", "open", "--status", "done", "--format", "json"))
+    assert len(both) == len(rows(cli("list", "--format", "json")))
+
+
+def test_crossing_filter_by_any_name_includes_passages(cli):
+    by_id = rows(cli("list", "--crossing", "huu-nghi", "--format", "json"))
+    by_name = rows(cli("list", "--crossing", "huu nghi quan", "--format", "json"))
+    assert by_id == by_name
+    ids = {r["id"] for r in by_id}
+    assert {"SM23-3-05", "SM23-3-11", "SM23-3-12", "SM23-3-13"} <= ids  # the gate and its roads/passages
+    assert {r["id"] for r in rows(cli("list", "-c", "龙邦", "--format", "json"))} == {"SM23-3-16", "SM23-3-17"}
+
+
+def test_overdue_as_of_2024(cli):
+    records = rows(cli("list", "--overdue", "--today", "2024-01-01", "--format", "json"))
+    assert [r["id"] for r in records] == ["SM23-3-09"]  # the Hoành Mô ceremony "trong năm 2023"
+    assert records[0]["timing"] == "overdue"
+    assert rows(cli("list", "--overdue", "--today", "2023-12-31", "--format", "json")) == []
+
+
+def test_due_before_and_within_take_day_first_dates(cli):
+    assert [r["id"] for r in rows(cli("list", "--due-before", "1/1/2024", "--format", "json"))] == ["SM23-3-09"]
+    within = rows(cli("list", "--due-within", "30", "--today", "15/12/2023", "--format", "json"))
+    assert [r["id"] for r in within] == ["SM23-3-09"]
+    bad = cli("list", "--due-before", "30/2/2023")
+    assert bad.exit_code == 2 and "invalid --due-before" in bad.stderr
+
+
+def test_grep_is_diacritic_insensitive(cli):
+    ids = {r["id"] for r in rows(cli("list", "--grep", "ban gioc", "--format", "json"))}
+    assert ids == {"SM23-3-25", "SM23-3-26", "SM23-3-27"}
+
+
+def test_sort_and_limit(cli):
+    records = rows(cli("list", "--sort", "due", "--limit", "2", "--format", "json"))
+    assert [r["due"] for r in records] == ["2023", "2024"]
+
+
+def test_csv_parses_and_keeps_vietnamese(cli):
+    result = cli("list", "-p", "Hà Giang", "--format", "csv")
+    table = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(table) == 32
+    assert table[0]["parties"] == "Hà Giang; Quảng Ninh; Lạng Sơn; Cao Bằng; Quảng Tây"
+
+
+def test_markdown_table(cli):
+    out = cli("list", "-p", "Hà Giang", "--format", "markdown", "--lang", "en").stdout.splitlines()
+    assert out[0].startswith("| id ") and set(out[1]) <= {"|", "-", " "}
+    assert len({line.count("|") for line in out}) == 1
+
+
+def test_piped_table_has_no_escapes(cli):
+    out = cli("list").stdout
+    assert "\x1b" not in out and "─" not in out
+    assert out.splitlines()[0].split()[0] == "Mã"
+
+
+def test_lang_en_and_env(cli):
+    assert cli("list", "--lang", "en").stdout.split()[0] == "id"
+    assert cli("list", env={"BBTRACK_LANG": "en"}).stdout.split()[0] == "id"
+
+
+def test_show_commitment_and_crossing(cli):
+    out = cli("show", "sm23-3-17").stdout
+    assert "SM23-3-17" in out and "tra-linh: Trà Lĩnh – Long Bang" in out
+    assert "minutes/2023-02-22-bien-ban-hoi-nghi.txt:" in out
+    data = json.loads(cli("show", "SM23-3-17", "--format", "json").stdout)
+    assert data["history"] == [] and data["minutes_line"] > 0
+    crossing = json.loads(cli("show", "tra-linh", "--format", "json").stdout)
+    assert crossing["partner_zh"] == "龙邦" and "SM23-3-17" in crossing["related"]
+
+
+def test_show_unknown_id(cli):
+    result = cli("show", "SM23-9-99")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("bbtrack: error: no commitment with id 'SM23-9-99'")
+
+
+def test_crossings_listing(cli):
+    records = rows(cli("crossings", "--format", "json"))
+    assert len(records) == 18
+    counts = {r["id"]: r["commitments"] for r in records}
+    assert counts["tra-linh"] == 2
+    intl = rows(cli("crossings", "--kind", "international", "--province", "Cao Bằng", "--format", "json"))
+    assert {r["id"] for r in intl} == {"tra-linh", "ta-lung"}  # target kind counts
+
+
+def test_summary_agrees_with_list(cli):
+    data = rows(cli("summary", "--by", "province", "--format", "json", "--today", "2024-01-01"))
+    listed = rows(cli("list", "-p", "Quảng Ninh", "--format", "json"))
+    qn = next(g for g in data["groups"] if g["group"] == "Quảng Ninh")
+    assert qn["total"] == len(listed) and qn["open"] == len(listed) and qn["overdue"] == 1
+    assert data["total"]["total"] == 48
+
+
+def test_every_command_has_help_with_examples():
+    from typer.main import get_command
+
+    from typer.testing import CliRunner
+
+    root = get_command(app)
+    runner = CliRunner()
+    names = [n for n in root.commands if n != "status"] + ["status set"]
+    for name in names:
+        result = runner.invoke(app, [*name.split(), "--help"])
+        assert result.exit_code == 0, name
+        assert "Examples:" in result.stdout, f"{name} --help has no examples"
+        assert "bbtrack " in result.stdout.split("Examples:")[1]
+
+
+def test_readme_mentions_every_command():
+    from pathlib import Path
+
+    from typer.main import get_command
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name in get_command(app).commands:
+        assert f"bbtrack {name}" in readme, f"README does not show `bbtrack {name}`"
