@@ -406,13 +406,14 @@ def summary(
 
 
 def _print_edit(result, dry_run: bool) -> None:
-    from .storage import unified_diff
+    from .storage import display_path, unified_diff
 
+    shown = display_path(result.path)
     if dry_run:
-        sys.stdout.write(unified_diff(result.old_text, result.new_text, str(result.path)))
+        sys.stdout.write(unified_diff(result.old_text, result.new_text, shown))
         sys.stderr.write("dry run: nothing written\n")
     else:
-        sys.stderr.write(f"{result.record_id}: updated {result.path}; review with `git diff` or `bbtrack diff`\n")
+        sys.stderr.write(f"{result.record_id}: updated {shown}; review with `git diff` or `bbtrack diff`\n")
 
 
 @command(parent=status_app, name="set")

@@ -164,15 +164,16 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
             break
     change = Change(**{**change.__dict__, "record_id": record_id, "to": to})
     path = data_dir / filename
+    name = storage.display_path(path)
 
     def transform(text: str) -> str:
-        record = _read_record(text, collection, record_id, str(path))
+        record = _read_record(text, collection, record_id, name)
         current = check_change(record, collection, change, today)
         fields: dict[str, object] = {"status" if collection == "commitments" else "stage": change.to}
         if change.kind is not None:
             fields["kind"] = change.kind
         return yamledit.set_fields(text, collection, record_id, fields, history_entry(change, current),
-                                   filename=str(path))
+                                   filename=name)
 
     old, new = storage.update_file(path, transform, dry_run=dry_run)
     return EditResult(path, record_id, collection, old, new, written=not dry_run and old != new)
@@ -240,10 +241,11 @@ def add_commitment(data_dir: Path, new: NewCommitment, *, dry_run: bool = False)
         if minutes is not None and quote not in minutes:
             raise UsageError(f"the quote is not in {meeting.minutes} word for word; copy it from the minutes")
     path = data_dir / COMMITMENTS_FILE
+    name = storage.display_path(path)
     holder: dict[str, str] = {}
 
     def transform(text: str) -> str:
-        record_id = next_id(yamledit.record_ids(text, "commitments", filename=str(path)), meeting.id, new.section)
+        record_id = next_id(yamledit.record_ids(text, "commitments", filename=name), meeting.id, new.section)
         holder["id"] = record_id
         record = {
             "id": record_id,
@@ -258,7 +260,7 @@ def add_commitment(data_dir: Path, new: NewCommitment, *, dry_run: bool = False)
             "status": INITIAL_STATUS,
             "history": [],
         }
-        return yamledit.append_record(text, "commitments", record, filename=str(path))
+        return yamledit.append_record(text, "commitments", record, filename=name)
 
     old, new_text = storage.update_file(path, transform, dry_run=dry_run)
     return EditResult(path, holder["id"], "commitments", old, new_text, written=not dry_run)

@@ -1,0 +1,298 @@
+"""Writing data files safely: one writer at a time, atomic replace, no lost edits.
+
+Every writer goes through `update_file`, which
+
+1. takes an exclusive `flock` on `<data dir>/.bbtrack.lock` (waiting up to
+   `LOCK_TIMEOUT` seconds). The lock is a separate file on purpose: a lock on
+   the data file itself would be lost when the atomic rename swaps a new inode
+   in, and a writer queued on the old inode would then overwrite the edit just
+   made. The kernel drops a flock when its holder dies, so a killed bbtrack
+   never leaves a stale lock;
+2. reads the bytes, hashes them and decodes them strictly as UTF-8 (a BOM and
+   CRLF newlines stay in the str exactly as they are in the file);
+3. calls `transform(text)`;
+4. writes the new text to `.<name>.<random>.tmp` in the same folder, fsyncs
+   it, gives it the original file's mode, re-hashes the file on disk (an editor
+   save or `git checkout` does not take our lock: if the file changed since it
+   was read, nothing is written) and `os.replace`s it over the file, then
+   fsyncs the folder so the rename itself survives a crash.
+
+Readers never lock: a replace is atomic, so they see the old or the new file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import fcntl
+import hashlib
+import os
+import re
+import stat
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .errors import ConflictError, DataError, NotFoundError, Source
+
+LOCK_NAME = ".bbtrack.lock"  # listed in .gitignore
+LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before giving up
+_LOCK_POLL = 0.05
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """Paths in messages and diffs: relative to the current folder when under it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise NotFoundError("file not found; check the data folder (--data-dir)", Source(name)) from None
+    except IsADirectoryError:
+        raise DataError("is a folder, not a data file", Source(name)) from None
+    except PermissionError:
+        raise DataError("cannot read: permission denied", Source(name)) from None
+    except OSError as exc:
+        raise DataError(f"cannot read: {exc.strerror or exc}", Source(name)) from None
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        # Plain "utf-8", not "utf-8-sig": a BOM stays in the str so that it is
+        # written back; bytes are not newline-translated, so CRLF stays too.
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        where = Source(name, data.count(b"\n", 0, exc.start) + 1, exc.start - line_start + 1)
+        raise DataError(
+            f"byte 0x{data[exc.start]:02x} at byte offset {exc.start} is not UTF-8; save the file as UTF-8",
+            where,
+        ) from None
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_text(path: str | os.PathLike[str]) -> tuple[str, str]:
+    """(text, sha256 of the bytes) of a data file.
+
+    NotFoundError when it does not exist; DataError when it cannot be read or
+    is not UTF-8 (naming the line, column and byte offset of the bad byte).
+    """
+    path = Path(path)
+    name = display_path(path)
+    data = _read_bytes(path, name)
+    return _decode(data, name), _sha256(data)
+
+
+# --- locking ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _locked(folder: Path, name: str, *, required: bool) -> Iterator[None]:
+    """Hold the folder's writer lock. With required=False a lock file that
+    cannot be created (read-only folder) is skipped: a dry run writes nothing."""
+    lock_path = folder / LOCK_NAME
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except OSError as exc:
+        if not required:
+            yield
+            return
+        raise DataError(
+            f"cannot create the lock file {display_path(lock_path)}: {exc.strerror or exc}; "
+            "is the data folder writable?",
+            Source(name),
+        ) from None
+    try:
+        deadline = time.monotonic() + LOCK_TIMEOUT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                # Poll rather than block: a blocking flock cannot time out.
+                if time.monotonic() >= deadline:
+                    raise ConflictError(f"another bbtrack is writing {name}; try again", Source(name)) from None
+                time.sleep(_LOCK_POLL)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def _check_writable(path: Path, name: str) -> None:
+    """Refuse a read-only file or folder before doing any work.
+
+    Mode bits are checked as well as access(2): root may write anything, but a
+    file someone made read-only is meant to stay unchanged.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise NotFoundError("file not found; check the data folder (--data-dir)", Source(name)) from None
+    if not mode & 0o222:
+        raise DataError(f"is read-only (mode {stat.S_IMODE(mode):o}); make it writable to edit it", Source(name))
+    folder = path.parent
+    if not folder.stat().st_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK):
+        raise DataError(
+            f"the folder {display_path(folder)} is read-only; bbtrack writes a new file there and renames it",
+            Source(name),
+        )
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Delete temp files of writers that were killed mid-write.
+
+    Only called under the lock: no live bbtrack writer has a temp file then.
+    """
+    pattern = re.compile(r"\." + re.escape(path.name) + r"\.[A-Za-z0-9_]+\.tmp")
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent):
+            if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _write_all(fd: int, payload: bytes) -> None:
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename durable. Some file systems refuse fsync on a folder;
+    # the replace has happened by then, so that is not an error worth raising.
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _write_atomic(path: Path, payload: bytes, read_digest: str, name: str) -> None:
+    folder = path.parent
+    try:
+        original = path.stat()
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except FileNotFoundError:
+        raise ConflictError("the file was removed while bbtrack was editing it; nothing written",
+                            Source(name)) from None
+    except OSError as exc:
+        raise DataError(f"cannot write in {display_path(folder)}: {exc.strerror or exc}; nothing written",
+                        Source(name)) from None
+    try:
+        try:
+            _write_all(fd, payload)
+            os.fchmod(fd, stat.S_IMODE(original.st_mode))
+            with contextlib.suppress(PermissionError):  # only root may give a file away
+                os.fchown(fd, original.st_uid, original.st_gid)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        # Last look before the rename: an editor save or `git checkout` does not
+        # take our lock. (A change in the microseconds between this read and the
+        # rename is still lost; nothing short of the lock can close that window.)
+        try:
+            now = _sha256(path.read_bytes())
+        except FileNotFoundError:
+            now = None
+        if now != read_digest:
+            raise ConflictError(
+                "the file changed on disk while bbtrack was editing it (an editor or git?); "
+                "nothing written, run the command again",
+                Source(name),
+            )
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise DataError(f"cannot write: {exc.strerror or exc}; nothing written", Source(name)) from None
+        raise
+    _fsync_dir(folder)
+
+
+def update_file(path: Path, transform: Callable[[str], str], *, dry_run: bool = False) -> tuple[str, str]:
+    """Under an exclusive lock, read `path` (bytes → hash → decode UTF-8 strictly, keep BOM and newlines as they are
+    in the str), call transform(text) -> new_text, and (unless dry_run) write atomically. Return (old_text, new_text).
+
+    Nothing is written when the new text equals the old one. Raises
+    ConflictError (lock not obtained in LOCK_TIMEOUT s, or the file changed on
+    disk meanwhile), NotFoundError, DataError (unreadable, not UTF-8,
+    read-only); whatever `transform` raises propagates and nothing is written.
+    """
+    given = Path(path)
+    name = display_path(given)
+    target = Path(os.path.realpath(given))  # through a symlink: replace its target, keep the link
+    with _locked(target.parent, name, required=not dry_run):
+        if not dry_run:
+            _check_writable(target, name)
+        data = _read_bytes(target, name)
+        old = _decode(data, name)
+        new = transform(old)
+        if dry_run or new == old:
+            return old, new
+        try:
+            payload = new.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise DataError(f"new text cannot be stored as UTF-8 ({exc.reason}); nothing written",
+                            Source(name)) from None
+        _remove_stale_temps(target)
+        _write_atomic(target, payload, _sha256(data), name)
+    return old, new
+
+
+# --- showing a change ------------------------------------------------------------------
+
+_HUNK = re.compile(r"@@ -(\d+)((?:,\d+)?) \+(\d+)((?:,\d+)?) @@")
+
+
+def _lines(text: str) -> list[str]:
+    """Lines split on "\\n" only (str.splitlines would also split inside a value at
+    U+2028, U+0085, \\x1c...), each keeping its "\\n" ("\\r\\n" stays visible)."""
+    parts = text.split("\n")
+    lines = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        lines.append(parts[-1])
+    return lines
+
+
+def unified_diff(old: str, new: str, path: str, *, context: int = 3) -> str:
+    """A git-style unified diff (a/path, b/path) of two texts; "" when equal.
+
+    Identical leading and trailing lines are cut off before difflib runs, so a
+    one-record change in a large file costs one pass over the lines.
+    """
+    if old == new:
+        return ""
+    a, b = _lines(old), _lines(new)
+    limit = min(len(a), len(b))
+    head = 0
+    while head < limit and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
+        tail += 1
+    first = max(0, head - context)
+    keep_tail = max(0, tail - context)
+    out = []
+    for line in difflib.unified_diff(a[first:len(a) - keep_tail], b[first:len(b) - keep_tail],
+                                     f"a/{path}", f"b/{path}", n=context):
+        if first and line.startswith("@@"):
+            line = _HUNK.sub(lambda m: f"@@ -{int(m[1]) + first}{m[2]} +{int(m[3]) + first}{m[4]} @@", line, 1)
+        if not line.endswith("\n"):
+            line += "\n\\ No newline at end of file\n"
+        out.append(line)
+    return "".join(out)
