@@ -472,7 +472,7 @@ def add(
     due: Optional[str] = typer.Option(None, "--due", help='Due date as the minutes give it: "2024", "2024-09", "15/9/2024".'),
     dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff that would be applied; write nothing."),
 ) -> None:
-    """Add a commitment (e.g. from a later meeting's minutes) with the next free id.
+    """Add a commitment, from these or a later meeting's minutes, with the next free id.
 
     The record is appended at the end of commitments.yaml in the file's own
     style, with status open and an empty history. Ids are never reused.
