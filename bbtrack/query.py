@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from . import provinces
@@ -32,6 +32,21 @@ def id_key(record_id: str) -> tuple:
 
 
 # --- timing ----------------------------------------------------------------------
+
+
+def as_of(c: Commitment, day: _dt.date) -> Commitment:
+    """The record as it stood on `day`: history up to that day, status from it.
+
+    `--today 2024-01-01` then asks what was overdue on that date, not which of
+    today's open records were due by then. An event dated by month or year
+    ("2023-12") counts from the first day of its period. History never lies in
+    the future, so with the real today this returns `c` itself.
+    """
+    if not c.history or c.history[-1].date.start <= day:
+        return c
+    kept = tuple(h for h in c.history if h.date.start <= day)
+    status = kept[-1].to if kept else c.history[0].from_
+    return replace(c, history=kept, status=status)
 
 
 def is_overdue(c: Commitment, today: _dt.date) -> bool:
@@ -189,7 +204,8 @@ def sort_commitments(records: Iterable[Commitment], key: str) -> list[Commitment
 
 
 def select(ds: Dataset, f: CommitmentFilter, sort: str = "id", limit: int | None = None) -> list[Commitment]:
-    records = sort_commitments((c for c in ds.commitments if matches(c, f)), sort)
+    """The matching records as they stood on `f.today`, sorted."""
+    records = sort_commitments((c for c in (as_of(c, f.today) for c in ds.commitments) if matches(c, f)), sort)
     return records[:limit] if limit else records
 
 
@@ -256,6 +272,7 @@ def summarize(records: Iterable[Commitment], by: str, today: _dt.date) -> list[G
         raise UsageError(f"unknown grouping {by!r}; use one of {', '.join(GROUP_KEYS)}")
     groups: dict[str, list[Commitment]] = {}
     for c in records:
+        c = as_of(c, today)
         for key in _group_keys(c, by):
             groups.setdefault(key, []).append(c)
     order = {
@@ -284,7 +301,7 @@ def _group(key: str, records: list[Commitment], today: _dt.date) -> Group:
 
 
 def totals(records: Iterable[Commitment], today: _dt.date) -> Group:
-    return _group("all", list(records), today)
+    return _group("all", [as_of(c, today) for c in records], today)
 
 
 def is_final(status: str) -> bool:

@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "data"
+# The data as of the minutes, before any event: tests that edit or count need a
+# dataset that does not move each time an event is recorded in data/.
+FIXTURE_2023 = Path(__file__).resolve().parent / "fixtures" / "data-2023"
 
 
 @pytest.fixture(autouse=True)
@@ -22,12 +25,24 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
+def copy_data(target: Path, source: Path = FIXTURE_2023) -> Path:
+    """A data folder at `target`: the YAML of `source` and the shipped minutes."""
+    shutil.copytree(SHIPPED / "minutes", target / "minutes")
+    for name in ("commitments.yaml", "crossings.yaml"):
+        shutil.copyfile(source / name, target / name)
+    return target
+
+
 @pytest.fixture
 def data_dir(tmp_path) -> Path:
-    """A private copy of the shipped data folder."""
-    target = tmp_path / "data"
-    shutil.copytree(SHIPPED, target)
-    return target
+    """A private copy of the data as of the minutes (2023-02-22)."""
+    return copy_data(tmp_path / "data")
+
+
+@pytest.fixture
+def shipped_dir(tmp_path) -> Path:
+    """A private copy of the shipped data, events included."""
+    return copy_data(tmp_path / "shipped", SHIPPED)
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -36,9 +51,9 @@ def git(cwd: Path, *args: str) -> str:
 
 @pytest.fixture
 def repo(tmp_path) -> Path:
-    """A git repository holding a copy of the data, committed."""
+    """A git repository holding a copy of the data as of the minutes, committed."""
     root = tmp_path / "repo"
-    shutil.copytree(SHIPPED, root / "data")
+    copy_data(root / "data")
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.name", "Test Reviewer")
     git(root, "config", "user.email", "reviewer@example.org")
@@ -73,3 +88,8 @@ def cli(data_dir) -> Cli:
 @pytest.fixture
 def repo_cli(repo) -> Cli:
     return Cli(repo / "data")
+
+
+@pytest.fixture
+def shipped_cli(shipped_dir) -> Cli:
+    return Cli(shipped_dir)

@@ -93,17 +93,41 @@ def test_crossing_filter_by_any_name_includes_passages(cli):
     assert {r["id"] for r in rows(cli("list", "-c", "龙邦", "--format", "json"))} == {"SM23-3-16", "SM23-3-17"}
 
 
+# The one-off actions of the minutes; all but the 2024 Spring Meeting are due "2023".
+DELIVERABLES_2023 = {
+    "SM23-3-03", "SM23-3-04", "SM23-3-06", "SM23-3-07", "SM23-3-08", "SM23-3-09", "SM23-3-10", "SM23-3-11",
+    "SM23-3-12", "SM23-3-13", "SM23-3-14", "SM23-3-15", "SM23-3-16", "SM23-3-17", "SM23-3-18", "SM23-3-19",
+    "SM23-3-20", "SM23-3-21", "SM23-3-23", "SM23-3-26", "SM23-3-27", "SM23-4-04",
+}
+
+
 def test_overdue_as_of_2024(cli):
     records = rows(cli("list", "--overdue", "--today", "2024-01-01", "--format", "json"))
-    assert [r["id"] for r in records] == ["SM23-3-09"]  # the Hoành Mô ceremony "trong năm 2023"
-    assert records[0]["timing"] == "overdue"
+    assert {r["id"] for r in records} == DELIVERABLES_2023
+    assert {r["timing"] for r in records} == {"overdue"}
     assert rows(cli("list", "--overdue", "--today", "2023-12-31", "--format", "json")) == []
 
 
+def test_overdue_on_a_past_date_uses_the_status_of_that_date(shipped_cli):
+    """On the shipped data, three ceremonies were held in 2023 (Bản Giốc pilot 2023-09-15,
+    Trà Lĩnh and Nà Đoỏng 2023-12-28): on 2024-01-01 everything else was overdue, even
+    what was done later."""
+    records = rows(shipped_cli("list", "--overdue", "--today", "2024-01-01", "--format", "json"))
+    assert {r["id"] for r in records} == DELIVERABLES_2023 - {"SM23-3-17", "SM23-3-20", "SM23-3-27"}
+    hoanh_mo = next(r for r in records if r["id"] == "SM23-3-09")
+    assert hoanh_mo["status"] == "open" and hoanh_mo["done_on"] is None
+    now = {r["id"]: r for r in rows(shipped_cli("list", "--late", "--format", "json"))}
+    assert now["SM23-3-09"]["timing"] == "late" and now["SM23-3-09"]["done_on"] == "2024-06-25"
+
+
 def test_due_before_and_within_take_day_first_dates(cli):
-    assert [r["id"] for r in rows(cli("list", "--due-before", "1/1/2024", "--format", "json"))] == ["SM23-3-09"]
+    before = {r["id"] for r in rows(cli("list", "--due-before", "1/1/2024", "--format", "json"))}
+    assert before == DELIVERABLES_2023
+    assert rows(cli("list", "--due-before", "31/12/2023", "--format", "json")) == []
     within = rows(cli("list", "--due-within", "30", "--today", "15/12/2023", "--format", "json"))
-    assert [r["id"] for r in within] == ["SM23-3-09"]
+    assert {r["id"] for r in within} == DELIVERABLES_2023
+    assert {r["id"] for r in rows(cli("list", "--due-within", "400", "--today", "1/1/2024", "--format", "json"))} \
+        == {"SM23-2-04"}
     bad = cli("list", "--due-before", "30/2/2023")
     assert bad.exit_code == 2 and "invalid --due-before" in bad.stderr
 
@@ -114,8 +138,9 @@ def test_grep_is_diacritic_insensitive(cli):
 
 
 def test_sort_and_limit(cli):
-    records = rows(cli("list", "--sort", "due", "--limit", "2", "--format", "json"))
-    assert [r["due"] for r in records] == ["2023", "2024"]
+    records = rows(cli("list", "--sort", "due", "--limit", "23", "--format", "json"))
+    assert [r["due"] for r in records] == ["2023"] * 22 + ["2024"]
+    assert [r["id"] for r in records[:2]] == ["SM23-3-03", "SM23-3-04"]  # ties keep id order
 
 
 def test_csv_parses_and_keeps_vietnamese(cli):
@@ -171,7 +196,8 @@ def test_summary_agrees_with_list(cli):
     data = rows(cli("summary", "--by", "province", "--format", "json", "--today", "2024-01-01"))
     listed = rows(cli("list", "-p", "Quảng Ninh", "--format", "json"))
     qn = next(g for g in data["groups"] if g["group"] == "Quảng Ninh")
-    assert qn["total"] == len(listed) and qn["open"] == len(listed) and qn["overdue"] == 1
+    overdue = [r for r in listed if r["id"] in DELIVERABLES_2023]
+    assert qn["total"] == len(listed) and qn["open"] == len(listed) and qn["overdue"] == len(overdue) == 10
     assert data["total"]["total"] == 48
 
 
