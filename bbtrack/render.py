@@ -432,7 +432,8 @@ def render_crossing_show(x: Crossing, related: Sequence[Commitment], fmt: str, o
         ("name_zh", (x.name_zh or "—") + (weak if x.name_zh else "")),
         ("partner_zh", (x.partner_zh or "—") + (weak if x.partner_zh else "")),
         ("partner_pinyin", x.partner_pinyin or "—"), ("province", provinces.display(x.province)),
-        ("kind", kind_label(x.kind, lang) + (f" → {kind_label(x.target_kind, lang)}" if x.target_kind else "")),
+        ("kind", kind_label(x.kind, lang) + (f" → {kind_label(x.target_kind, lang)}"
+                                             if x.target_kind and x.target_kind != x.kind else "")),
         ("stage", STAGE_LABELS[lang].get(x.stage, x.stage)), ("parent", x.parent or "—"),
         ("markers", x.markers or "—"), ("name_source", x.name_source or "—"),
         ("commitments", ", ".join(c.id for c in related) or "—"),
