@@ -116,12 +116,30 @@ def _load(strict: bool = True):
     """Load the data folder; refuse to work on data with errors (check explains them)."""
     from .loader import find_data_dir, load
 
-    result = load(find_data_dir(STATE.data_dir), use_cache=STATE.use_cache)
+    data_dir = find_data_dir(STATE.data_dir)
+    _note_packaged(data_dir)
+    result = load(data_dir, use_cache=STATE.use_cache)
     if strict and result.errors:
         first = result.errors[0]
         more = f" (+{len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
         raise _DataProblems(f"{first}{more}; run `bbtrack check` for all problems", first.severity)
     return result
+
+
+def _note_packaged(data_dir: Path) -> None:
+    """Say so when no data/ was found and the copy shipped with bbtrack is read: a
+    user in the wrong folder should not mistake it for their own data."""
+    from .loader import packaged_data_dir
+
+    if STATE.data_dir or os.environ.get("BBTRACK_DATA"):
+        return
+    try:
+        packaged = packaged_data_dir()
+    except BbtrackError:
+        return
+    if data_dir == packaged and not Path.cwd().resolve().is_relative_to(packaged.parent.resolve()):
+        sys.stderr.write(f"bbtrack: no data/ folder here; reading the data shipped with bbtrack ({packaged}). "
+                         "Use --data-dir for your own.\n")
 
 
 class _DataProblems(BbtrackError):

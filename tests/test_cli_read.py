@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -224,3 +225,17 @@ def test_readme_mentions_every_command():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for name in get_command(app).commands:
         assert f"bbtrack {name}" in readme, f"README does not show `bbtrack {name}`"
+
+
+def test_packaged_data_is_named_when_no_data_folder_is_found(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "bbtrack", "list", "--format", "json"], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 48
+    assert "reading the data shipped with bbtrack" in result.stderr and result.stderr.count("\n") == 1
+    here = subprocess.run([sys.executable, "-m", "bbtrack", "list", "--format", "json"],
+                          cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True)
+    assert here.returncode == 0 and here.stderr == ""
