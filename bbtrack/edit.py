@@ -16,7 +16,7 @@ from typing import Any
 
 from . import provinces
 from .dates import PartialDate, parse_stored
-from .errors import NotFoundError, UsageError
+from .errors import DataError, EditRefused, NotFoundError, UsageError
 from .loader import COMMITMENTS_FILE, CROSSINGS_FILE
 from .model import (
     COMMITMENT_KINDS,
@@ -31,7 +31,10 @@ from .model import (
 from .text import collapse_ws, nfc
 from .validate import COMMITMENT_ID
 
-URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+# Printable characters only: a control or bidi character in a URL would reach every
+# reader's terminal and hide what the reviewer thinks they are opening.
+URL = re.compile(r"^https?://[^\s/$.?#][^\s\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
+                 re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
         hint = " (crossings take a stage)" if change.to in STAGES else " (commitments take a status)" if change.to in STATUSES else ""
         raise UsageError(f"unknown {what} {change.to!r} for {rid}{hint}; use one of {', '.join(vocabulary)}")
     current = record.get(key)
-    if not isinstance(current, str):
+    if not isinstance(current, str) or current not in vocabulary:
         raise UsageError(f"{rid} has no valid {key}; run `bbtrack check`")
     if change.date.start > today:
         raise UsageError(f"date {change.date} is in the future; record events once they happened")
@@ -151,6 +154,20 @@ def history_entry(change: Change, current: str) -> dict[str, Any]:
     return entry
 
 
+def _require_clean(data_dir: Path):
+    """The loaded folder, or an error naming its first problem.
+
+    The editor only reads the record it splices, so without this a write would
+    happily land next to a broken record and the reviewer would inherit both."""
+    from .loader import load
+
+    result = load(data_dir)
+    if result.errors:
+        error = DataError if result.fatal else EditRefused
+        raise error(f"fix the data first: {result.errors[0]} (bbtrack check)")
+    return result
+
+
 def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool = False) -> EditResult:
     """Apply `change` to its record, under the writer lock; returns both texts."""
     from . import storage, yamledit
@@ -163,6 +180,7 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
             to = spelling
             break
     change = Change(**{**change.__dict__, "record_id": record_id, "to": to})
+    _require_clean(data_dir)
     path = data_dir / filename
     name = storage.display_path(path)
 
@@ -206,12 +224,8 @@ def next_id(ids: list[str], meeting: str, section: int) -> str:
 def add_commitment(data_dir: Path, new: NewCommitment, *, dry_run: bool = False) -> EditResult:
     """Append a commitment with the next free id, after checking it against the data."""
     from . import storage, yamledit
-    from .loader import parse_folder
 
-    result = parse_folder(data_dir)
-    if result.errors:
-        raise UsageError(f"fix the data first: {result.errors[0]} (bbtrack check)")
-    ds = result.dataset
+    ds = _require_clean(data_dir).dataset
     meeting = next((m for m in ds.meetings if m.id == new.meeting.upper()), None)
     if meeting is None:
         known = ", ".join(m.id for m in ds.meetings)

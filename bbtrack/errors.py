@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Exit codes, documented in README "Errors".
+# Exit codes, documented in docs/errors.md (and README "Errors and exit codes").
 EXIT_OK = 0
 EXIT_DATA = 1  # data problems found (check) or a record/value the user named does not exist
 EXIT_USAGE = 2  # bad arguments, or input so broken it cannot be used

@@ -12,7 +12,9 @@ them "billion laughs") and any tag outside YAML's core schema.
 
 from __future__ import annotations
 
+import bisect
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -37,6 +39,10 @@ from .text import nfc
 
 COMMITMENTS_FILE = "commitments.yaml"
 CROSSINGS_FILE = "crossings.yaml"
+# Composing YAML costs ~40 bytes of memory and ~0.7 s per MB of file: a 50 MB
+# file would take half a minute and 2 GB. The data is ~50 kB, so a file this
+# big is the wrong file (or an attack), refused before it is read.
+MAX_FILE_BYTES = 16 * 1024 * 1024
 
 _CORE_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("null", "bool", "int", "float", "str", "timestamp", "seq", "map")
@@ -74,16 +80,23 @@ def packaged_data_dir() -> Path:
 
 
 def _display_name(path: Path) -> str:
-    """Paths in messages: relative to the current folder when under it."""
+    """Paths in messages: relative to the current folder when under it (as storage.display_path)."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def read_text(path: Path, problems: list[Problem]) -> str | None:
     name = _display_name(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(Source(name), "too-large",
+                                    f"file is {size / 2**20:.1f} MB, more than the {MAX_FILE_BYTES // 2**20} MB bbtrack "
+                                    "reads; is it the right file? (restore it from git)", "fatal"))
+            return None
         raw = path.read_bytes()
     except FileNotFoundError:
         problems.append(Problem(Source(name), "missing-file", "file not found; check the data folder", "fatal"))
@@ -110,12 +123,38 @@ def _conflict_marker(text: str) -> int:
     return 0
 
 
-def compose(text: str, name: str, problems: list[Problem]) -> Any | None:
+class _Lines:
+    """1-based line/column of a YAML mark, counting only "\\n" as a line break.
+
+    PyYAML's `Mark.line` also counts U+2028, U+2029, U+0085 and a lone CR, which
+    may stand inside a quoted value: every later line number would be off. When
+    the text holds none of them the mark's own line/column are right (and free).
+    """
+
+    def __init__(self, text: str, *, exact: bool = False) -> None:
+        odd = exact or any(ch in text for ch in ("\u2028", "\u2029", "\x85", "\r"))
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))] if odd else None
+
+    def source(self, name: str, mark: Any) -> Source:
+        if self.starts is None:
+            return Source(name, mark.line + 1, mark.column + 1)
+        return self.at(name, mark.index)
+
+    def at(self, name: str, index: int) -> Source:
+        starts = self.starts if self.starts is not None else [0]
+        number = bisect.bisect_right(starts, index) - 1
+        return Source(name, number + 1, index - starts[number] + 1)
+
+
+def _strip_bom(text: str) -> str:
+    return text[1:] if text.startswith("\ufeff") else text  # libyaml and the pure loader disagree on BOM columns
+
+
+def compose(text: str, name: str, problems: list[Problem], lines: _Lines | None = None) -> Any | None:
     """The YAML node graph of `text`, or None (with a fatal problem)."""
     import yaml  # deferred: a cache hit never needs it
 
-    if text.startswith("\ufeff"):
-        text = text[1:]  # libyaml and the pure loader disagree on BOM columns
+    text = _strip_bom(text)
     if not text.strip():
         problems.append(Problem(Source(name, 1), "empty-file", "file is empty; restore it from git", "fatal"))
         return None
@@ -126,13 +165,26 @@ def compose(text: str, name: str, problems: list[Problem]) -> Any | None:
         return None
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.compose(text, Loader=loader)
+        root = yaml.compose(text, Loader=loader)
+        if root is None:  # nothing but comments
+            problems.append(Problem(Source(name, 1), "empty-file", "file holds no data (only comments); restore it from git", "fatal"))
+        return root
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = Source(name, mark.line + 1, mark.column + 1) if mark else Source(name)
+        where = (lines or _Lines(text)).source(name, mark) if mark else Source(name)
         what = " ".join(str(exc.problem or exc.context or "syntax error").split())
-        hint = "indent with spaces, not tabs" if "\\t" in what or "tab" in what else "fix the YAML syntax"
+        at = text[mark.index:mark.index + 1] if mark else ""
+        tab = "\\t" in what or "tab" in what or at == "\t"
+        hint = "indent with spaces, not tabs" if tab else "fix the YAML syntax"
         problems.append(Problem(where, "yaml-syntax", f"{what}; {hint}", "fatal"))
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, other controls)
+        # libyaml reports a byte offset into the UTF-8 text: find the character ourselves.
+        bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
+        char = bad.group() if bad else exc.character if isinstance(exc.character, str) else chr(exc.character)
+        where = _Lines(text, exact=True).at(name, bad.start()) if bad else Source(name)
+        problems.append(Problem(where, "yaml-syntax",
+                                f"character U+{ord(char):04X} is not allowed in a YAML file; remove it",
+                                "fatal"))
     except yaml.YAMLError as exc:
         problems.append(Problem(Source(name), "yaml-syntax", " ".join(str(exc).split()), "fatal"))
     return None
@@ -147,10 +199,13 @@ class _Walker:
 
     name: str
     problems: list[Problem]
+    lines: _Lines | None = None
     seen: set[int] = field(default_factory=set)
     _constructor: Any = None
 
     def src(self, node: Any) -> Source:
+        if self.lines is not None:
+            return self.lines.source(self.name, node.start_mark)
         return Source(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def check_node(self, node: Any) -> bool:
@@ -176,7 +231,9 @@ class _Walker:
         try:
             return self._constructor.construct_object(node)
         except Exception as exc:  # e.g. an impossible timestamp 2023-02-30
-            self.problems.append(Problem(self.src(node), "bad-value", f"{' '.join(str(exc).split())}"))
+            reason = " ".join(str(exc).split())
+            self.problems.append(Problem(self.src(node), "bad-value",
+                                         f"{node.value!r} cannot be read ({reason}); write a real date as YYYY-MM-DD"))
             return _INVALID
 
     def value(self, node: Any) -> Any:
@@ -209,7 +266,8 @@ class _Walker:
                 continue
             key = key_node.value if key_node.id == "scalar" else None
             if not isinstance(key, str):
-                self.problems.append(Problem(self.src(key_node), "wrong-type", "keys must be plain words"))
+                self.problems.append(Problem(self.src(key_node), "wrong-type",
+                                             "keys must be plain words (field names); rename or remove this key"))
                 continue
             if key in result:
                 self.problems.append(
@@ -280,7 +338,8 @@ def _date(value: Any) -> PartialDate:
     try:
         return parse_stored(value)
     except ValueError as exc:
-        raise _Bad("bad-date", f"{exc}") from None
+        hint = "" if "YYYY" in str(exc) else "; write YYYY, YYYY-MM or YYYY-MM-DD"
+        raise _Bad("bad-date", f"{exc}{hint}") from None
 
 
 def _text_list(value: Any) -> tuple[str, ...]:
@@ -378,7 +437,8 @@ def _fields(
             ok = False
     for key, (required, _) in spec.items():
         if required and key not in entries:
-            walker.problems.append(Problem(walker.src(node), "missing-field", f"{what} lacks required field {key!r}"))
+            walker.problems.append(Problem(walker.src(node), "missing-field",
+                                           f"{what} lacks required field {key!r}; add it (see docs/data-format.md)"))
             ok = False
     return values if ok else None
 
@@ -389,7 +449,8 @@ def _history(walker: _Walker, node: Any, what: str) -> tuple[HistoryEntry, ...] 
     if node.id == "scalar" and node.value in ("", "~", "null"):
         return ()
     if node.id != "sequence":
-        walker.problems.append(Problem(walker.src(node), "wrong-type", f"{what} history must be a list"))
+        walker.problems.append(Problem(walker.src(node), "wrong-type",
+                                       f"{what} history must be a list; write `history: []` or '- date: ...' entries"))
         return None
     entries = []
     for item in node.value:
@@ -450,15 +511,16 @@ _FIELD_SPECS = {"commitment": _COMMITMENT_FIELDS, "crossing": _CROSSING_FIELDS, 
 
 
 def parse_commitments(text: str, name: str, problems: list[Problem]) -> tuple[list[Commitment], list[Meeting]]:
-    walker = _Walker(name, problems)
-    top = _top(walker, compose(text, name, problems), "commitments")
+    lines = _Lines(_strip_bom(text))
+    walker = _Walker(name, problems, lines)
+    top = _top(walker, compose(text, name, problems, lines), "commitments")
     if top is None:
         return [], []
     meetings = []
     if "meetings" in top:
         for node, values in _records(walker, top["meetings"][0], "meeting"):
             if values is not None:
-                meetings.append(Meeting(**values, source=walker.src(node)))
+                meetings.append(Meeting(**{"minutes": None, **values}, source=walker.src(node)))
     commitments = []
     for node, values in _records(walker, top["commitments"][0], "commitment"):
         if values is None:
@@ -472,13 +534,15 @@ def parse_commitments(text: str, name: str, problems: list[Problem]) -> tuple[li
         )
     for key, (_, key_node) in top.items():
         if key not in ("schema", "meetings", "commitments"):
-            problems.append(Problem(walker.src(key_node), "unknown-field", f"unknown top-level key {key!r}"))
+            problems.append(Problem(walker.src(key_node), "unknown-field",
+                                    f"unknown top-level key {key!r}; the file holds only schema, meetings and commitments"))
     return commitments, meetings
 
 
 def parse_crossings(text: str, name: str, problems: list[Problem]) -> list[Crossing]:
-    walker = _Walker(name, problems)
-    top = _top(walker, compose(text, name, problems), "crossings")
+    lines = _Lines(_strip_bom(text))
+    walker = _Walker(name, problems, lines)
+    top = _top(walker, compose(text, name, problems, lines), "crossings")
     if top is None:
         return []
     crossings = []
@@ -493,7 +557,8 @@ def parse_crossings(text: str, name: str, problems: list[Problem]) -> list[Cross
         crossings.append(Crossing(**{**defaults, **values}, history=history, source=walker.src(node)))
     for key, (_, key_node) in top.items():
         if key not in ("schema", "crossings"):
-            problems.append(Problem(walker.src(key_node), "unknown-field", f"unknown top-level key {key!r}"))
+            problems.append(Problem(walker.src(key_node), "unknown-field",
+                                    f"unknown top-level key {key!r}; the file holds only schema and crossings"))
     return crossings
 
 

@@ -11,8 +11,8 @@ pull requests. Data text never reaches Rich as markup: every cell is a
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
+import re
 import sys
 import unicodedata
 from typing import Any, Iterable, Sequence, TextIO
@@ -113,8 +113,16 @@ def group_row(g: Group) -> dict[str, Any]:
 
 
 def write_json(data: Any, out: TextIO) -> None:
-    json.dump(data, out, ensure_ascii=False, indent=2)
+    import json  # not on the table path
+
+    # json leaves C1 controls (U+009B is CSI on some terminals), bidi overrides and line
+    # separators raw; escaped, they parse to the same text but cannot act on a terminal.
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    out.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
     out.write("\n")
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -128,7 +136,9 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, list):
         value = "; ".join(str(v) for v in value)
     text = safe_text(str(value))
-    if text.startswith(_FORMULA_START) and not _is_number(text):
+    # Spreadsheets skip leading blanks before deciding a cell is a formula.
+    stripped = text.lstrip()
+    if stripped.startswith(_FORMULA_START) and not _is_number(stripped):
         return "'" + text
     return text
 

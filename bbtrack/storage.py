@@ -70,7 +70,8 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line_start = data.rfind(b"\n", 0, exc.start) + 1
-        where = Source(name, data.count(b"\n", 0, exc.start) + 1, exc.start - line_start + 1)
+        column = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1  # characters, not bytes
+        where = Source(name, data.count(b"\n", 0, exc.start) + 1, column)
         raise DataError(
             f"byte 0x{data[exc.start]:02x} at byte offset {exc.start} is not UTF-8; save the file as UTF-8",
             where,

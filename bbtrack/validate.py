@@ -45,10 +45,10 @@ def check_commitment_ids(ds: Dataset) -> Iterator[Problem]:
         meeting, section, _ = match.groups()
         if meetings and meeting not in meetings:
             yield Problem(_src(c, ds.commitments_file), "unknown-meeting",
-                          f"id {c.id!r} names meeting {meeting!r}, which is not under 'meetings:'")
+                          f"id {c.id!r} names meeting {meeting!r}, which is not under 'meetings:'; add the meeting there")
         if int(section) != c.section:
             yield Problem(_src(c, ds.commitments_file), "section-mismatch",
-                          f"id {c.id!r} says section {int(section)} but section is {c.section}")
+                          f"id {c.id!r} says section {int(section)} but section is {c.section}; ids never change, so fix section")
 
 
 def check_crossing_ids(ds: Dataset) -> Iterator[Problem]:
@@ -71,7 +71,8 @@ def check_parties(ds: Dataset) -> Iterator[Problem]:
         party = provinces.BY_NAME.get(x.province)
         if party is None or party.country != "VN":
             yield Problem(_src(x, ds.crossings_file), "unknown-province",
-                          f"{x.id}: province {x.province!r} is not a Vietnamese province in the registry")
+                          f"{x.id}: province {x.province!r} is not a Vietnamese province in the registry; use one of "
+                          + ", ".join(p.name for p in provinces.PARTIES if p.country == "VN"))
 
 
 def check_references(ds: Dataset) -> Iterator[Problem]:
@@ -80,10 +81,11 @@ def check_references(ds: Dataset) -> Iterator[Problem]:
         for ref in c.crossings:
             if ref not in crossing_ids:
                 yield Problem(_src(c, ds.commitments_file), "unknown-crossing",
-                              f"{c.id}: crossing {ref!r} is not in {ds.crossings_file}")
+                              f"{c.id}: crossing {ref!r} is not in {ds.crossings_file}; fix the id (bbtrack crossings lists them)")
     for x in ds.crossings:
         if x.parent is not None and (x.parent not in crossing_ids or x.parent == x.id):
-            yield Problem(_src(x, ds.crossings_file), "unknown-parent", f"{x.id}: parent {x.parent!r} is not another crossing id")
+            yield Problem(_src(x, ds.crossings_file), "unknown-parent",
+                          f"{x.id}: parent {x.parent!r} is not another crossing id; use one, or null")
         if (x.partner_zh or x.name_zh) and x.zh_confidence is None:
             yield Problem(_src(x, ds.crossings_file), "missing-field",
                           f"{x.id}: 中文 names need zh_confidence (verified or weak)")
@@ -97,26 +99,35 @@ def _check_history(record: Commitment | Crossing, vocabulary: tuple[str, ...], c
         for word in (entry.from_, entry.to):
             if word not in vocabulary:
                 yield Problem(where, "unknown-status", f"{record.id}: {word!r} is not one of {', '.join(vocabulary)}")
+        if previous is None and initial is not None and entry.from_ != initial:
+            yield Problem(where, "history-chain",
+                          f"{record.id}: first entry goes from {entry.from_!r} but every record starts {initial!r}; "
+                          f"make it go from {initial!r}")
         if previous is not None:
             if entry.date.start < previous.date.start:
                 yield Problem(where, "history-order",
                               f"{record.id}: history entry {entry.date} comes before {previous.date}; keep history in date order")
             if entry.from_ != previous.to:
                 yield Problem(where, "history-chain",
-                              f"{record.id}: entry goes from {entry.from_!r} but the previous one ended at {previous.to!r}")
+                              f"{record.id}: entry goes from {entry.from_!r} but the previous one ended at {previous.to!r}; "
+                              "each entry starts where the last one ended")
         if meeting_date is not None and entry.date.end < meeting_date.start:
-            yield Problem(where, "history-order", f"{record.id}: event {entry.date} predates the meeting ({meeting_date})")
+            yield Problem(where, "history-order",
+                          f"{record.id}: event {entry.date} predates the meeting ({meeting_date}); check the date")
         for url in entry.evidence:
             if not re.match(r"^https?://\S+$", url):
-                yield Problem(where, "bad-evidence", f"{record.id}: evidence {url!r} is not an http(s) address")
+                yield Problem(where, "bad-evidence", f"{record.id}: evidence {url!r} is not an http(s) address; "
+                              "link the source with https://...")
         previous = entry
     if previous is None:
         if initial is not None and current != initial:
             yield Problem(_src(record, file), "status-without-history",
-                          f"{record.id}: status {current!r} has no dated history entry; set it with `bbtrack status set`")
+                          f"{record.id}: status {current!r} has no dated history entry; write status back to "
+                          f"{initial!r} and record the change with `bbtrack status set`")
     elif previous.to != current:
         yield Problem(_src(previous, file), "history-chain",
-                      f"{record.id}: last history entry ends at {previous.to!r} but the record says {current!r}")
+                      f"{record.id}: last history entry ends at {previous.to!r} but the record says {current!r}; "
+                      "change the record with `bbtrack status set`, never by hand")
 
 
 def check_history(ds: Dataset) -> Iterator[Problem]:
@@ -130,11 +141,21 @@ def check_history(ds: Dataset) -> Iterator[Problem]:
 
 def check_text(ds: Dataset) -> Iterator[Problem]:
     """Control characters in data would reach terminals: flag them (they are shown escaped)."""
+    def history_texts(record: Commitment | Crossing) -> Iterator[str]:
+        for h in record.history:
+            yield from (h.note or "", h.by or "", *h.evidence)
+
+    records: list[tuple[Commitment | Crossing, str, Iterable[str]]] = []
     for c in ds.commitments:
-        texts = (c.title_vi, c.title_en, c.quote, *(h.note or "" for h in c.history))
-        if any(has_unsafe(t) for t in texts):
-            yield Problem(_src(c, ds.commitments_file), "control-char",
-                          f"{c.id}: text contains control or bidi characters; remove them", "warning")
+        records.append((c, ds.commitments_file, (c.id, c.title_vi, c.title_en, c.quote, *c.parties, *c.crossings)))
+    for x in ds.crossings:
+        texts = (x.id, x.name_vi, x.name_zh, x.partner_vi, x.partner_zh, x.partner_pinyin, x.name_source,
+                 x.province, x.parent, x.markers)
+        records.append((x, ds.crossings_file, (t for t in texts if t)))
+    for record, file, texts in records:
+        if any(has_unsafe(t) for t in (*texts, *history_texts(record))):
+            yield Problem(_src(record, file), "control-char",
+                          f"{record.id}: text contains control or bidi characters; remove them", "warning")
 
 
 CHECKS: tuple[Callable[[Dataset], Iterable[Problem]], ...] = (

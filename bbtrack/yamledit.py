@@ -76,6 +76,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from .errors import DataError, EditRefused, NotFoundError, Source
+from .model import SCHEMA_VERSION
 
 # The loader used for composing. Tests switch it to `yaml.SafeLoader` to check
 # that behaviour does not depend on libyaml being installed.
@@ -118,6 +119,9 @@ _ID_LINE = re.compile(
 _DASH_LINE = re.compile(r"( *)-([ ]+)(?=\S)")
 
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Where an anchor, alias or tag token can start: & * ! at the start of the text
+# or after a space, tab, line break, [ { , (a BOM counts as a start).
+_TOKEN_START = re.compile("(?<![^ \t\r\n\\[{,\ufeff])[&*!]")
 
 
 # --- scalars -------------------------------------------------------------------------
@@ -299,7 +303,22 @@ def _top_lines(text: str, filename: str) -> list[tuple[int, str | None]]:
                               _source(filename, text, start))
         match = _TOP_KEY.match(text, start, end)
         tops.append((start, match.group(1) if match else None))
+        if match and match.group(1) == "schema":
+            _check_schema(text, match.end(), end, filename)
     return tops
+
+
+def _check_schema(text: str, colon: int, end: int, filename: str) -> None:
+    """Refuse a file whose `schema:` names another format: a schema-1 bbtrack must
+    not splice into a file it cannot read (docs/data-format.md §2)."""
+    raw = text[colon:end]
+    try:
+        value = yaml.load(raw, Loader=LOADER) if raw.strip() else None
+    except yaml.YAMLError:
+        value = raw.strip()
+    if isinstance(value, bool) or value != SCHEMA_VERSION:
+        raise EditRefused(f"schema {value!r} is not supported by this bbtrack (knows {SCHEMA_VERSION}); "
+                          "upgrade bbtrack", _source(filename, text, colon + len(raw) - len(raw.lstrip(" \t"))))
 
 
 def _region(text: str, tops: list[tuple[int, str | None]], collection: str, filename: str) -> _Region:
@@ -620,19 +639,26 @@ def _check_file_tokens(text: str, tops: list[tuple[int, str | None]], filename: 
     text[skip[0]:skip[1]] was already scanned by the caller.
     """
     base = _bom_len(text)
-    candidates = []
-    for char in "&*!":
-        pos = base
-        while (hit := text.find(char, pos)) != -1:
-            pos = hit + 1
-            if skip[0] <= hit < skip[1]:
-                continue
-            if hit == base or text[hit - 1] in " \t\r\n[{,":
-                candidates.append(hit)
-    if not candidates:
-        return
     top_starts = [start for start, _ in tops]
-    chunks = sorted({_chunk_around(text, base, top_starts, hit) for hit in candidates})
+
+    def next_hit(pos: int) -> int | None:
+        while (match := _TOKEN_START.search(text, pos)) is not None:
+            if not skip[0] <= match.start() < skip[1]:
+                return match.start()
+            pos = skip[1]
+        return None
+
+    # Candidates in file order; every candidate inside a chunk already found is
+    # skipped, so each chunk is computed once (a hit-by-hit walk is quadratic
+    # when one chunk holds millions of '&').
+    chunks: list[tuple[int, int]] = []
+    hit = next_hit(base)
+    while hit is not None and len(chunks) <= _MAX_CHUNK_SCANS:
+        first, last = _chunk_around(text, base, top_starts, hit)
+        chunks.append((first, last))
+        hit = next_hit(max(last, hit + 1))
+    if not chunks:
+        return
     if len(chunks) <= _MAX_CHUNK_SCANS:
         try:
             for first, last in chunks:
@@ -1049,4 +1075,11 @@ def read_record(text: str, collection: str, record_id: str, *, filename: str = "
     Edits check a transition against this (the file as it is under the lock),
     not against a dataset loaded earlier that may be stale.
     """
-    return dict(_construct(_locate(text, collection, record_id, filename).item))
+    located = _locate(text, collection, record_id, filename)
+    record = dict(_construct(located.item))
+    history = located.fields().get("history")
+    if history is not None and not isinstance(record["history"], (list, type(None))):
+        # The caller reads the last entry's date: anything but a list cannot be appended to.
+        raise EditRefused("history must be a block list, [] or null to be appended to",
+                          _source(filename, text, located.at(history[1].start_mark)))
+    return record
