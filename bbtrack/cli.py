@@ -294,7 +294,7 @@ def list_(
     """
     from .dates import parse_user
     from .query import CommitmentFilter, resolve_crossings, resolve_parties, resolve_statuses, select
-    from .render import FORMATS, render_commitments
+    from .render import FORMATS, is_terminal, render_commitments
 
     _fmt(format, FORMATS)
     lang_ = _lang(lang)
@@ -319,7 +319,29 @@ def list_(
         grep=grep,
         today=day,
     )
-    render_commitments(select(ds, f, sort, limit), format, sys.stdout, today=day, lang=lang_)
+    records = select(ds, f, sort, limit)
+    out = sys.stdout
+    if format == "table" and len(records) > RICH_MAX_ROWS and is_terminal(out):
+        # Rich lays a table out at ~1 ms a row: 10k rows would be seconds of waiting.
+        _err(f"{len(records)} rows: plain columns above {RICH_MAX_ROWS} rows (--limit N for the coloured table)")
+        out = _NotATerminal(out)
+    render_commitments(records, format, out, today=day, lang=lang_)
+
+
+RICH_MAX_ROWS = 500  # above this, `list` on a terminal prints the plain (piped) table
+
+
+class _NotATerminal:
+    """stdout as the renderer sees it when piped: same stream, plain table."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def isatty(self) -> bool:
+        return False
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
 
 
 # --- show -----------------------------------------------------------------------------
@@ -626,10 +648,70 @@ def report(
     sys.stderr.write(f"wrote {output}\n")
 
 
+_GLOBAL_VALUE_OPTIONS = ("--data-dir", "-d")  # the callback's options that take a value
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app with only what this command line needs.
+
+    Typer turns every registered command into a Click command on each run,
+    inspecting every parameter (~6 ms of start-up); the command on the line is
+    enough. Without a command (`bbtrack --help`) the command list needs only
+    names and help lines: parameterless stand-ins give the same text. An
+    unknown word or shell completion gets the whole app, so errors,
+    suggestions and completion are unchanged.
+    """
+    import copy
+
+    name = None
+    words = iter(args)
+    for word in words:
+        if word in _GLOBAL_VALUE_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            name = word
+            break
+        elif word == "--":
+            return app
+    if any(key.endswith("_COMPLETE") for key in os.environ):
+        return app
+    lean = copy.copy(app)
+    if name is None:
+        lean.registered_commands = [_stand_in(c) for c in app.registered_commands]
+        lean.registered_groups = []
+        for group in app.registered_groups:
+            stand_in = copy.copy(group)
+            stand_in.typer_instance = copy.copy(group.typer_instance)
+            stand_in.typer_instance.registered_commands, stand_in.typer_instance.registered_groups = [], []
+            lean.registered_groups.append(stand_in)
+        return lean
+    lean.registered_commands = [c for c in app.registered_commands if _command_name(c) == name]
+    lean.registered_groups = [g for g in app.registered_groups if g.name == name]
+    return lean if lean.registered_commands or lean.registered_groups else app
+
+
+def _command_name(info) -> str | None:
+    return info.name or (info.callback.__name__.lower().replace("_", "-") if info.callback else None)
+
+
+def _stand_in(info):
+    """A command's listing without its parameters (name, help, hidden...)."""
+    import copy
+
+    def stand_in() -> None:  # pragma: no cover - never invoked: only listed
+        pass
+
+    stand_in.__name__ = info.callback.__name__
+    stand_in.__doc__ = info.callback.__doc__
+    copied = copy.copy(info)
+    copied.callback = stand_in
+    return copied
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
-        app()
+        _app_for(sys.argv[1:])()
     except KeyboardInterrupt:
         _err("interrupted")
         sys.exit(130)

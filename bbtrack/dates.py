@@ -8,7 +8,6 @@ path where ISO parsing fails: it costs ~80 ms of start-up.
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -42,6 +41,8 @@ class PartialDate:
         if self.day:
             return _dt.date(self.year, self.month, self.day)
         if self.month:
+            import calendar  # rare (month precision); ~1 ms of start-up
+
             return _dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
         return _dt.date(self.year, 12, 31)
 

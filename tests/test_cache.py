@@ -1,0 +1,231 @@
+"""The parse cache: a hit equals a parse, and any doubt means parse again."""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from bbtrack import cache
+from bbtrack.loader import COMMITMENTS_FILE, load, parse_folder
+
+
+class CountingParse:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, data_dir: Path):
+        self.calls += 1
+        return parse_folder(data_dir)
+
+
+def sources(result) -> list:
+    ds = result.dataset
+    return ([c.source for c in ds.commitments] + [h.source for c in ds.commitments for h in c.history]
+            + [x.source for x in ds.crossings] + [m.source for m in ds.meetings])
+
+
+def test_hit_returns_an_equal_dataset_without_parsing(data_dir):
+    parse = CountingParse()
+    first = cache.cached_load(data_dir, parse)
+    assert parse.calls == 1 and cache.entry_path(data_dir).is_file()
+    second = cache.cached_load(data_dir, parse)
+    assert parse.calls == 1, "the second load must come from the cache"
+    assert second.dataset == first.dataset == parse_folder(data_dir).dataset
+    assert sources(second) == sources(first)  # file:line:col survive (compare=False in ==)
+    assert second.problems == first.problems and second.data_dir == first.data_dir
+    assert len(second.dataset.commitments) == 48
+
+
+def test_hit_keeps_records_frozen_and_typed(data_dir):
+    cache.cached_load(data_dir, parse_folder)
+    hit = cache.cached_load(data_dir, lambda d: pytest.fail("parsed"))
+    c = hit.dataset.commitment("SM23-3-17")
+    assert type(c).__name__ == "Commitment" and isinstance(c.parties, tuple)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        c.status = "done"  # type: ignore[misc]
+    assert c.due is None or c.due.end  # PartialDate methods work on loaded values
+
+
+def test_same_size_and_mtime_but_new_content_is_a_miss(data_dir):
+    path = data_dir / COMMITMENTS_FILE
+    cache.cached_load(data_dir, parse_folder)
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    old = "title_en: Continue cooperation in training cadres"
+    assert old in text
+    new = old.replace("training", "trainin9")  # same number of bytes
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    parse = CountingParse()
+    result = cache.cached_load(data_dir, parse)
+    assert parse.calls == 1, "the content hash must catch the edit"
+    assert result.dataset.commitment("SM23-1-02").title_en == "Continue cooperation in trainin9 cadres"
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty", "header-only"])
+def test_corrupt_entry_is_ignored_and_rebuilt(data_dir, damage):
+    cache.cached_load(data_dir, parse_folder)
+    entry = cache.entry_path(data_dir)
+    raw = entry.read_bytes()
+    if damage == "truncate":
+        entry.write_bytes(raw[: len(raw) // 2])
+    elif damage == "garbage":
+        entry.write_bytes(b"\x80\x05not a pickle at all" * 10)
+    elif damage == "empty":
+        entry.write_bytes(b"")
+    else:  # a valid fingerprint and nothing after it
+        fingerprint = cache._fingerprint(data_dir)
+        entry.write_bytes(pickle.dumps(fingerprint))
+    parse = CountingParse()
+    result = cache.cached_load(data_dir, parse)
+    assert parse.calls == 1 and len(result.dataset.commitments) == 48
+    cache.cached_load(data_dir, parse)
+    assert parse.calls == 1, "the entry was rewritten by the rebuild"
+
+
+def test_entry_of_another_fingerprint_is_a_miss(data_dir):
+    cache.cached_load(data_dir, parse_folder)
+    entry = cache.entry_path(data_dir)
+    with open(entry, "rb") as handle:
+        fingerprint = pickle.load(handle)
+        rest = handle.read()
+    stale = (fingerprint[0] + "-other", *fingerprint[1:])  # another bbtrack version
+    entry.write_bytes(pickle.dumps(stale) + rest)
+    parse = CountingParse()
+    cache.cached_load(data_dir, parse)
+    assert parse.calls == 1
+
+
+def _poison(data_dir: Path) -> None:
+    """A fresh-looking entry whose records say something the files do not."""
+    truth = parse_folder(data_dir)
+    fake = dataclasses.replace(truth, dataset=dataclasses.replace(truth.dataset, commitments=truth.dataset.commitments[:1]))
+    cache._write(cache.entry_path(data_dir), cache._fingerprint(data_dir), fake)
+
+
+def test_no_cache_option_bypasses_the_entry(cli, data_dir):
+    _poison(data_dir)
+    poisoned = cli("list", "--format", "csv")
+    assert poisoned.exit_code == 0 and len(poisoned.stdout.splitlines()) == 2  # header + the one cached record
+    fresh = cli("--no-cache", "list", "--format", "csv")
+    assert fresh.exit_code == 0 and len(fresh.stdout.splitlines()) == 49
+    assert load(data_dir, use_cache=False).dataset.commitments[5].id == "SM23-1-04"
+
+
+def test_no_cache_writes_no_entry(cli, data_dir):
+    assert cli("--no-cache", "list").exit_code == 0
+    assert not cache.entry_path(data_dir).exists()
+
+
+def test_cache_folder_not_writable_still_works(cli, data_dir, tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be\n")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    for _ in range(2):
+        result = cli("list", "--province", "Cao Bằng", "--format", "csv")
+        assert result.exit_code == 0, result.output
+        assert "SM23-3-17" in result.stdout
+    assert blocker.is_file()
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes through chmod")
+def test_read_only_cache_folder_still_works(cli, tmp_path, monkeypatch):
+    folder = tmp_path / "ro"
+    (folder / "bbtrack").mkdir(parents=True)
+    (folder / "bbtrack").chmod(0o500)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    try:
+        assert cli("list").exit_code == 0
+        assert not list((folder / "bbtrack").iterdir())
+    finally:
+        (folder / "bbtrack").chmod(0o700)
+
+
+def test_data_with_errors_is_never_cached(data_dir):
+    path = data_dir / COMMITMENTS_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("parties: [Lạng Sơn, Quảng Tây]", "parties: [Lang Sonn, Quảng Tây]", 1), encoding="utf-8")
+    parse = CountingParse()
+    first = cache.cached_load(data_dir, parse)
+    assert first.errors and any(p.code == "unknown-party" for p in first.errors)
+    assert not cache.entry_path(data_dir).exists()
+    cache.cached_load(data_dir, parse)
+    assert parse.calls == 2
+
+
+def test_fatal_data_is_never_cached(data_dir):
+    (data_dir / COMMITMENTS_FILE).write_text("schema: 1\ncommitments: [\n", encoding="utf-8")
+    result = cache.cached_load(data_dir, parse_folder)
+    assert result.fatal
+    assert not cache.entry_path(data_dir).exists()
+
+
+def test_warnings_alone_are_cached(data_dir):
+    path = data_dir / COMMITMENTS_FILE
+    text = path.read_text(encoding="utf-8")
+    old = "title_en: Continue cooperation in training cadres"
+    bidi = 'title_en: "Continue cooperation in training cadres \\u202e"'  # a YAML escape: U+202E
+    path.write_text(text.replace(old, bidi, 1), encoding="utf-8")
+    first = cache.cached_load(data_dir, parse_folder)
+    assert not first.errors and any(p.severity == "warning" for p in first.problems)
+    assert cache.entry_path(data_dir).exists()
+    assert cache.cached_load(data_dir, lambda d: pytest.fail("parsed")).problems == first.problems
+
+
+def test_missing_file_is_reported_not_cached(data_dir):
+    (data_dir / COMMITMENTS_FILE).unlink()
+    result = cache.cached_load(data_dir, parse_folder)
+    assert any(p.code == "missing-file" for p in result.problems)
+    assert not cache.entry_path(data_dir).exists()
+
+
+def test_other_current_folder_is_another_entry_state(data_dir, tmp_path, monkeypatch):
+    """Messages name files relative to the current folder: a hit must not reuse another folder's names."""
+    monkeypatch.chdir(data_dir.parent)
+    here = cache.cached_load(data_dir, parse_folder)
+    assert here.dataset.commitments_file == "data/commitments.yaml"
+    monkeypatch.chdir(data_dir)
+    parse = CountingParse()
+    there = cache.cached_load(data_dir, parse)
+    assert parse.calls == 1 and there.dataset.commitments_file == "commitments.yaml"
+
+
+def test_gc_state_is_restored(data_dir):
+    assert gc.isenabled()
+    cache.cached_load(data_dir, parse_folder)
+    cache.cached_load(data_dir, parse_folder)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        cache.cached_load(data_dir, parse_folder)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_entry_is_private(data_dir):
+    cache.cached_load(data_dir, parse_folder)
+    assert cache.entry_path(data_dir).stat().st_mode & 0o077 == 0
+
+
+def test_clear_removes_entries(data_dir):
+    cache.cached_load(data_dir, parse_folder)
+    assert cache.clear() == 1
+    assert not cache.entry_path(data_dir).exists()
+
+
+def test_a_failing_write_only_costs_speed(data_dir, monkeypatch):
+    def broken(handle):
+        raise RuntimeError("cannot pickle this")
+
+    monkeypatch.setattr(cache, "_pickler", broken)
+    result = cache.cached_load(data_dir, parse_folder)
+    assert len(result.dataset.commitments) == 48
+    entry = cache.entry_path(data_dir)
+    assert not entry.exists() and not list(entry.parent.glob(".tmp-*"))

@@ -1,0 +1,171 @@
+"""What the fast paths import: structure, not timings (`python -m bench` prints those).
+
+Each case runs the real entry point (`bbtrack.cli.main`) in a fresh Python
+and reports the `sys.modules` it ended with. yaml, rich and dateutil are the
+heavy imports (20–60 ms each): a warm `list` piped, `--help` and JSON output
+must not pay for them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("yaml", "rich", "dateutil")
+
+# Runs main() like the console script, then writes the imported module names to a file.
+_PROBE = """
+import json, sys
+out = sys.argv.pop(1)
+sys.argv[0] = "bbtrack"
+from bbtrack.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+finally:
+    with open(out, "w") as handle:
+        json.dump(sorted(sys.modules), handle)
+"""
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_COMPLETE")}
+    env.update(extra)
+    return env
+
+
+def probe(tmp_path: Path, *args: str, tty: bool = False) -> tuple[set[str], str, str]:
+    """(top-level names of imported modules, stdout, stderr) of one `bbtrack ARGS` run."""
+    out = tmp_path / f"modules-{len(list(tmp_path.glob('modules-*')))}.json"
+    argv = [sys.executable, "-c", _PROBE, str(out), *args]
+    if tty:
+        master, slave = pty.openpty()
+        err = tmp_path / "stderr.txt"
+        with open(err, "wb") as err_handle:
+            try:
+                proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=err_handle,
+                                        cwd=ROOT, env=_env(TERM="xterm-256color"))
+            finally:
+                os.close(slave)
+            chunks = []
+            while True:  # drain the terminal while the child writes, until it closes it
+                try:
+                    chunk = os.read(master, 1 << 16)
+                except OSError:  # EIO: the child is gone
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            os.close(master)
+            proc.wait(timeout=120)
+        stdout = b"".join(chunks).decode("utf-8", "replace")
+        stderr = err.read_text(encoding="utf-8", errors="replace")
+    else:
+        proc = subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, env=_env(), timeout=120)
+        stdout, stderr = proc.stdout, proc.stderr
+    assert proc.returncode in (0, 1), stderr
+    modules = json.loads(out.read_text())
+    return {name.split(".")[0] for name in modules}, stdout, stderr
+
+
+def heavy(modules: set[str]) -> set[str]:
+    return modules & set(HEAVY)
+
+
+def test_help_imports_no_heavy_module(tmp_path):
+    modules, stdout, _ = probe(tmp_path, "--help")
+    assert "Commands:" in stdout and "list" in stdout
+    assert not heavy(modules)
+
+
+def test_warm_list_piped_imports_no_heavy_module(tmp_path, data_dir):
+    cold, _, _ = probe(tmp_path, "--data-dir", str(data_dir), "list", "--province", "Lạng Sơn")
+    assert "yaml" in cold  # the first run parses (and fills the cache): the probe does see imports
+    warm, stdout, _ = probe(tmp_path, "--data-dir", str(data_dir), "list", "--province", "Lạng Sơn")
+    assert "SM23-3-11" in stdout
+    assert not heavy(warm), "a cache hit printing a plain table needs none of yaml, rich, dateutil"
+
+
+def test_list_json_imports_no_rich(tmp_path, data_dir):
+    probe(tmp_path, "--data-dir", str(data_dir), "check")  # fills the cache
+    modules, stdout, _ = probe(tmp_path, "--data-dir", str(data_dir), "list", "--format", "json")
+    assert json.loads(stdout)
+    assert not heavy(modules)
+
+
+def test_json_imports_no_rich_even_on_a_terminal(tmp_path, data_dir):
+    modules, stdout, _ = probe(tmp_path, "--data-dir", str(data_dir), "list", "--format", "json", tty=True)
+    assert '"id": "SM23-0-01"' in stdout
+    assert "rich" not in modules
+
+
+@pytest.mark.parametrize("args", [("check",), ("show", "SM23-3-17"), ("summary",), ("list", "--overdue", "--today", "2024-01-01")])
+def test_other_warm_read_commands_import_no_heavy_module(tmp_path, data_dir, args):
+    probe(tmp_path, "--data-dir", str(data_dir), *args)
+    modules, _, _ = probe(tmp_path, "--data-dir", str(data_dir), *args)
+    assert not heavy(modules)
+
+
+def test_no_cache_parses_with_yaml(tmp_path, data_dir):
+    probe(tmp_path, "--data-dir", str(data_dir), "list")
+    modules, _, _ = probe(tmp_path, "--data-dir", str(data_dir), "--no-cache", "list")
+    assert "yaml" in modules
+
+
+def test_terminal_table_uses_rich(tmp_path, data_dir):
+    modules, stdout, stderr = probe(tmp_path, "--data-dir", str(data_dir), "list", "--province", "Lạng Sơn", tty=True)
+    assert "rich" in modules
+    assert "SM23-3-11" in stdout and not stderr
+
+
+def _many_records(data_dir: Path, extra: int) -> None:
+    """Append `extra` copies of SM23-1-01 under new ids (valid data, parties: all five)."""
+    path = data_dir / "commitments.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - id: SM23-1-01\n")
+    end = text.index("  - id: SM23-1-02\n")
+    block = text[start:end].rstrip("\n").split("\n")[1:]
+    copies = ["\n".join([f"  - id: SM23-1-{100 + i}", *block]) for i in range(extra)]
+    path.write_text(text.rstrip("\n") + "\n" + "\n".join(copies) + "\n", encoding="utf-8")
+
+
+def test_huge_result_on_a_terminal_is_plain_with_a_note(tmp_path, data_dir):
+    from bbtrack.cli import RICH_MAX_ROWS
+
+    _many_records(data_dir, RICH_MAX_ROWS)
+    modules, stdout, stderr = probe(tmp_path, "--data-dir", str(data_dir), "list", "--province", "Lạng Sơn", tty=True)
+    assert "rich" not in modules
+    assert "SM23-1-100" in stdout and f"SM23-1-{99 + RICH_MAX_ROWS}" in stdout
+    assert "plain columns" in stderr and "--limit" in stderr
+    # --limit brings the coloured table back
+    modules, _, stderr = probe(tmp_path, "--data-dir", str(data_dir), "list", "--limit", "20", tty=True)
+    assert "rich" in modules and not stderr
+
+
+# --- the lean app main() builds gives the same text as the whole app -------------------------
+
+_FULL = "import sys; sys.argv[0] = 'bbtrack'; from bbtrack.cli import app; app()"
+_LEAN = "import sys; sys.argv[0] = 'bbtrack'; from bbtrack.cli import main; main()"
+
+
+def _both(*args: str) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
+    run = lambda code: subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,  # noqa: E731
+                                      cwd=ROOT, env=_env(COLUMNS="100"), timeout=120)
+    return run(_FULL), run(_LEAN)
+
+
+@pytest.mark.parametrize("args", [
+    ("--help",), (), ("list", "--help"), ("status", "--help"), ("status",), ("lisst",), ("--version",),
+    ("--data-dir", "nowhere", "list"), ("-d", "data", "show", "--help"), ("--no-cache",), ("--", "list"),
+])
+def test_lean_app_prints_what_the_whole_app_prints(args):
+    full, lean = _both(*args)
+    assert (lean.returncode, lean.stdout, lean.stderr) == (full.returncode, full.stdout, full.stderr)
