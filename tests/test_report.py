@@ -1,0 +1,590 @@
+"""`bbtrack report` through the real CLI: figures agree with `summary`/`list`, the Markdown
+parses and is aligned, the HTML is one inert self-contained file, git stamps and diffs.
+
+Expectations are computed from the other commands on the same data, never hard-coded:
+the shipped statuses change as the research file is worked through.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from bbtrack.render import width
+from bbtrack.report import TEXT
+
+from conftest import Cli, git
+
+TODAY = "2026-01-15"
+
+
+def ok(result):
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def as_json(result):
+    return json.loads(ok(result))
+
+
+# --- a tiny DOM over html.parser ------------------------------------------------------------
+
+VOID = {"meta", "col", "br", "img", "link", "input", "hr", "area", "base", "source", "wbr"}
+
+
+class Node:
+    def __init__(self, tag: str, attrs: dict[str, str | None], parent: Node | None) -> None:
+        self.tag, self.attrs, self.parent = tag, attrs, parent
+        self.children: list[Node | str] = []
+
+    @property
+    def classes(self) -> set[str]:
+        return set((self.attrs.get("class") or "").split())
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def iter(self):
+        for child in self.children:
+            if isinstance(child, Node):
+                yield child
+                yield from child.iter()
+
+    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> list[Node]:
+        return [n for n in self.iter() if (tag is None or n.tag == tag) and (cls is None or cls in n.classes)
+                and all(n.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+
+    def find(self, *args, **kwargs) -> Node:
+        found = self.find_all(*args, **kwargs)
+        assert found, f"no {args} {kwargs}"
+        return found[0]
+
+
+class Dom(HTMLParser):
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document", {}, None)
+        self.current = self.root
+        self.doctype = None
+        self.feed(text)
+        self.close()
+
+    def handle_decl(self, decl: str) -> None:
+        self.doctype = decl
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, dict(attrs), self.current)
+        self.current.children.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Node(tag, dict(attrs), self.current))
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        node = self.current
+        while node is not None and node.tag != tag:
+            node = node.parent
+        assert node is not None, f"stray </{tag}>"
+        assert node is self.current, f"</{tag}> closes <{self.current.tag}> too"
+        self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def html_report(cli: Cli, *args: str) -> tuple[str, Node]:
+    text = ok(cli("report", "--format", "html", "--today", TODAY, *args))
+    return text, Dom(text).root
+
+
+# --- a small dataset with hostile text ----------------------------------------------------------
+
+HOSTILE_TITLE = "<script>alert(1)</script> Mở | cửa *khẩu* [x](javascript:alert(2)) & 友谊关"
+
+
+def write_dataset(folder: Path, evidence: list[str]) -> Path:
+    """Two commitments and one crossing; the first carries script tags, pipes and markup."""
+    folder.mkdir(parents=True, exist_ok=True)
+    urls = "\n".join(f"          - {json.dumps(u)}" for u in evidence)
+    (folder / "commitments.yaml").write_text(textwrap.dedent(f"""\
+        schema: 1
+        meetings:
+          - id: SM23
+            date: 2023-02-22
+            title_vi: "Biên bản <b>thử</b>"
+            title_en: "Test minutes <b>"
+            minutes: null
+        commitments:
+          - id: SM23-0-01
+            section: 0
+            title_vi: Hợp tác chung
+            title_en: Joint cooperation
+            quote: "chung"
+            parties: [Hà Giang, Quảng Ninh, Lạng Sơn, Cao Bằng, Quảng Tây]
+            crossings: []
+            kind: continuing
+            due: null
+            status: open
+            history: []
+          - id: SM23-3-01
+            section: 3
+            title_vi: {json.dumps(HOSTILE_TITLE)}
+            title_en: {json.dumps(HOSTILE_TITLE)}
+            quote: "không có"
+            parties: [Lạng Sơn, Quảng Tây]
+            crossings: [huu-nghi]
+            kind: deliverable
+            due: "2023"
+            status: done
+            history:
+              - date: 2024-05-27
+                from: open
+                to: done
+                note: "Lễ <img src=x onerror=alert(3)> | 开放"
+                evidence:
+        """) + urls + "\n        by: test\n", encoding="utf-8")
+    (folder / "crossings.yaml").write_text(textwrap.dedent("""\
+        schema: 1
+        crossings:
+          - id: huu-nghi
+            name_vi: "Hữu Nghị <i>x</i>"
+            name_zh: null
+            partner_vi: Hữu Nghị Quan
+            partner_zh: 友谊关
+            partner_pinyin: Youyiguan
+            zh_confidence: verified
+            name_source: null
+            province: Lạng Sơn
+            kind: international
+            target_kind: null
+            stage: operating
+            parent: null
+            markers: null
+            history: []
+        """), encoding="utf-8")
+    return folder
+
+
+# --- figures agree with summary and list ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("today", ["2024-01-01", TODAY])
+def test_html_figures_agree_with_summary_and_list(cli, today):
+    summary = as_json(cli("summary", "--by", "party", "--format", "json", "--today", today))
+    listed = as_json(cli("list", "--format", "json", "--today", today))
+    root = Dom(ok(cli("report", "--format", "html", "--today", today))).root
+
+    total = summary["total"]
+    figures = {n.attrs["data-figure"]: n.find(cls="value").text() for n in root.find_all(cls="figure")}
+    assert figures["total"] == str(total["total"]) == str(len(listed))
+    pct = f"{total['completion']:.0%}" if total["completion"] is not None else "—"
+    assert figures["completion"] == f"{total['done_deliverables']}/{total['deliverables']} ({pct})"
+    timings = Counter(r["timing"] for r in listed)
+    assert figures["on-time"] == str(timings["on-time"])
+    assert figures["late"] == str(timings["late"]) == str(total["late"])
+    assert figures["overdue"] == str(timings["overdue"]) == str(total["overdue"])
+
+    statuses = root.find("table", cls="statuses")
+    counts = {tr.attrs["data-status"]: int(tr.find(cls="count").text()) for tr in statuses.find_all("tr")
+              if "data-status" in tr.attrs}
+    assert counts == {s: total[s] for s in counts} and sum(counts.values()) == total["total"]
+    assert counts == dict(Counter(r["status"] for r in listed)) | {s: 0 for s in counts if s not in
+                                                                  {r["status"] for r in listed}}
+
+    rows = {tr.attrs["data-party"]: tr for tr in root.find("table", cls="parties").find_all("tr")
+            if "data-party" in tr.attrs}
+    groups = {g["group"]: g for g in summary["groups"]}
+    assert set(rows) == set(groups)
+    for party, tr in rows.items():
+        g = groups[party]
+        assert tr.find(cls="total").text() == str(g["total"])
+        assert tr.find(cls="overdue").text() == str(g["overdue"])
+        assert tr.find(cls="late").text() == str(g["late"])
+        for cell in tr.find_all("td"):
+            if "data-status" in cell.attrs:
+                assert cell.text() == str(g[cell.attrs["data-status"]])
+
+
+def test_every_commitment_listed_with_its_status(cli):
+    listed = {r["id"]: r for r in as_json(cli("list", "--format", "json", "--today", TODAY))}
+    _, root = html_report(cli)
+    shown = {}
+    for section in root.find_all("section", cls="party"):
+        for tr in section.find_all("tr"):
+            if "id" in tr.attrs:
+                shown.setdefault(tr.attrs["id"], tr.attrs["data-status"])
+    assert shown == {rid: r["status"] for rid, r in listed.items()}
+
+
+def test_markdown_figures_agree_with_summary(cli):
+    summary = as_json(cli("summary", "--format", "json", "--today", TODAY))["total"]
+    out = ok(cli("report", "--format", "markdown", "--lang", "en", "--today", TODAY))
+    en = TEXT["en"]
+    cells = {}
+    for line in out.splitlines():
+        parts = [p.strip() for p in line.strip("|").split("|")] if line.startswith("|") else []
+        if len(parts) == 2:
+            cells[parts[0]] = parts[1]
+    assert cells[en["total"]] == str(summary["total"])
+    assert cells[en["late"]] == str(summary["late"])
+    assert cells[en["overdue"]] == str(summary["overdue"])
+    assert cells[en["completion"]].startswith(f"{summary['done_deliverables']}/{summary['deliverables']} ")
+
+
+# --- markdown -----------------------------------------------------------------------------------
+
+
+def pipe_columns(line: str) -> list[int]:
+    """Display columns of the unescaped pipes of a table row."""
+    cols, col, i = [], 0, 0
+    while i < len(line):
+        if line[i] == "\\" and i + 1 < len(line):
+            col += width(line[i:i + 2])
+            i += 2
+            continue
+        if line[i] == "|":
+            cols.append(col)
+        col += width(line[i])
+        i += 1
+    return cols
+
+
+def table_blocks(text: str) -> list[list[str]]:
+    blocks, current = [], []
+    for line in text.splitlines():
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def check_markdown(text: str) -> list:
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark").enable("table")
+    tokens = parser.parse(text)
+    tables = table_blocks(text)
+    assert sum(t.type == "table_open" for t in tokens) == len(tables) > 0
+    for block in tables:
+        assert len({tuple(pipe_columns(line)) for line in block}) == 1, "\n".join(block)
+    # Every row of every parsed table has as many cells as its header.
+    cells: list[int] = []
+    widths: list[set[int]] = []
+    for t in tokens:
+        if t.type == "table_open":
+            widths.append(set())
+        elif t.type == "tr_open":
+            cells = [0]
+        elif t.type in ("th_open", "td_open"):
+            cells[0] += 1
+        elif t.type == "tr_close":
+            widths[-1].add(cells[0])
+    assert all(len(w) == 1 for w in widths)
+    return tokens
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_markdown_parses_and_tables_are_aligned(cli, lang):
+    text = ok(cli("report", "--format", "markdown", "--lang", lang, "--today", TODAY, "--since", "2024"))
+    tokens = check_markdown(text)
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    crossings = as_json(cli("crossings", "--format", "json"))
+    assert TEXT[lang]["crossings"] in headings and TEXT[lang]["headline"] in headings
+    ha_giang = "Hà Giang → Tuyên Quang"
+    assert ha_giang in headings and any("Cao Bằng" == h for h in headings)
+    # The stage chart: one row per crossing, one column per rung of the ladder.
+    from bbtrack.model import LADDER
+
+    chart = next(b for b in table_blocks(text) if all(f" {i} " in b[0] for i in range(1, len(LADDER) + 1)))
+    assert len(chart) == 2 + len(crossings)
+    first = [c.strip() for c in chart[2].strip("|").split("|")]
+    assert len(first) == 2 + len(LADDER) + 1
+
+
+def test_markdown_escapes_data_text(tmp_path):
+    data = write_dataset(tmp_path / "data", ["https://vov.vn/a|b", 'https://example.org/?q="><script>alert(4)</script>'])
+    cli = Cli(data)
+    text = ok(cli("report", "--format", "markdown", "--today", TODAY))
+    check_markdown(text)
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").enable("table").render(text)
+    assert "<script" not in rendered and "<img" not in rendered and "<b>" not in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    assert 'href="javascript' not in rendered and "<em>" not in rendered
+    assert "Mở | cửa *khẩu* [x](javascript:alert(2)) &amp; 友谊关" in rendered  # markup shown, not applied
+    assert '<a href="https://vov.vn/a%7Cb">vov.vn</a>' in rendered
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+
+def test_html_is_self_contained(cli):
+    text, root = html_report(cli, "--since", "2024")
+    assert text.startswith("<!DOCTYPE html>")
+    html_el = root.find("html")
+    assert html_el.attrs["lang"] == "vi"
+    assert root.find("meta", charset="utf-8")
+    assert not root.find_all("script") and not root.find_all("link") and not root.find_all("iframe")
+    for node in root.iter():
+        assert "src" not in node.attrs, node.tag
+        assert not any(k.startswith("on") for k in node.attrs), node.tag
+        href = node.attrs.get("href")
+        if href is not None:
+            assert node.tag == "a" and (href.startswith("#") or re.match(r"https?://", href)), href
+    style = root.find("style").text()
+    assert "@media print" in style and "break-before: page" in style
+    assert "@import" not in style and "url(" not in style
+    assert '"Noto Sans CJK SC"' in style and "system-ui" in style
+    # Internal links all land on an element of the page.
+    ids = {n.attrs["id"] for n in root.iter() if "id" in n.attrs}
+    for a in root.find_all("a"):
+        if a.attrs["href"].startswith("#"):
+            assert a.attrs["href"][1:] in ids
+
+
+def test_html_sections_and_ladder_chart(cli):
+    crossings = as_json(cli("crossings", "--format", "json"))
+    _, root = html_report(cli)
+    sections = [s.attrs["id"] for s in root.find_all("section", cls="party")]
+    assert sections == ["party-all", "party-ha-giang", "party-quang-ninh", "party-lang-son", "party-cao-bang",
+                        "party-quang-tay"]
+    assert "Hà Giang → Tuyên Quang" in root.find("section", id="party-ha-giang").find("h2").text()
+    chart = root.find("svg", cls="ladder-chart")
+    rows = chart.find_all("g", cls="crossing")
+    assert [g.attrs["data-crossing"] for g in rows] == [x["id"] for x in crossings]
+    from bbtrack.model import LADDER
+
+    for g, x in zip(rows, crossings):
+        cells = g.find_all("rect", cls="cell")
+        assert len(cells) == len(LADDER)
+        filled = sum(not {"off"} & c.classes for c in cells)
+        if x["stage"] in LADDER:
+            assert filled == LADDER.index(x["stage"]) + 1, x["id"]
+
+
+def test_html_merger_shown_only_after_it(cli):
+    _, before = html_report(cli, "--today", "2024-01-01")
+    heading = before.find("section", id="party-ha-giang").find("h2").text()
+    assert heading == "Hà Giang"
+    _, tq = html_report(cli, "--province", "Tuyên Quang", "--lang", "en")
+    assert [s.attrs["id"] for s in tq.find_all("section", cls="party")] == ["party-all", "party-ha-giang"]
+    assert tq.find("section", id="party-ha-giang").find("h2").text() == "Hà Giang → Tuyên Quang"
+
+
+def test_html_escapes_hostile_text_via_cli(tmp_path):
+    """What `status set` accepts (an http URL holding quotes and tags) stays inert."""
+    hostile_url = 'https://example.org/?q="><script>alert(4)</script>'
+    data = write_dataset(tmp_path / "data", [hostile_url, "https://vov.vn/ok"])
+    text, root = html_report(Cli(data))
+    assert "<script" not in text and "<img" not in text and "<i>" not in text and "<b>" not in text
+    assert not root.find_all("script") and not root.find_all("img")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    row = root.find("tr", id="SM23-3-01")
+    assert HOSTILE_TITLE in row.text()
+    hrefs = [a.attrs["href"] for a in root.find_all("a") if not a.attrs["href"].startswith("#")]
+    assert "https://vov.vn/ok" in hrefs
+    assert all('"' not in h and "<" not in h for h in hrefs)
+    assert hostile_url in row.find("td", cls="evidence").text()  # shown as text, not linked
+
+
+def test_javascript_evidence_is_never_a_link(tmp_path):
+    """`check` refuses such data, and the CLI with it; the renderer must still never link it."""
+    import datetime as _dt
+    import io
+
+    from bbtrack import report
+    from bbtrack.loader import load
+
+    data = write_dataset(tmp_path / "data", ["javascript:alert(1)", "JaVaScRiPt:alert(5)", "https://vov.vn/ok"])
+    refused = Cli(data)("report", "--format", "html")
+    assert refused.exit_code == 1 and "bad-evidence" in refused.stderr
+
+    result = load(data, use_cache=False)
+    for fmt in ("html", "markdown", "terminal"):
+        out = io.StringIO()
+        report.write(result.dataset, data, report.Options(today=_dt.date(2026, 1, 15), fmt=fmt), out)
+        text = out.getvalue()
+        assert "javascript:alert(1)" in text
+        if fmt == "html":
+            root = Dom(text).root
+            hrefs = [a.attrs["href"] for a in root.find_all("a")]
+            assert not [h for h in hrefs if "javascript" in h.lower()]
+            assert "https://vov.vn/ok" in hrefs
+            assert "<script" not in text
+        if fmt == "markdown":
+            from markdown_it import MarkdownIt
+
+            rendered = MarkdownIt("commonmark").enable("table").render(text)
+            assert "javascript" not in "".join(re.findall(r'href="([^"]*)"', rendered)).lower()
+
+
+# --- options ------------------------------------------------------------------------------------
+
+
+def test_province_limits_sections_and_figures(cli):
+    listed = as_json(cli("list", "--province", "Lạng Sơn", "--format", "json"))
+    crossings = as_json(cli("crossings", "--province", "Lạng Sơn", "--format", "json"))
+    _, root = html_report(cli, "--province", "lang son")
+    assert [s.attrs["id"] for s in root.find_all("section", cls="party")] == ["party-all", "party-lang-son"]
+    assert root.find(cls="figure", data_figure="total").find(cls="value").text() == str(len(listed))
+    assert [tr.attrs["data-party"] for tr in root.find("table", cls="parties").find_all("tr")
+            if "data-party" in tr.attrs] == ["Lạng Sơn"]
+    chart = root.find("svg", cls="ladder-chart")
+    assert [g.attrs["data-crossing"] for g in chart.find_all("g", cls="crossing")] == [x["id"] for x in crossings]
+    md = ok(cli("report", "--format", "markdown", "-p", "lang son", "--today", TODAY))
+    assert "## Lạng Sơn" in md and "## Cao Bằng" not in md and "## Quảng Ninh" not in md
+
+
+def test_output_writes_the_file(cli, tmp_path):
+    for fmt, marker in (("html", "<!DOCTYPE html>"), ("markdown", "# "), ("terminal", "╔")):
+        target = tmp_path / f"report.{fmt}"
+        result = cli("report", "--format", fmt, "--output", str(target), "--today", TODAY)
+        assert result.exit_code == 0, result.output
+        assert result.stdout == "" and f"wrote {target}" in result.stderr
+        text = target.read_text(encoding="utf-8")
+        assert text.startswith(marker) and "\x1b" not in text
+
+
+def test_terminal_report_is_plain_when_piped(cli):
+    out = ok(cli("report", "--lang", "en", "--today", TODAY))
+    assert "\x1b" not in out
+    for key in ("headline", "crossings", "joint"):
+        assert TEXT["en"][key] in out
+    assert "Hà Giang → Tuyên Quang" in out
+
+
+def test_lang_en_uses_english_titles(cli):
+    listed = as_json(cli("list", "--format", "json"))
+    text, root = html_report(cli, "--lang", "en")
+    assert root.find("html").attrs["lang"] == "en"
+    for r in listed[:5]:
+        row = root.find("tr", id=r["id"])
+        assert r["title_en"] in row.text() and r["title_vi"] not in row.text()
+
+
+def test_since_lists_the_events_of_the_period(cli):
+    logged = as_json(cli("log", "--since", "2025", "--format", "json"))
+    _, root = html_report(cli, "--since", "2025")
+    events = root.find("section", id="events")
+    rows = [tr.attrs["data-record"] for tr in events.find_all("tr") if "data-record" in tr.attrs]
+    assert rows == [e["id"] for e in logged]
+    if logged:
+        assert events.find("svg", cls="timeline-chart")
+    assert all(tr.find("td").text() >= "2025" for tr in events.find_all("tr") if "data-record" in tr.attrs)
+
+
+def test_bad_options_are_one_line_usage_errors(cli):
+    for args in (["--format", "pdf"], ["--province", "Hà Nội"], ["--since", "31/2/2024"], ["--lang", "fr"],
+                 ["--today", "2024"]):
+        result = cli("report", *args)
+        assert result.exit_code == 2, args
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith("bbtrack: error: "), args
+
+
+# --- git ----------------------------------------------------------------------------------------
+
+
+def test_stamp_outside_git(cli):
+    assert "not in git" in ok(cli("report", "--format", "markdown", "--lang", "en"))
+    _, root = html_report(cli, "--lang", "en")
+    stamp = root.find("dd", cls="stamp")
+    assert "nogit" in stamp.classes and stamp.text() == "not in git"
+    result = cli("report", "--since-rev", "HEAD")
+    assert result.exit_code == 1 and "not inside a git repository" in result.stderr
+
+
+def first_open(cli: Cli) -> str:
+    records = as_json(cli("list", "--status", "open", "--format", "json"))
+    assert records, "no open commitment left to move"
+    return records[0]["id"]
+
+
+def test_since_rev_shows_a_status_change(repo_cli, repo):
+    record = first_open(repo_cli)
+    head = git(repo, "rev-parse", "--short", "HEAD").strip()
+    _, clean = html_report(repo_cli, "--lang", "en")
+    stamp = clean.find("dd", cls="stamp")
+    assert stamp.attrs["data-commit"] == head and stamp.attrs["data-dirty"] == "false"
+
+    result = repo_cli("status", "set", record, "in_progress", "--date", "2025-03-01", "--note",
+                      "Work started <b>now</b>", "-e", "https://example.org/news")
+    assert result.exit_code == 0, result.output
+    _, dirty = html_report(repo_cli, "--lang", "en")
+    assert dirty.find("dd", cls="stamp").attrs["data-dirty"] == "true"
+    assert "uncommitted changes" in dirty.find("dd", cls="stamp").text()
+
+    git(repo, "commit", "-qam", f"{record} in progress")
+    _, root = html_report(repo_cli, "--since-rev", "HEAD~1", "--lang", "en")
+    changes = {tr.attrs["data-record"]: tr.text() for tr in root.find("table", cls="changes").find_all("tr")
+               if "data-record" in tr.attrs}
+    assert record in changes
+    assert "open → in progress" in changes[record] and "Work started <b>now</b>" in changes[record]
+    md = ok(repo_cli("report", "--format", "markdown", "--since-rev", "HEAD~1", "--today", TODAY))
+    check_markdown(md)
+    assert f"| {record}" in md and "`HEAD~1`" in md
+    nothing = ok(repo_cli("report", "--format", "markdown", "--since-rev", "HEAD", "--lang", "en"))
+    assert TEXT["en"]["no_changes"] in nothing
+
+
+def test_since_rev_refuses_an_option(repo_cli, tmp_path):
+    target = tmp_path / "x"
+    result = repo_cli("report", "--since-rev", f"--output={target}")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "invalid git revision" in result.stderr
+    assert not target.exists()
+
+
+def test_rich_is_imported_only_for_the_terminal(data_dir):
+    code = textwrap.dedent(f"""
+        import datetime, io, sys
+        from pathlib import Path
+        from bbtrack import report
+        from bbtrack.loader import load
+        result = load(Path({str(data_dir)!r}), use_cache=False)
+        for fmt in ("markdown", "html"):
+            report.write(result.dataset, result.data_dir, report.Options(today=datetime.date(2026, 1, 1), fmt=fmt),
+                         io.StringIO())
+        print("rich" in sys.modules)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+# --- in a real browser ---------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_html_in_headless_chromium(cli, tmp_path):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Chromium not installed (Debian package chromium); CI installs it")
+    page = tmp_path / "report.html"
+    ok(cli("report", "--format", "html", "--output", str(page), "--today", TODAY, "--since", "2024"))
+    flags = ["--headless", "--disable-gpu", "--no-sandbox", f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([chromium, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True,
+                         timeout=60).stdout
+    root = Dom(dom).root
+    assert [s.attrs["id"] for s in root.find_all("section", cls="party")][:2] == ["party-all", "party-ha-giang"]
+    assert root.find("svg", cls="ladder-chart").find_all("g", cls="crossing")
+    shot = tmp_path / "report.png"
+    subprocess.run([chromium, *flags, f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri()],
+                   capture_output=True, timeout=60)
+    assert shot.exists() and shot.stat().st_size > 10_000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
