@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -667,7 +668,8 @@ def write_terminal(r: Report, out: TextIO) -> None:
     from .render import is_terminal
 
     console = Console(file=out, highlight=False, emoji=False, markup=False,
-                      width=None if is_terminal(out) else 120)
+                      width=None if is_terminal(out) else 120,
+                      color_system=None if os.environ.get("NO_COLOR") else "auto")  # as render.console
 
     def T(text: str, style: str | None = None) -> Text:
         return Text(safe_text(text), style=style or "")

@@ -266,13 +266,16 @@ def _entry_point() -> list[str]:
     return [str(Path(sys.executable).parent / "bbtrack")]
 
 
-def _on_a_pty(args: list[str], timeout: float = 30) -> tuple[int, str]:
+def _on_a_pty(args: list[str], timeout: float = 30, no_color: bool = False) -> tuple[int, str]:
     import pty
     import select
 
     master, slave = pty.openpty()
     env = {**os.environ, "FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "TERM": "xterm-256color", "COLUMNS": "120"}
     env.pop("NO_COLOR", None)
+    if no_color:
+        env.pop("FORCE_COLOR")
+        env["NO_COLOR"] = "1"
     proc = subprocess.Popen([*_entry_point(), *args], stdin=slave, stdout=slave, stderr=slave, env=env)
     os.close(slave)
     chunks = []
@@ -306,6 +309,15 @@ def test_real_terminal_output_is_inert(hostile, args):
     assert code == 0, out
     assert "Traceback" not in out
     _assert_inert(SGR.sub("", out), " ".join(args))
+
+
+@pytest.mark.parametrize("args", [["list", "--lang", "en"], ["summary"], ["crossings"], ["report"]], ids=" ".join)
+def test_no_color_on_a_terminal_means_no_escape_at_all(hostile, args):
+    """no-color.org: Rich alone would still send bold and dim; the table layout stays."""
+    code, out = _on_a_pty(["--data-dir", str(hostile), *args], no_color=True)
+    assert code == 0, out
+    assert "\x1b" not in out and "\x9b" not in out
+    assert "─" in out  # still the Rich table, not the piped format
 
 
 def test_long_lines_render_in_bounded_time(hostile):
