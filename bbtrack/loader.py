@@ -35,7 +35,7 @@ from .model import (
     HistoryEntry,
     Meeting,
 )
-from .text import nfc
+from .text import display_path, nfc
 
 COMMITMENTS_FILE = "commitments.yaml"
 CROSSINGS_FILE = "crossings.yaml"
@@ -79,17 +79,8 @@ def packaged_data_dir() -> Path:
 # --- reading and composing ----------------------------------------------------------
 
 
-def _display_name(path: Path) -> str:
-    """Paths in messages: relative to the current folder when under it (as storage.display_path)."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
-
-
 def read_text(path: Path, problems: list[Problem]) -> str | None:
-    name = _display_name(path)
+    name = display_path(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -590,7 +581,7 @@ def parse_folder(data_dir: Path) -> LoadResult:
     commitments: list[Commitment] = []
     meetings: list[Meeting] = []
     crossings: list[Crossing] = []
-    c_name, x_name = _display_name(commitments_path), _display_name(crossings_path)
+    c_name, x_name = display_path(commitments_path), display_path(crossings_path)
     if (text := read_text(commitments_path, problems)) is not None:
         commitments, meetings = parse_commitments(text, c_name, problems)
     if (text := read_text(crossings_path, problems)) is not None:

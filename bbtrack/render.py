@@ -222,13 +222,14 @@ def is_terminal(out: TextIO) -> bool:
         return False
 
 
-def console(out: TextIO):
+def console(out: TextIO, width: int | None = None):
     from rich.console import Console
 
     # NO_COLOR (no-color.org): Rich alone would drop colour but keep bold and dim escapes;
     # without a colour system it keeps the table's layout and emits no escape at all.
     plain = bool(os.environ.get("NO_COLOR"))
-    return Console(file=out, highlight=False, emoji=False, markup=False, color_system=None if plain else "auto")
+    return Console(file=out, highlight=False, emoji=False, markup=False, width=width,
+                   color_system=None if plain else "auto")
 
 
 def write_rich(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO, *,

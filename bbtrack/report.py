@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -660,16 +659,14 @@ def write_markdown(r: Report, out: TextIO) -> None:
 
 def write_terminal(r: Report, out: TextIO) -> None:
     from rich import box
-    from rich.console import Console, Group as Stack
+    from rich.console import Group as Stack
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
-    from .render import is_terminal
+    from .render import console as make_console, is_terminal
 
-    console = Console(file=out, highlight=False, emoji=False, markup=False,
-                      width=None if is_terminal(out) else 120,
-                      color_system=None if os.environ.get("NO_COLOR") else "auto")  # as render.console
+    console = make_console(out, width=None if is_terminal(out) else 120)
 
     def T(text: str, style: str | None = None) -> Text:
         return Text(safe_text(text), style=style or "")

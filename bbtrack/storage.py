@@ -35,16 +35,11 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import ConflictError, DataError, NotFoundError, Source
+from .text import display_path
 
 LOCK_NAME = ".bbtrack.lock"  # listed in .gitignore
 LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before giving up
 _LOCK_POLL = 0.05
-
-
-def display_path(path: str | os.PathLike[str]) -> str:
-    """Paths in messages and diffs: relative to the current folder when under it."""
-    relative = os.path.relpath(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 # --- reading ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 
@@ -47,3 +48,12 @@ def safe_text(text: str) -> str:
 
 def has_unsafe(text: str) -> bool:
     return bool(_UNSAFE.search(text))
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """Paths in messages and diffs: relative to the current folder when under it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # e.g. another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
