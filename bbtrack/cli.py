@@ -294,7 +294,7 @@ def list_(
     """
     from .dates import parse_user
     from .query import CommitmentFilter, resolve_crossings, resolve_parties, resolve_statuses, select
-    from .render import FORMATS, is_terminal, render_commitments
+    from .render import FORMATS, RICH_MAX_ROWS, render_commitments, too_long_for_rich
 
     _fmt(format, FORMATS)
     lang_ = _lang(lang)
@@ -320,28 +320,9 @@ def list_(
         today=day,
     )
     records = select(ds, f, sort, limit)
-    out = sys.stdout
-    if format == "table" and len(records) > RICH_MAX_ROWS and is_terminal(out):
-        # Rich lays a table out at ~1 ms a row: 10k rows would be seconds of waiting.
+    if format == "table" and too_long_for_rich(len(records), sys.stdout):
         _err(f"{len(records)} rows: plain columns above {RICH_MAX_ROWS} rows (--limit N for the coloured table)")
-        out = _NotATerminal(out)
-    render_commitments(records, format, out, today=day, lang=lang_)
-
-
-RICH_MAX_ROWS = 500  # above this, `list` on a terminal prints the plain (piped) table
-
-
-class _NotATerminal:
-    """stdout as the renderer sees it when piped: same stream, plain table."""
-
-    def __init__(self, stream) -> None:
-        self._stream = stream
-
-    def isatty(self) -> bool:
-        return False
-
-    def __getattr__(self, name: str):
-        return getattr(self._stream, name)
+    render_commitments(records, format, sys.stdout, today=day, lang=lang_)
 
 
 # --- show -----------------------------------------------------------------------------

@@ -248,10 +248,18 @@ def write_rich(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextI
     console(out).print(table)
 
 
+RICH_MAX_ROWS = 500  # above this, a terminal gets the plain (piped) table
+
+
+def too_long_for_rich(row_count: int, out: TextIO) -> bool:
+    """Rich lays a table out at ~1 ms a row: 10k rows would be seconds of waiting."""
+    return row_count > RICH_MAX_ROWS and is_terminal(out)
+
+
 def write_table(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO, **rich_opts) -> None:
     if fmt == "markdown":
         write_markdown(headers, rows, out)
-    elif is_terminal(out):
+    elif is_terminal(out) and len(rows) <= RICH_MAX_ROWS:
         write_rich(headers, rows, out, **rich_opts)
     else:
         write_plain(headers, rows, out)
