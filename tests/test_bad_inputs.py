@@ -384,6 +384,26 @@ def test_writes(case, write, tmp_path, restore_modes):
     assert not list(folder.glob(".*.tmp")) if folder.is_dir() else True
 
 
+EDITOR_PARAMS = [pytest.param(case, write, id=f"{case.name}-{write}")
+                 for case in CASES for write in ("set", "set-crossing")
+                 if case.expect(write) not in (OK, BLOCKED)]
+
+
+@pytest.mark.parametrize(("case", "write"), EDITOR_PARAMS)
+def test_editor_refuses_on_its_own(case, write, tmp_path, restore_modes, monkeypatch):
+    """Second line of defence: with the whole-folder check switched off, the splicing editor
+    and the file layer still refuse each case with their own message (the expectations above)."""
+    import bbtrack.edit
+
+    monkeypatch.setattr(bbtrack.edit, "_require_clean", lambda data_dir: None)
+    folder = _prepare(tmp_path, case)
+    before = _snapshot(folder)
+    result = Cli(folder)(*WRITES[write])
+    code, message = case.expect(write)
+    _assert_one_line_error(result, code, message, write)
+    assert _snapshot(folder) == before, "a refused edit changed the data"
+
+
 @pytest.mark.parametrize("write", [w for w in WRITES if any(c.expect(w) == BLOCKED for c in CASES)])
 def test_writes_refuse_when_other_records_are_broken(write, tmp_path_factory):
     """No write into a broken folder; the first problem is named, as `add` does."""
