@@ -79,6 +79,17 @@ def _read_record(text: str, collection: str, record_id: str, filename: str) -> d
     return read_record(text, collection, record_id, filename=filename)
 
 
+def _meeting_date(text: str, collection: str, record_id: str, filename: str) -> PartialDate | None:
+    """The date of the meeting that agreed a commitment, read from the same text."""
+    if collection != "commitments":
+        return None
+    meeting = _read_record(text, "meetings", record_id.split("-", 1)[0], filename)
+    try:
+        return parse_stored(meeting.get("date"))
+    except ValueError:
+        return None  # the folder check reports a bad meeting date before any write
+
+
 def _rank_status(status: str) -> int:
     if status == INITIAL_STATUS:
         return 0
@@ -89,8 +100,12 @@ def _rank_stage(stage: str) -> int:
     return LADDER.index(stage) if stage in LADDER else -1  # suspended: off the ladder
 
 
-def check_change(record: dict[str, Any], collection: str, change: Change, today: _dt.date) -> str:
-    """The current status/stage if `change` is allowed on `record`; UsageError otherwise."""
+def check_change(record: dict[str, Any], collection: str, change: Change, today: _dt.date,
+                 meeting_date: PartialDate | None = None) -> str:
+    """The current status/stage if `change` is allowed on `record`; UsageError otherwise.
+
+    Every rule `bbtrack check` applies to a history entry is applied here first:
+    a write that `check` would then reject is refused instead."""
     rid = change.record_id
     if collection == "commitments":
         vocabulary, key, what = STATUSES, "status", "status"
@@ -108,6 +123,9 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
         raise UsageError(f"{rid} has no valid {key}; run `bbtrack check`")
     if change.date.start > today:
         raise UsageError(f"date {change.date} is in the future; record events once they happened")
+    if meeting_date is not None and change.date.end < meeting_date.start:
+        raise UsageError(f"date {change.date} is before the meeting that agreed {rid} ({meeting_date}); "
+                         "check the date")
     history = record.get("history") or []
     if history:
         try:
@@ -186,7 +204,7 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
 
     def transform(text: str) -> str:
         record = _read_record(text, collection, record_id, name)
-        current = check_change(record, collection, change, today)
+        current = check_change(record, collection, change, today, _meeting_date(text, collection, record_id, name))
         fields: dict[str, object] = {"status" if collection == "commitments" else "stage": change.to}
         if change.kind is not None:
             fields["kind"] = change.kind

@@ -115,6 +115,7 @@ def test_by_defaults_to_git_user(repo, repo_cli):
     (["SM23-3-17", "finished"], 2, "unknown status 'finished'"),
     (["SM23-3-17", "done", "--date", "30/2/2024"], 2, "--date"),
     (["SM23-3-17", "done", "--date", "2099-01-01"], 2, "in the future"),
+    (["SM23-3-17", "done", "--date", "2022"], 2, "before the meeting that agreed SM23-3-17 (2023-02-22)"),
     (["SM23-3-17", "done", "--evidence", "javascript:alert(1)"], 2, "not an http(s) address"),
     (["SM23-3-17", "done", "--evidence", "ftp://x.org/a"], 2, "not an http(s) address"),
     (["SM23-3-17", "open"], 2, "already 'open'"),

@@ -234,3 +234,37 @@ def test_transition_rules_without_force(status_path):
         assert not loaded.problems
         (c,) = loaded.dataset.commitments
         assert c.status == current and len(c.history) == entries
+
+
+any_dates = st.builds(PartialDate, st.integers(2019, 2026), st.one_of(st.none(), st.integers(1, 12)),
+                      st.none()) | st.dates(dt.date(2019, 1, 1), dt.date(2026, 12, 31)).map(
+                          lambda d: PartialDate(d.year, d.month, d.day))
+
+
+@settings(max_examples=60, deadline=None)
+@given(steps=st.lists(st.tuples(st.sampled_from(("commitment", "crossing")), st.sampled_from(STATUSES + STAGES),
+                                any_dates, st.booleans(), st.one_of(st.none(), texts)), min_size=1, max_size=6))
+def test_a_write_never_leaves_what_check_rejects(steps):
+    """Whatever is asked — any date, any word, forced or not — a change is either refused
+    with the file untouched, or written and `bbtrack check` still finds nothing.
+    (Found an accepted event dated before the meeting, which check then rejected.)"""
+    from bbtrack.errors import BbtrackError
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        record = Record(3, "Tiêu đề", "Title", "trích dẫn", ("Cao Bằng",), ("ly-van",), "deliverable", "2024")
+        (folder / "commitments.yaml").write_text(HEADER + _write_record("SM23-3-01", record, "documented"),
+                                                 encoding="utf-8")
+        (folder / "crossings.yaml").write_text(CROSSINGS, encoding="utf-8")
+        for what, to, date, force, note in steps:
+            rid = "SM23-3-01" if what == "commitment" else "ly-van"
+            before = [(folder / name).read_bytes() for name in ("commitments.yaml", "crossings.yaml")]
+            change = edit.Change(record_id=rid, to=to, date=date, note=note, evidence=("https://example.org/x",),
+                                 force=force)
+            try:
+                edit.set_status(folder, change, today=TODAY)
+            except BbtrackError:
+                assert [(folder / name).read_bytes() for name in ("commitments.yaml", "crossings.yaml")] == before
+                continue
+            loaded = parse_folder(folder)
+            assert not loaded.errors, (change, loaded.errors)
