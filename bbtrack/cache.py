@@ -58,6 +58,15 @@ def _digest(handle, size: int) -> str:
     return h.hexdigest()
 
 
+def _digest_bytes(data: bytes) -> str:
+    """`_digest` of bytes already in memory (the same algorithm for the same size)."""
+    if len(data) >= _BIG:
+        import hashlib
+
+        return "sha256:" + hashlib.sha256(data).hexdigest()
+    return blake2b(data, digest_size=20).hexdigest()
+
+
 def _fingerprint(data_dir: Path) -> tuple:
     """Versions, code, folders, and for each data file its resolved path, size,
     mtime_ns and a content hash; () when a file cannot be read.
@@ -95,6 +104,58 @@ def _fingerprint(data_dir: Path) -> tuple:
 def entry_path(data_dir: Path) -> Path:
     key = blake2b(os.path.realpath(data_dir).encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
     return cache_dir() / f"{key}.pickle"
+
+
+def verdict_path(data_dir: Path) -> Path:
+    return entry_path(data_dir).with_suffix(".clean")
+
+
+def known_clean(data_dir: Path) -> tuple:
+    """The folder's fingerprint if bbtrack has found exactly this state clean
+    before — an entry (only clean parses are cached) or a verdict left by its own
+    write — read without unpickling a record; () otherwise.
+
+    A write must refuse a broken folder, but at 100k records unpickling them
+    only to learn that costs 0.7 s, and parsing them 20 s.
+    """
+    fingerprint = _fingerprint(data_dir)
+    if fingerprint:
+        for path in (entry_path(data_dir), verdict_path(data_dir)):
+            try:
+                with open(path, "rb") as handle:
+                    if _unpickle(handle) == fingerprint:
+                        return fingerprint
+            except Exception:  # missing or unreadable: not known
+                continue
+    return ()
+
+
+def vouch(data_dir: Path, checked: tuple, path: Path, old: bytes, new: bytes) -> None:
+    """Record that the folder is clean after bbtrack's own write of `path`.
+
+    `checked` is the state the folder was found clean in; the write replaced the
+    bytes `old` of one file with `new`, a change the editor only makes when the
+    result passes every check (tests/test_properties.py holds it to that). The
+    verdict is `checked` with that file's part replaced, so it can only match
+    a future state where that file holds exactly `new` and every other file
+    exactly what was checked: an edit by anything else is never vouched for.
+    Called under the writer lock, just after the rename.
+    """
+    real = os.path.realpath(path)
+    parts = list(checked)
+    index = next((i for i, part in enumerate(parts) if isinstance(part, tuple) and len(part) == 4
+                  and part[0] == real), None)
+    if index is None:
+        return
+    _, size, _, digest = parts[index]
+    if size != len(old) or _digest_bytes(old) != digest:
+        return  # the text spliced was not the text checked (changed in between)
+    try:
+        st = os.stat(real)
+    except OSError:
+        return
+    parts[index] = (real, st.st_size, st.st_mtime_ns, _digest_bytes(new))
+    _write(verdict_path(data_dir), tuple(parts))
 
 
 def cached_load(data_dir: Path, parse: Callable[[Path], LoadResult]) -> LoadResult:
@@ -147,7 +208,7 @@ def _read(entry: Path, fingerprint: tuple) -> LoadResult | None:
         return None
 
 
-def _write(entry: Path, fingerprint: tuple, result: LoadResult) -> None:
+def _write(entry: Path, fingerprint: tuple, result: LoadResult | None = None) -> None:
     import pickle
 
     tmp = entry.with_name(f".tmp-{os.getpid()}-{entry.name}")
@@ -158,7 +219,8 @@ def _write(entry: Path, fingerprint: tuple, result: LoadResult) -> None:
         try:
             with open(fd, "wb") as handle:
                 pickle.dump(fingerprint, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                _pickler(handle).dump(result)
+                if result is not None:
+                    _pickler(handle).dump(result)
             os.replace(tmp, entry)  # readers see the old entry or the new one, never half of one
         except BaseException:
             try:
@@ -227,7 +289,7 @@ def _pickler(handle):
 def clear() -> int:
     """Remove every cache entry; returns how many were removed."""
     removed = 0
-    for path in cache_dir().glob("*.pickle"):
+    for path in [*cache_dir().glob("*.pickle"), *cache_dir().glob("*.clean")]:
         try:
             path.unlink()
             removed += 1

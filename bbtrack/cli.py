@@ -477,7 +477,7 @@ def status_set(
         by = user_name(data_dir) or os.environ.get("USER") or None
     change = Change(record_id=record_id, to=status, date=when, note=note, evidence=tuple(evidence), by=by,
                     confidence="weak" if weak else None, kind=kind, force=force)
-    _print_edit(set_status(data_dir, change, today=day, dry_run=dry_run), dry_run)
+    _print_edit(set_status(data_dir, change, today=day, dry_run=dry_run, use_cache=STATE.use_cache), dry_run)
 
 
 @command()
@@ -514,7 +514,7 @@ def add(
     new = NewCommitment(meeting=meeting, section=section, title_vi=title_vi, title_en=title_en, quote=quote,
                         parties=tuple(dict.fromkeys(parties)), crossings=tuple(crossing), kind=kind,
                         due=parse_user(due, "--due") if due else None)
-    result = add_commitment(find_data_dir(STATE.data_dir), new, dry_run=dry_run)
+    result = add_commitment(find_data_dir(STATE.data_dir), new, dry_run=dry_run, use_cache=STATE.use_cache)
     if not dry_run:
         print(result.record_id)
     _print_edit(result, dry_run)

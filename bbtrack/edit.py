@@ -172,22 +172,43 @@ def history_entry(change: Change, current: str) -> dict[str, Any]:
     return entry
 
 
-def _require_clean(data_dir: Path):
+def _require_clean(data_dir: Path, *, use_cache: bool = True):
     """The loaded folder, or an error naming its first problem.
 
     The editor only reads the record it splices, so without this a write would
     happily land next to a broken record and the reviewer would inherit both."""
     from .loader import load
 
-    result = load(data_dir)
+    result = load(data_dir, use_cache=use_cache)
     if result.errors:
         error = DataError if result.fatal else EditRefused
         raise error(f"fix the data first: {result.errors[0]} (bbtrack check)")
     return result
 
 
-def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool = False) -> EditResult:
-    """Apply `change` to its record, under the writer lock; returns both texts."""
+def _require_clean_state(data_dir: Path, *, use_cache: bool = True) -> tuple:
+    """`_require_clean` for an edit that needs no records: the state (cache
+    fingerprint) found clean, () when it cannot be named (--no-cache, no cache)."""
+    if not use_cache:
+        _require_clean(data_dir, use_cache=False)
+        return ()
+    from . import cache
+
+    state = cache.known_clean(data_dir)
+    if not state:
+        _require_clean(data_dir)
+        state = cache.known_clean(data_dir)  # the clean parse was just cached
+    return state
+
+
+def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool = False,
+               use_cache: bool = True) -> EditResult:
+    """Apply `change` to its record, under the writer lock; returns both texts.
+
+    With the cache on, the folder check costs a hash of the files when this
+    state was seen clean before, and the write leaves a verdict for the state
+    it creates: a run of edits on a large folder never re-parses it.
+    """
     from . import storage, yamledit
 
     collection, filename, record_id = collection_of(change.record_id)
@@ -198,7 +219,7 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
             to = spelling
             break
     change = Change(**{**change.__dict__, "record_id": record_id, "to": to})
-    _require_clean(data_dir)
+    checked = _require_clean_state(data_dir, use_cache=use_cache)
     path = data_dir / filename
     name = storage.display_path(path)
 
@@ -211,7 +232,12 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
         return yamledit.set_fields(text, collection, record_id, fields, history_entry(change, current),
                                    filename=name)
 
-    old, new = storage.update_file(path, transform, dry_run=dry_run)
+    def vouch(old_bytes: bytes, new_bytes: bytes) -> None:
+        from . import cache
+
+        cache.vouch(data_dir, checked, path, old_bytes, new_bytes)
+
+    old, new = storage.update_file(path, transform, dry_run=dry_run, on_written=vouch if checked else None)
     return EditResult(path, record_id, collection, old, new, written=not dry_run and old != new)
 
 
@@ -239,11 +265,12 @@ def next_id(ids: list[str], meeting: str, section: int) -> str:
     return f"{prefix}{max(used, default=0) + 1:02d}"
 
 
-def add_commitment(data_dir: Path, new: NewCommitment, *, dry_run: bool = False) -> EditResult:
+def add_commitment(data_dir: Path, new: NewCommitment, *, dry_run: bool = False,
+                   use_cache: bool = True) -> EditResult:
     """Append a commitment with the next free id, after checking it against the data."""
     from . import storage, yamledit
 
-    ds = _require_clean(data_dir).dataset
+    ds = _require_clean(data_dir, use_cache=use_cache).dataset
     meeting = next((m for m in ds.meetings if m.id == new.meeting.upper()), None)
     if meeting is None:
         known = ", ".join(m.id for m in ds.meetings)

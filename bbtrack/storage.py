@@ -220,11 +220,13 @@ def _write_atomic(path: Path, payload: bytes, read_digest: str, name: str) -> No
     _fsync_dir(folder)
 
 
-def update_file(path: Path, transform: Callable[[str], str], *, dry_run: bool = False) -> tuple[str, str]:
+def update_file(path: Path, transform: Callable[[str], str], *, dry_run: bool = False,
+                on_written: Callable[[bytes, bytes], None] | None = None) -> tuple[str, str]:
     """Under an exclusive lock, read `path` (bytes → hash → decode UTF-8 strictly, keep BOM and newlines as they are
     in the str), call transform(text) -> new_text, and (unless dry_run) write atomically. Return (old_text, new_text).
 
-    Nothing is written when the new text equals the old one. Raises
+    Nothing is written when the new text equals the old one. After a write,
+    on_written(old bytes, new bytes) runs while the lock is still held. Raises
     ConflictError (lock not obtained in LOCK_TIMEOUT s, or the file changed on
     disk meanwhile), NotFoundError, DataError (unreadable, not UTF-8,
     read-only); whatever `transform` raises propagates and nothing is written.
@@ -247,6 +249,8 @@ def update_file(path: Path, transform: Callable[[str], str], *, dry_run: bool = 
                             Source(name)) from None
         _remove_stale_temps(target)
         _write_atomic(target, payload, _sha256(data), name)
+        if on_written is not None:
+            on_written(data, payload)
     return old, new
 
 

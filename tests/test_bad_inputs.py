@@ -395,7 +395,7 @@ def test_editor_refuses_on_its_own(case, write, tmp_path, restore_modes, monkeyp
     and the file layer still refuse each case with their own message (the expectations above)."""
     import bbtrack.edit
 
-    monkeypatch.setattr(bbtrack.edit, "_require_clean", lambda data_dir: None)
+    monkeypatch.setattr(bbtrack.edit, "_require_clean", lambda data_dir, **_: None)
     folder = _prepare(tmp_path, case)
     before = _snapshot(folder)
     result = Cli(folder)(*WRITES[write])

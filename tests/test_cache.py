@@ -229,3 +229,70 @@ def test_a_failing_write_only_costs_speed(data_dir, monkeypatch):
     assert len(result.dataset.commitments) == 48
     entry = cache.entry_path(data_dir)
     assert not entry.exists() and not list(entry.parent.glob(".tmp-*"))
+
+
+# --- verdicts: a write need not re-parse a folder bbtrack already knows is clean ----------
+
+URL = "https://example.org/evidence"
+
+
+def _no_parse(monkeypatch) -> None:
+    import bbtrack.loader
+
+    monkeypatch.setattr(bbtrack.loader, "parse_folder", lambda data_dir: pytest.fail("the folder was parsed"))
+
+
+def test_consecutive_writes_parse_the_folder_once(cli, data_dir, monkeypatch):
+    first = cli("status", "set", "SM23-3-17", "ongoing", "--date", "2024-01-02", "--evidence", URL, "--by", "t")
+    assert first.exit_code == 0, first.output
+    assert cache.verdict_path(data_dir).is_file()
+    assert cache.known_clean(data_dir) == cache._fingerprint(data_dir)
+    _no_parse(monkeypatch)  # from here on, a parse fails the test
+    for day, (rid, to) in enumerate([("SM23-3-18", "ongoing"), ("tra-linh", "accepted"), ("SM23-3-17", "done")], 3):
+        result = cli("status", "set", rid, to, "--date", f"2024-01-{day:02d}", "--evidence", URL, "--by", "t",
+                     "--note", "n")
+        assert result.exit_code == 0, result.output
+    monkeypatch.undo()
+    assert cli("check").exit_code == 0
+    assert parse_folder(data_dir).dataset.commitment("SM23-3-17").status == "done"
+
+
+@pytest.mark.parametrize("victim", ["commitments.yaml", "crossings.yaml"])
+def test_a_verdict_never_covers_an_edit_made_by_anything_else(cli, data_dir, victim):
+    """Break either file behind bbtrack's back, keeping its size and mtime: the
+    next write must still look, find the problem, and refuse."""
+    assert cli("status", "set", "SM23-3-17", "ongoing", "--date", "2024-01-02", "--evidence", URL).exit_code == 0
+    path = data_dir / victim
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    old, new = ("  - id: SM23-1-02", "  - id: SM23-1-03") if victim == "commitments.yaml" else \
+        ("stage: operating", "stage: operatinX")
+    assert old in text and len(old) == len(new)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    result = cli("status", "set", "SM23-3-18", "ongoing", "--date", "2024-01-03", "--evidence", URL)
+    assert result.exit_code == 1, result.output
+    assert "fix the data first" in result.stderr
+
+
+def test_no_verdict_when_the_text_spliced_is_not_the_text_checked(data_dir):
+    cache.cached_load(data_dir, parse_folder)
+    checked = cache.known_clean(data_dir)
+    path = data_dir / COMMITMENTS_FILE
+    old = path.read_bytes()
+    cache.vouch(data_dir, checked, path, old.replace(b"SM23-1-02", b"SM23-1-0X"), old)
+    assert not cache.verdict_path(data_dir).exists()
+    cache.vouch(data_dir, checked, path, old, old)
+    assert cache.verdict_path(data_dir).is_file()
+
+
+def test_no_cache_write_leaves_no_verdict(cli, data_dir):
+    result = cli("--no-cache", "status", "set", "SM23-3-17", "ongoing", "--date", "2024-01-02", "--evidence", URL)
+    assert result.exit_code == 0, result.output
+    assert not cache.verdict_path(data_dir).exists() and not cache.entry_path(data_dir).exists()
+
+
+def test_clear_removes_verdicts(cli, data_dir):
+    assert cli("status", "set", "SM23-3-17", "ongoing", "--date", "2024-01-02", "--evidence", URL).exit_code == 0
+    assert cache.clear() == 2  # the entry of the first check and the verdict of the write
+    assert not cache.verdict_path(data_dir).exists()
