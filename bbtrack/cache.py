@@ -10,8 +10,10 @@ never holds a folder with errors (those are re-parsed, and reported, each time).
 An entry is two pickles in one file: the fingerprint, then the `LoadResult`.
 A stale entry is recognised from the first, small one without unpickling the
 records. A verdict (`<key>.clean`) is a fingerprint alone: a state bbtrack's
-own write created from a checked one, so the next write need not re-check it. This module is on the start-up path of every read command: a hit
-imports neither hashlib (OpenSSL's loader costs ~3 ms; `_blake2` is built in),
+own write created from a checked one, so the next write need not re-check it.
+
+This module is on the start-up path of every read command: a hit imports
+neither hashlib (OpenSSL's loader costs ~3 ms; `_blake2` is built in),
 pickle.py (`_pickle` is the C half) nor tempfile.
 """
 

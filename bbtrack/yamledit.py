@@ -667,7 +667,7 @@ def _check_file_tokens(text: str, tops: tuple[tuple[int, str | None], ...], file
         while True:
             best = -1
             for char, at in upcoming.items():
-                if -1 != at < pos:
+                if at != -1 and at < pos:
                     at = upcoming[char] = text.find(char, pos)
                 if at != -1 and (best == -1 or at < best):
                     best = at
