@@ -46,6 +46,10 @@ class PartialDate:
             return _dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
         return _dt.date(self.year, 12, 31)
 
+    def predates(self, other: PartialDate) -> bool:
+        """Wholly before `other`: an event "in 2023-02" does not predate a meeting on 2023-02-22."""
+        return self.end < other.start
+
     def __str__(self) -> str:
         if self.day:
             return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"

@@ -123,7 +123,7 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
         raise UsageError(f"{rid} has no valid {key}; run `bbtrack check`")
     if change.date.start > today:
         raise UsageError(f"date {change.date} is in the future; record events once they happened")
-    if meeting_date is not None and change.date.end < meeting_date.start:
+    if meeting_date is not None and change.date.predates(meeting_date):
         raise UsageError(f"date {change.date} is before the meeting that agreed {rid} ({meeting_date}); "
                          "check the date")
     history = record.get("history") or []

@@ -111,7 +111,7 @@ def _check_history(record: Commitment | Crossing, vocabulary: tuple[str, ...], c
                 yield Problem(where, "history-chain",
                               f"{record.id}: entry goes from {entry.from_!r} but the previous one ended at {previous.to!r}; "
                               "each entry starts where the last one ended")
-        if meeting_date is not None and entry.date.end < meeting_date.start:
+        if meeting_date is not None and entry.date.predates(meeting_date):
             yield Problem(where, "history-order",
                           f"{record.id}: event {entry.date} predates the meeting ({meeting_date}); check the date")
         for url in entry.evidence:
