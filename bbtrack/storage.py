@@ -8,13 +8,13 @@ Every writer goes through `update_file`, which
    in, and a writer queued on the old inode would then overwrite the edit just
    made. The kernel drops a flock when its holder dies, so a killed bbtrack
    never leaves a stale lock;
-2. reads the bytes, hashes them and decodes them strictly as UTF-8 (a BOM and
-   CRLF newlines stay in the str exactly as they are in the file);
+2. reads the bytes and decodes them strictly as UTF-8 (a BOM and CRLF
+   newlines stay in the str exactly as they are in the file);
 3. calls `transform(text)`;
 4. writes the new text to `.<name>.<random>.tmp` in the same folder, fsyncs
-   it, gives it the original file's mode, re-hashes the file on disk (an editor
-   save or `git checkout` does not take our lock: if the file changed since it
-   was read, nothing is written) and `os.replace`s it over the file, then
+   it, gives it the original file's mode, reads the file on disk again (an
+   editor save or `git checkout` does not take our lock: if its bytes changed
+   since they were read, nothing is written) and `os.replace`s it over the file, then
    fsyncs the folder so the rename itself survives a crash.
 
 Readers never lock: a replace is atomic, so they see the old or the new file.
@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import fcntl
-import hashlib
 import os
 import re
 import stat
@@ -71,22 +70,6 @@ def _decode(data: bytes, name: str) -> str:
             f"byte 0x{data[exc.start]:02x} at byte offset {exc.start} is not UTF-8; save the file as UTF-8",
             where,
         ) from None
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def read_text(path: str | os.PathLike[str]) -> tuple[str, str]:
-    """(text, sha256 of the bytes) of a data file.
-
-    NotFoundError when it does not exist; DataError when it cannot be read or
-    is not UTF-8 (naming the line, column and byte offset of the bad byte).
-    """
-    path = Path(path)
-    name = display_path(path)
-    data = _read_bytes(path, name)
-    return _decode(data, name), _sha256(data)
 
 
 # --- locking ---------------------------------------------------------------------------
@@ -177,7 +160,7 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def _write_atomic(path: Path, payload: bytes, read_digest: str, name: str) -> None:
+def _write_atomic(path: Path, payload: bytes, read: bytes, name: str) -> None:
     folder = path.parent
     try:
         original = path.stat()
@@ -200,11 +183,12 @@ def _write_atomic(path: Path, payload: bytes, read_digest: str, name: str) -> No
         # Last look before the rename: an editor save or `git checkout` does not
         # take our lock. (A change in the microseconds between this read and the
         # rename is still lost; nothing short of the lock can close that window.)
+        # Comparing the bytes is exact and, unlike hashing both, a memcmp.
         try:
-            now = _sha256(path.read_bytes())
+            now = path.read_bytes()
         except FileNotFoundError:
             now = None
-        if now != read_digest:
+        if now != read:
             raise ConflictError(
                 "the file changed on disk while bbtrack was editing it (an editor or git?); "
                 "nothing written, run the command again",
@@ -222,7 +206,7 @@ def _write_atomic(path: Path, payload: bytes, read_digest: str, name: str) -> No
 
 def update_file(path: Path, transform: Callable[[str], str], *, dry_run: bool = False,
                 on_written: Callable[[bytes, bytes], None] | None = None) -> tuple[str, str]:
-    """Under an exclusive lock, read `path` (bytes → hash → decode UTF-8 strictly, keep BOM and newlines as they are
+    """Under an exclusive lock, read `path` (bytes → decode UTF-8 strictly, keep BOM and newlines as they are
     in the str), call transform(text) -> new_text, and (unless dry_run) write atomically. Return (old_text, new_text).
 
     Nothing is written when the new text equals the old one. After a write,
@@ -248,7 +232,7 @@ def update_file(path: Path, transform: Callable[[str], str], *, dry_run: bool = 
             raise DataError(f"new text cannot be stored as UTF-8 ({exc.reason}); nothing written",
                             Source(name)) from None
         _remove_stale_temps(target)
-        _write_atomic(target, payload, _sha256(data), name)
+        _write_atomic(target, payload, data, name)
         if on_written is not None:
             on_written(data, payload)
     return old, new

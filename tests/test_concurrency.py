@@ -141,3 +141,28 @@ def test_a_writer_waiting_longer_than_the_lock_timeout_gets_exit_3(data_dir, mon
     assert result.exit_code == 3, result.output
     assert "another bbtrack is writing" in result.stderr and result.stderr.count("\n") == 1
     assert (data_dir / "commitments.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("edit", ["same size", "longer", "removed"])
+def test_a_file_changed_behind_the_lock_is_not_overwritten(tmp_path, edit):
+    """An editor save or `git checkout` takes no lock: the last look before the
+    rename must notice, even an edit that keeps the file's size."""
+    from bbtrack import storage
+    from bbtrack.errors import ConflictError
+
+    path = tmp_path / "commitments.yaml"
+    path.write_bytes(b"commitments:\n- id: SM23-1-01\n  status: open\n")
+    theirs = {"same size": b"commitments:\n- id: SM23-1-01\n  status: done\n",
+              "longer": b"commitments:\n- id: SM23-1-01\n  status: ongoing\n", "removed": None}[edit]
+
+    def transform(text: str) -> str:
+        if theirs is None:
+            path.unlink()
+        else:
+            path.write_bytes(theirs)  # the other program's save, while bbtrack edits
+        return text.replace("open", "ongoing")
+
+    with pytest.raises(ConflictError):
+        storage.update_file(path, transform)
+    assert (path.read_bytes() if path.exists() else None) == theirs
+    assert [p.name for p in tmp_path.iterdir() if p.name != storage.LOCK_NAME] == ([path.name] if theirs else [])
