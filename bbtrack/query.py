@@ -26,9 +26,12 @@ SORT_KEYS = ("id", "due", "status", "province")
 GROUP_KEYS = ("province", "party", "section", "status")
 
 
+_DIGIT_RUNS = re.compile(r"(\d+)")
+
+
 def id_key(record_id: str) -> tuple:
     """Natural order: SM23-3-10 after SM23-3-9."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", record_id))
+    return tuple(int(p) if p.isdigit() else p for p in _DIGIT_RUNS.split(record_id))
 
 
 # --- timing ----------------------------------------------------------------------
@@ -243,6 +246,8 @@ def commitments_per_crossing(ds: Dataset) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Group:
+    """Counts for one group of commitments (a province, a status, ...)."""
+
     key: str
     counts: dict[str, int]  # status -> count, every status present
     total: int

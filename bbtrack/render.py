@@ -15,7 +15,7 @@ import os
 import re
 import sys
 import unicodedata
-from typing import Any, Iterable, Sequence, TextIO
+from typing import Any, Callable, Iterable, Sequence, TextIO
 
 from . import provinces
 from .model import KIND_LABELS, STAGE_LABELS, STATUS_LABELS, Commitment, Crossing, Dataset, HistoryEntry
@@ -176,9 +176,15 @@ class _CharWidths(dict):
 _CHAR_WIDTHS = _CharWidths()
 
 
+# Latin up to U+02FF, Latin Extended Additional (precomposed Vietnamese, NFC) and
+# the punctuation of U+2000-U+2064 (– “ ” …) hold no combining mark and no wide
+# character: one column each (checked character by character by a test).
+_NOT_ONE_COLUMN = re.compile("[^\x00-\u02ff\u1e00-\u1eff\u2000-\u2064]")
+
+
 def width(text: str) -> int:
     """Columns a string takes in a terminal: 中文 is two wide, combining marks zero."""
-    if text.isascii():  # ids, dates, statuses: most cells
+    if text.isascii() or not _NOT_ONE_COLUMN.search(text):  # ids, dates, NFC Vietnamese
         return len(text)
     return sum(map(_CHAR_WIDTHS.__getitem__, text))
 
@@ -190,12 +196,13 @@ def _pad(text: str, size: int) -> str:
 def write_plain(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
     """Aligned columns, two spaces apart; stable for grep/awk and diffing."""
     cells = [[safe_text(c) for c in row] for row in rows]
-    sizes = [width(h) for h in headers]
-    for row in cells:
-        sizes = [max(s, width(c)) for s, c in zip(sizes, row)]
-    out.write("  ".join(_pad(h, s) for h, s in zip(headers, sizes)).rstrip() + "\n")
-    for row in cells:
-        out.write("  ".join(_pad(c, s) for c, s in zip(row, sizes)).rstrip() + "\n")
+    cells.insert(0, list(headers))
+    widths = [list(map(width, row)) for row in cells]  # once per cell: 75k-row tables
+    sizes = [max(column) for column in zip(*widths)] if cells[0] else []
+    out.writelines(
+        "  ".join(cell + " " * (size - w) for cell, w, size in zip(row, row_widths, sizes)).rstrip() + "\n"
+        for row, row_widths in zip(cells, widths)
+    )
 
 
 def write_markdown(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
@@ -234,7 +241,8 @@ def console(out: TextIO, width: int | None = None):
 
 def write_rich(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO, *,
                title: str | None = None, styles: Sequence[str | None] | None = None,
-               row_styles: Sequence[str | None] | None = None) -> None:
+               row_style: Callable[[int], str | None] | None = None) -> None:
+    """`row_style(index)` is asked only here: plain output never pays for styles."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -244,7 +252,7 @@ def write_rich(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextI
         table.add_column(Text(header), style=(styles[index] if styles else None), overflow="fold")
     for index, row in enumerate(rows):
         table.add_row(*(Text(safe_text(cell)) for cell in row),
-                      style=row_styles[index] if row_styles else None)
+                      style=row_style(index) if row_style else None)
     console(out).print(table)
 
 
@@ -303,8 +311,8 @@ def render_commitments(records: Sequence[Commitment], fmt: str, out: TextIO, *, 
          str(c.due) if c.due else "", _status_cell(c, today, lang)]
         for c in records
     ]
-    styles = [_row_style(c, today) for c in records]
-    write_table(fmt, headers, rows, out, row_styles=styles, styles=["bold", None, None, "cyan", None, None])
+    write_table(fmt, headers, rows, out, row_style=lambda index: _row_style(records[index], today),
+                styles=["bold", None, None, "cyan", None, None])
 
 
 COMMITMENT_CSV_COLUMNS = ("id", "section", "title_vi", "title_en", "parties", "crossings", "kind", "due",

@@ -409,3 +409,35 @@ def test_json_on_a_terminal_is_inert(hostile):
     for args in (["list"], ["log"], ["show", "SM23-3-01"]):
         out = Cli(hostile)(*args, "--format", "json").stdout
         _assert_inert(out, " ".join(args) + " json")
+
+
+# --- fast paths keep the definitions ----------------------------------------------------
+# `safe_text` and `width` skip their per-character work when a C-speed scan shows it
+# cannot matter. These compare them with the definitions on text full of what matters.
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from bbtrack.render import _CHAR_WIDTHS, width
+from bbtrack.text import _UNSAFE, safe_text
+
+_AWKWARD = st.one_of(
+    st.text(st.characters()),  # anything at all, surrogates and unassigned included
+    # ... and mostly one-column text with the odd character at the edges of the fast ranges
+    st.text(st.sampled_from("abạƯđ\x1b\x9b\x7f\r\n\t\u200e\u202e\u2066\u2028\ufeff"
+                            "\u02ff\u0300\u0301\u0323\u036f\u1dff\u1e00\u1eff\u1f00\u2064\u2065中😀"), max_size=6),
+)
+
+
+@given(_AWKWARD)
+def test_safe_text_fast_path_keeps_the_definition(text):
+    slow = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}",
+                       text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
+    assert safe_text(text) == slow
+
+
+@given(_AWKWARD)
+@example("Lạng Sơn")
+@example("a\u0301")  # NFD: the mark takes no column
+def test_width_fast_path_keeps_the_definition(text):
+    assert width(text) == sum(_CHAR_WIDTHS[ch] for ch in text)
