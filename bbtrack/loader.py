@@ -279,6 +279,8 @@ _INVALID = _Invalid()
 
 @dataclass(frozen=True)
 class _Nested:
+    """A mapping or nested list read where a plain value was expected; its field reports it."""
+
     node: Any
 
 
@@ -558,6 +560,8 @@ def parse_crossings(text: str, name: str, problems: list[Problem]) -> list[Cross
 
 @dataclass(frozen=True)
 class LoadResult:
+    """The records of a folder and every problem found reading them."""
+
     dataset: Dataset
     problems: tuple[Problem, ...]
     data_dir: Path

@@ -114,6 +114,8 @@ CONFIDENCES: tuple[str, ...] = ("verified", "weak")
 
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
+    """One dated change of a status or stage, with its evidence."""
+
     date: PartialDate
     from_: str
     to: str
@@ -127,6 +129,8 @@ class HistoryEntry:
 
 @dataclass(frozen=True, slots=True)
 class Meeting:
+    """A meeting whose minutes the commitments come from."""
+
     id: str
     date: PartialDate
     title_vi: str
@@ -137,6 +141,8 @@ class Meeting:
 
 @dataclass(frozen=True, slots=True)
 class Commitment:
+    """An action agreed in the minutes, traced to its section and quote."""
+
     id: str
     section: int
     title_vi: str
@@ -175,6 +181,8 @@ class Commitment:
 
 @dataclass(frozen=True, slots=True)
 class Crossing:
+    """A border-crossing pair: the Vietnamese side and its Chinese partner."""
+
     id: str
     name_vi: str
     name_zh: str | None

@@ -14,6 +14,8 @@ from .text import fold
 
 @dataclass(frozen=True, slots=True)
 class Party:
+    """A party to the minutes: a Vietnamese province or Guangxi."""
+
     name: str  # canonical, as the minutes write it (NFC)
     name_en: str
     zh: str
