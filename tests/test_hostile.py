@@ -441,3 +441,21 @@ def test_safe_text_fast_path_keeps_the_definition(text):
 @example("a\u0301")  # NFD: the mark takes no column
 def test_width_fast_path_keeps_the_definition(text):
     assert width(text) == sum(_CHAR_WIDTHS[ch] for ch in text)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _AWKWARD,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_AWKWARD, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(st.one_of(st.lists(_JSON_VALUES, max_size=4), _JSON_VALUES))
+def test_json_written_item_by_item_is_the_whole_dump(data):
+    import json
+
+    from bbtrack.render import _json_inert, write_json
+
+    out = io.StringIO()
+    write_json(data, out)
+    assert out.getvalue() == _json_inert(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
