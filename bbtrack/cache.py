@@ -36,13 +36,14 @@ except ImportError:  # not CPython
     from hashlib import blake2b
     from pickle import load as _unpickle
 
-_FORMAT = 2  # bump when the pickled classes or the entry layout change shape
+_FORMAT = 3  # bump when the pickled classes or the entry layout change shape
 _CHUNK = 1 << 20
 FREEZE_AT = 10_000  # records: from here a load is big enough to gc.freeze() (see _no_gc)
 _BIG = 8 << 20  # bytes: above this, hash with hashlib's SHA-256
 # Modules whose code decides what a parse yields or how its objects are pickled:
 # editing one (a development checkout) makes every entry stale without a version bump.
-_CODE = ("cache.py", "dates.py", "errors.py", "loader.py", "model.py", "provinces.py", "text.py", "validate.py")
+_CODE = ("cache.py", "dates.py", "errors.py", "loader.py", "model.py", "problems.py", "provinces.py", "text.py",
+         "validate.py")
 
 
 def cache_dir() -> Path:
@@ -249,7 +250,7 @@ def _pickler(handle):
     import pickle
 
     from .dates import PartialDate
-    from .errors import Problem, Source
+    from .problems import Problem, Source
     from .model import Commitment, Crossing, Dataset, HistoryEntry, Meeting
 
     shared_fields = {

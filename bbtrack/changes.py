@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .dates import PartialDate
-from .errors import DataError, NotFoundError, Problem
+from .errors import DataError, NotFoundError
+from .problems import Problem
 from .model import Commitment, Crossing, Dataset, HistoryEntry
 
 

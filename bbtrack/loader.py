@@ -21,7 +21,8 @@ from typing import Any, Callable
 
 from . import provinces
 from .dates import PartialDate, parse_stored
-from .errors import NotFoundError, Problem, Source
+from .errors import NotFoundError
+from .problems import Problem, Source
 from .model import (
     COMMITMENT_KINDS,
     CONFIDENCES,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .dates import PartialDate
-from .errors import Source
+from .problems import Source
 
 SCHEMA_VERSION = 1
 

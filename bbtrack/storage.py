@@ -33,7 +33,8 @@ import time
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import ConflictError, DataError, NotFoundError, Source
+from .errors import ConflictError, DataError, NotFoundError
+from .problems import Source
 from .text import display_path
 
 LOCK_NAME = ".bbtrack.lock"  # listed in .gitignore

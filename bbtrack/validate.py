@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import provinces
-from .errors import Problem, Source
+from .problems import Problem, Source
 from .model import INITIAL_STATUS, LADDER, STAGES, STATUSES, Commitment, Crossing, Dataset, HistoryEntry
 from .text import collapse_ws, has_unsafe
 

@@ -75,7 +75,8 @@ from typing import Any, Iterator, Mapping
 import yaml
 from yaml.constructor import SafeConstructor
 
-from .errors import DataError, EditRefused, NotFoundError, Source
+from .errors import DataError, EditRefused, NotFoundError
+from .problems import Source
 from .model import SCHEMA_VERSION
 
 # The loader used for composing. Tests switch it to `yaml.SafeLoader` to check
