@@ -144,7 +144,8 @@ def test_a_writer_waiting_longer_than_the_lock_timeout_gets_exit_3(data_dir, mon
 
 
 @pytest.mark.parametrize("edit", ["same size", "longer", "removed"])
-def test_a_file_changed_behind_the_lock_is_not_overwritten(tmp_path, edit):
+@pytest.mark.parametrize("when", ["during the edit", "while the temp file is written"])
+def test_a_file_changed_behind_the_lock_is_not_overwritten(tmp_path, monkeypatch, edit, when):
     """An editor save or `git checkout` takes no lock: the last look before the
     rename must notice, even an edit that keeps the file's size."""
     from bbtrack import storage
@@ -155,12 +156,25 @@ def test_a_file_changed_behind_the_lock_is_not_overwritten(tmp_path, edit):
     theirs = {"same size": b"commitments:\n- id: SM23-1-01\n  status: done\n",
               "longer": b"commitments:\n- id: SM23-1-01\n  status: ongoing\n", "removed": None}[edit]
 
-    def transform(text: str) -> str:
+    def other_program() -> None:
         if theirs is None:
             path.unlink()
         else:
-            path.write_bytes(theirs)  # the other program's save, while bbtrack edits
+            path.write_bytes(theirs)
+
+    def transform(text: str) -> str:
+        if when == "during the edit":
+            other_program()
         return text.replace("open", "ongoing")
+
+    if when == "while the temp file is written":
+        write_all = storage._write_all
+
+        def write_then_interfere(fd: int, payload: bytes) -> None:
+            write_all(fd, payload)
+            other_program()  # after the stat of the original, before the last look
+
+        monkeypatch.setattr(storage, "_write_all", write_then_interfere)
 
     with pytest.raises(ConflictError):
         storage.update_file(path, transform)

@@ -28,7 +28,11 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
+from bbtrack.render import _CHAR_WIDTHS, _json_inert, _not_one_column, width, write_json
+from bbtrack.text import _UNSAFE, safe_text
 from conftest import Cli
 
 HERE = Path(__file__).resolve().parent
@@ -413,13 +417,19 @@ def test_json_on_a_terminal_is_inert(hostile):
 
 # --- fast paths keep the definitions ----------------------------------------------------
 # `safe_text` and `width` skip their per-character work when a C-speed scan shows it
-# cannot matter. These compare them with the definitions on text full of what matters.
+# cannot matter. The first two tests check the rule each rests on for every code point;
+# the others compare them with the definitions on text full of what matters.
 
-from hypothesis import example, given
-from hypothesis import strategies as st
 
-from bbtrack.render import _CHAR_WIDTHS, width
-from bbtrack.text import _UNSAFE, safe_text
+def test_nothing_safe_text_escapes_is_printable():
+    escaped = [chr(c) for c in range(0x110000) if _UNSAFE.match(chr(c))] + ["\r", "\n", "\t"]
+    assert not [ch for ch in escaped if ch.isprintable()]
+
+
+def test_every_character_the_width_fast_path_counts_takes_one_column():
+    fast = [chr(c) for c in range(0x110000) if not _not_one_column().match(chr(c))]
+    assert len(fast) > 1000  # Latin, precomposed Vietnamese, punctuation
+    assert not [ch for ch in fast if _CHAR_WIDTHS[ch] != 1]
 
 _AWKWARD = st.one_of(
     st.text(st.characters()),  # anything at all, surrogates and unassigned included
@@ -430,6 +440,7 @@ _AWKWARD = st.one_of(
 
 
 @given(_AWKWARD)
+@example("中😀\u200e")
 def test_safe_text_fast_path_keeps_the_definition(text):
     slow = _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}",
                        text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
@@ -439,6 +450,7 @@ def test_safe_text_fast_path_keeps_the_definition(text):
 @given(_AWKWARD)
 @example("Lạng Sơn")
 @example("a\u0301")  # NFD: the mark takes no column
+@example("Lạng Sơn 中😀")
 def test_width_fast_path_keeps_the_definition(text):
     assert width(text) == sum(_CHAR_WIDTHS[ch] for ch in text)
 
@@ -452,10 +464,6 @@ _JSON_VALUES = st.recursive(
 
 @given(st.one_of(st.lists(_JSON_VALUES, max_size=4), _JSON_VALUES))
 def test_json_written_item_by_item_is_the_whole_dump(data):
-    import json
-
-    from bbtrack.render import _json_inert, write_json
-
     out = io.StringIO()
     write_json(data, out)
     assert out.getvalue() == _json_inert(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
