@@ -19,6 +19,8 @@ from .model import Commitment, Crossing, Dataset, HistoryEntry
 
 @dataclass(frozen=True)
 class Event:
+    """One history entry and the record it belongs to."""
+
     record_id: str
     collection: str  # "commitments" | "crossings"
     entry: HistoryEntry
@@ -50,6 +52,8 @@ def events(ds: Dataset, record_id: str | None = None, since: PartialDate | None 
 
 @dataclass(frozen=True)
 class FieldChange:
+    """One difference between two revisions of a record."""
+
     record_id: str
     collection: str
     change: str  # "added" | "removed" | "changed" | "history"

@@ -54,6 +54,8 @@ class Change:
 
 @dataclass(frozen=True)
 class EditResult:
+    """The file an edit touched, its text before and after, and whether it was written."""
+
     path: Path
     record_id: str
     collection: str
@@ -246,6 +248,8 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
 
 @dataclass(frozen=True)
 class NewCommitment:
+    """What `add` needs to write a commitment; the id is chosen by the editor."""
+
     meeting: str
     section: int
     title_vi: str

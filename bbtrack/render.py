@@ -114,12 +114,15 @@ def group_row(g: Group) -> dict[str, Any]:
 
 
 def write_json(data: Any, out: TextIO) -> None:
-    """`json.dumps(data, indent=2)`, inert on a terminal; a list is written item by item.
+    """`json.dumps(data, ensure_ascii=False, indent=2)`, inert on a terminal; a list is
+    written item by item.
 
     One dumps of 100k records builds millions of small strings before the
     first byte is written (770 MB peak); item by item, the same text costs
     the records' own memory. A raw newline never occurs inside a JSON string,
     so indenting an item's lines nests it exactly as the whole dumps would.
+    Callers pass plain rows built beforehand: an item that cannot be encoded
+    would be a bug, and would leave the items before it written.
     """
     import json  # not on the table path
 
@@ -198,7 +201,7 @@ _CHAR_WIDTHS = _CharWidths()
 def _not_one_column() -> re.Pattern[str]:
     """Latin up to U+02FF, Latin Extended Additional (precomposed Vietnamese, NFC) and
     the punctuation of U+2000-U+2064 (– “ ” …) hold no combining mark and no wide
-    character: one column each (checked character by character by a test).
+    character: `_CHAR_WIDTHS` counts each as one column (a test checks every one).
     Compiled on first use: building this class costs ~0.5 ms of start-up."""
     return re.compile("[^\x00-\u02ff\u1e00-\u1eff\u2000-\u2064]")
 

@@ -205,6 +205,8 @@ CROSSING_EVENT_COLOR = "#8250df"
 
 @dataclass(frozen=True)
 class Options:
+    """What a report covers and how it is written; checked when built."""
+
     today: _dt.date = field(default_factory=_dt.date.today)
     lang: str = "vi"
     fmt: str = "terminal"
@@ -235,6 +237,8 @@ class Block:
 
 @dataclass(frozen=True)
 class Report:
+    """Everything a report shows, computed once and rendered in any format."""
+
     options: Options
     meeting: Meeting | None
     stamp: tuple[str, bool] | None
