@@ -28,13 +28,10 @@ from .model import (
     STAGES,
     STATUSES,
 )
-from .text import collapse_ws, nfc
+from .text import collapse_ws, has_unsafe, nfc
 from .validate import COMMITMENT_ID
 
-# Printable characters only: a control or bidi character in a URL would reach every
-# reader's terminal and hide what the reviewer thinks they are opening.
-URL = re.compile(r"^https?://[^\s/$.?#][^\s\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]*$",
-                 re.IGNORECASE)
+URL = re.compile(r"^https?://[^\s/$.?#]\S*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -140,7 +137,9 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
     if not change.evidence:
         raise UsageError("give --evidence URL: every change needs a source a reviewer can open")
     for url in change.evidence:
-        if not URL.match(url):
+        # has_unsafe too: a control or bidi character in a URL would reach every reader's
+        # terminal and hide what the reviewer thinks they are opening.
+        if not URL.match(url) or has_unsafe(url):
             raise UsageError(f"evidence {url!r} is not an http(s) address")
     if change.confidence is not None and change.confidence not in CONFIDENCES:
         raise UsageError(f"unknown confidence {change.confidence!r}; use verified or weak")
