@@ -22,7 +22,6 @@ from typing import Any, Callable
 from . import provinces
 from .dates import PartialDate, parse_stored
 from .errors import NotFoundError
-from .problems import Problem, Source
 from .model import (
     COMMITMENT_KINDS,
     CONFIDENCES,
@@ -36,6 +35,7 @@ from .model import (
     HistoryEntry,
     Meeting,
 )
+from .problems import Problem, Source
 from .text import display_path, nfc
 
 COMMITMENTS_FILE = "commitments.yaml"
@@ -191,14 +191,12 @@ class _Walker:
 
     name: str
     problems: list[Problem]
-    lines: _Lines | None = None
+    lines: _Lines
     seen: set[int] = field(default_factory=set)
     _constructor: Any = None
 
     def src(self, node: Any) -> Source:
-        if self.lines is not None:
-            return self.lines.source(self.name, node.start_mark)
-        return Source(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
+        return self.lines.source(self.name, node.start_mark)
 
     def check_node(self, node: Any) -> bool:
         """False (with a problem) for an alias or a non-core tag."""
