@@ -250,8 +250,8 @@ def _pickler(handle):
     import pickle
 
     from .dates import PartialDate
-    from .problems import Problem, Source
     from .model import Commitment, Crossing, Dataset, HistoryEntry, Meeting
+    from .problems import Problem, Source
 
     shared_fields = {
         Commitment: {"parties", "crossings", "kind", "due", "status"},

@@ -13,8 +13,8 @@ from typing import Any, Iterable
 
 from .dates import PartialDate
 from .errors import DataError, NotFoundError
-from .problems import Problem
 from .model import Commitment, Crossing, Dataset, HistoryEntry
+from .problems import Problem
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import provinces
-from .problems import Problem, Source
 from .model import INITIAL_STATUS, LADDER, STAGES, STATUSES, Commitment, Crossing, Dataset, HistoryEntry
+from .problems import Problem, Source
 from .text import collapse_ws, has_unsafe
 
 COMMITMENT_ID = re.compile(r"^([A-Z][A-Z0-9]*)-(\d+)-(\d{2,})$")

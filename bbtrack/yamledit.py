@@ -76,8 +76,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from .errors import DataError, EditRefused, NotFoundError
-from .problems import Source
 from .model import SCHEMA_VERSION
+from .problems import Source
 
 # The loader used for composing. Tests switch it to `yaml.SafeLoader` to check
 # that behaviour does not depend on libyaml being installed.
