@@ -31,7 +31,7 @@ from .changes import Event, FieldChange, events
 from .dates import PartialDate
 from .errors import UsageError
 from .model import LADDER, STATUSES, Commitment, Crossing, Dataset, HistoryEntry, Meeting
-from .query import Group, id_key, summarize, timing, totals
+from .query import Group, as_of, id_key, summarize, timing, totals
 from .render import TIMING_LABELS, kind_label, status_label, status_or_stage, width
 from .text import safe_text
 
@@ -288,7 +288,9 @@ def build(ds: Dataset, data_dir: Path, options: Options) -> Report:
     from . import gitio
 
     today, wanted = options.today, options.parties
-    records = tuple(sorted((c for c in ds.commitments if not wanted or wanted.intersection(c.parties)),
+    # As they stood on `today`, like `list` and `summary`: with a past --today every
+    # figure, status cell and event of the report is of that day.
+    records = tuple(sorted((as_of(c, today) for c in ds.commitments if not wanted or wanted.intersection(c.parties)),
                            key=lambda c: id_key(c.id)))
     total = totals(records, today)
     timings = dict.fromkeys(TIMINGS, 0)
@@ -310,7 +312,7 @@ def build(ds: Dataset, data_dir: Path, options: Options) -> Report:
 
     crossings = tuple(x for x in ds.crossings if not wanted or x.province in wanted or GUANGXI in wanted)
     keep = {c.id for c in records} | {x.id for x in crossings}
-    found = tuple(e for e in events(ds, None, options.since) if e.record_id in keep)
+    found = tuple(e for e in events(ds, None, options.since) if e.record_id in keep and e.entry.date.start <= today)
     changes = None
     if options.since_rev is not None:
         from .changes import diff_revisions

@@ -180,8 +180,10 @@ def write_dataset(folder: Path, evidence: list[str]) -> Path:
 # --- figures agree with summary and list ---------------------------------------------------------
 
 
+@pytest.mark.parametrize("data", ["data_dir", "shipped_dir"])  # as of the minutes; with events
 @pytest.mark.parametrize("today", ["2024-01-01", TODAY])
-def test_html_figures_agree_with_summary_and_list(cli, today):
+def test_html_figures_agree_with_summary_and_list(request, data, today):
+    cli = Cli(request.getfixturevalue(data))
     summary = as_json(cli("summary", "--by", "party", "--format", "json", "--today", today))
     listed = as_json(cli("list", "--format", "json", "--today", today))
     root = Dom(ok(cli("report", "--format", "html", "--today", today))).root
@@ -215,6 +217,17 @@ def test_html_figures_agree_with_summary_and_list(cli, today):
         for cell in tr.find_all("td"):
             if "data-status" in cell.attrs:
                 assert cell.text() == str(g[cell.attrs["data-status"]])
+
+
+def test_a_past_today_shows_no_later_event(shipped_dir):
+    """`--today` asks how things stood that day: an event recorded after it is not in the report."""
+    cli, today = Cli(shipped_dir), "2024-01-01"
+    later = [e for e in as_json(cli("log", "--format", "json")) if e["date"] > today]
+    assert later, "the shipped data has events after 2024-01-01"
+    out = ok(cli("report", "--format", "markdown", "--lang", "en", "--today", today))
+    events = out.split(f"## {TEXT['en']['events_all']}", 1)[1].split("\n## ", 1)[0]
+    dates = re.findall(r"^\| (\d{4}(?:-\d\d){0,2}) ", events, re.M)
+    assert dates and all(d <= today for d in dates)
 
 
 def test_every_commitment_listed_with_its_status(cli):
