@@ -7,6 +7,7 @@ either name finds the Hà Giang records, and output may say "Hà Giang → Tuyê
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 
 from .text import fold
@@ -27,6 +28,11 @@ class Party:
     @property
     def display(self) -> str:
         return f"{self.name} → {self.merged_into}" if self.merged_into else self.name
+
+    def display_on(self, today: _dt.date) -> str:
+        """The name as of `today`: "Hà Giang → Tuyên Quang" once the merger took effect."""
+        merged = self.merged_into and self.merged_on and today.isoformat() >= self.merged_on
+        return self.display if merged else self.name
 
 
 PARTIES: tuple[Party, ...] = (

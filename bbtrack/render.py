@@ -315,8 +315,7 @@ def _parties_cell(c: Commitment, today: _dt.date, lang: str = "vi") -> str:
     names = []
     for name in c.parties:
         party = provinces.BY_NAME.get(name)
-        merged = party and party.merged_into and party.merged_on and today.isoformat() >= party.merged_on
-        names.append(party.display if merged else name)
+        names.append(party.display_on(today) if party else name)
     return ", ".join(names)
 
 

@@ -267,9 +267,7 @@ def party_label(name: str, lang: str, today: _dt.date) -> str:
         return name
     if party.country == "CN":
         return f"{party.name if lang == 'vi' else party.name_en} ({party.zh})"
-    if party.merged_into and party.merged_on and today.isoformat() >= party.merged_on:
-        return party.display
-    return party.name
+    return party.display_on(today)
 
 
 def section_title(meeting: str, section: int, lang: str) -> str:
