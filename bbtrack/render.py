@@ -300,7 +300,8 @@ def write_table(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[str]],
 # --- commitments ------------------------------------------------------------------------
 
 
-def _status_cell(c: Commitment, today: _dt.date, lang: str) -> str:
+def status_cell(c: Commitment, today: _dt.date, lang: str) -> str:
+    """Status label, its date when closed, and its timing: "hoàn thành 2024-03 (late)"."""
     text = status_label(c.status, lang)
     done = c.done_on
     if done:
@@ -331,7 +332,7 @@ def render_commitments(records: Sequence[Commitment], fmt: str, out: TextIO, *, 
     headers = [h["id"], h["title"], h["parties"], h["crossings"], h["due"], h["status"]]
     rows = [
         [c.id, c.title_vi if lang == "vi" else c.title_en, _parties_cell(c, today, lang), ", ".join(c.crossings),
-         str(c.due) if c.due else "", _status_cell(c, today, lang)]
+         str(c.due) if c.due else "", status_cell(c, today, lang)]
         for c in records
     ]
     write_table(fmt, headers, rows, out, row_style=lambda index: _row_style(records[index], today),
@@ -452,7 +453,7 @@ def render_show(c: Commitment, ds: Dataset, fmt: str, out: TextIO, *, today: _dt
             f"{ref}: {crossings[ref].pair}" if ref in crossings else ref for ref in c.crossings) or "—"),
         ("kind", c.kind),
         ("due", str(c.due) if c.due else "—"),
-        ("status", _status_cell(c, today, lang)),
+        ("status", status_cell(c, today, lang)),
     ]
     key_width = max(width(k) for k, _ in fields)
     rich = is_terminal(out)
@@ -570,11 +571,11 @@ def render_diff(changes, fmt: str, out: TextIO) -> None:
         elif c.change in ("added", "removed"):
             rows.append([c.record_id, c.change, str(c.new if c.change == "added" else c.old)])
         else:
-            rows.append([c.record_id, c.field or "", f"{_short(c.old)} → {_short(c.new)}"])
+            rows.append([c.record_id, c.field or "", f"{short_value(c.old)} → {short_value(c.new)}"])
     write_table(fmt, ["id", "change", "detail"], rows, out)
 
 
-def _short(value: Any) -> str:
+def short_value(value: Any) -> str:
     if value is None:
         return "—"
     if isinstance(value, list):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence, TextIO
@@ -27,17 +28,17 @@ from urllib.parse import quote as _urlquote
 from urllib.parse import urlsplit
 
 from . import provinces
-from .changes import Event, FieldChange, events
+from .changes import Event, FieldChange, diff_revisions, events
 from .dates import PartialDate
 from .errors import UsageError
-from .model import LADDER, STATUSES, Commitment, Crossing, Dataset, HistoryEntry, Meeting
+from .model import LADDER, STAGE_LABELS, STATUSES, Commitment, Crossing, Dataset, HistoryEntry, Meeting
 from .query import Group, as_of, id_key, summarize, timing, totals
-from .render import TIMING_LABELS, kind_label, status_label, status_or_stage, width
-from .text import safe_text
+from .render import TIMING_LABELS, kind_label, short_value, status_cell, status_label, status_or_stage, width
+from .render import bar as text_bar  # write_terminal draws its own Rich bar
+from .text import safe_text, slug
 
 FORMATS = ("terminal", "markdown", "html")
 LANGS = ("vi", "en")
-TIMINGS = ("on-time", "late", "overdue", "due", "")
 GUANGXI = "Quảng Tây"
 
 # Section headings of the minutes (data/minutes/…: "1. Tăng cường giao lưu …"); 0 is the preamble.
@@ -73,8 +74,6 @@ TEXT = {
         "on-time": "Đúng hạn",
         "late": "Trễ hạn",
         "overdue": "Quá hạn, chưa xong",
-        "due": "Chưa đến hạn",
-        "": "Không có hạn",
         "timing_note": "so với hạn trong biên bản",
         "status": "Trạng thái",
         "count": "Số lượng",
@@ -98,7 +97,6 @@ TEXT = {
         "crossings_note": "Mỗi hàng là một cặp cửa khẩu; ô tô màu là các bậc đã đạt, đến giai đoạn hiện tại.",
         "pair": "Cặp cửa khẩu",
         "stage": "Giai đoạn",
-        "ladder": "Tiến trình",
         "reached": "đã đạt",
         "reached_since": "đạt được trong kỳ",
         "not_reached": "chưa đạt",
@@ -116,9 +114,7 @@ TEXT = {
         "field": "Trường",
         "detail": "Chi tiết",
         "legend": "Chú giải",
-        "commitment_events": "cam kết",
         "crossing_events": "cửa khẩu",
-        "contents": "Mục lục",
         "unchanged": "không đổi",
     },
     "en": {
@@ -139,8 +135,6 @@ TEXT = {
         "on-time": "On time",
         "late": "Late",
         "overdue": "Still open past due",
-        "due": "Not yet due",
-        "": "No due date",
         "timing_note": "against the dates in the minutes",
         "status": "Status",
         "count": "Count",
@@ -164,7 +158,6 @@ TEXT = {
         "crossings_note": "One row per crossing pair; filled cells are the rungs reached, up to the current stage.",
         "pair": "Crossing pair",
         "stage": "Stage",
-        "ladder": "Ladder",
         "reached": "reached",
         "reached_since": "reached in the period",
         "not_reached": "not reached",
@@ -182,9 +175,7 @@ TEXT = {
         "field": "Field",
         "detail": "Detail",
         "legend": "Legend",
-        "commitment_events": "commitments",
         "crossing_events": "crossings",
-        "contents": "Contents",
         "unchanged": "unchanged",
     },
 }
@@ -242,7 +233,6 @@ class Report:
     options: Options
     meeting: Meeting | None
     stamp: tuple[str, bool] | None
-    records: tuple[Commitment, ...]
     total: Group
     timings: dict[str, int]
     party_groups: tuple[Group, ...]
@@ -276,12 +266,6 @@ def section_title(meeting: str, section: int, lang: str) -> str:
     return f"{head}. {titles[0 if lang == 'vi' else 1]}" if titles else head
 
 
-def slug(name: str) -> str:
-    from .text import slug as _slug
-
-    return _slug(name) or "x"
-
-
 def build(ds: Dataset, data_dir: Path, options: Options) -> Report:
     from . import gitio
 
@@ -291,9 +275,7 @@ def build(ds: Dataset, data_dir: Path, options: Options) -> Report:
     records = tuple(sorted((as_of(c, today) for c in ds.commitments if not wanted or wanted.intersection(c.parties)),
                            key=lambda c: id_key(c.id)))
     total = totals(records, today)
-    timings = dict.fromkeys(TIMINGS, 0)
-    for c in records:
-        timings[timing(c, today)] += 1
+    timings = Counter(timing(c, today) for c in records)
     shown = [p for p in provinces.MINUTES_PARTIES if not wanted or p in wanted]
     party_groups = tuple(g for g in summarize(records, "party", today) if g.key in shown)
     by_key = {g.key: g for g in party_groups}
@@ -313,8 +295,6 @@ def build(ds: Dataset, data_dir: Path, options: Options) -> Report:
     found = tuple(e for e in events(ds, None, options.since) if e.record_id in keep and e.entry.date.start <= today)
     changes = None
     if options.since_rev is not None:
-        from .changes import diff_revisions
-
         known = {c.id for c in ds.commitments} | {x.id for x in ds.crossings}
         changes = tuple(ch for ch in diff_revisions(data_dir, options.since_rev, None)
                         if ch.record_id in keep or ch.record_id not in known)
@@ -322,7 +302,6 @@ def build(ds: Dataset, data_dir: Path, options: Options) -> Report:
         options=options,
         meeting=ds.meetings[0] if ds.meetings else None,
         stamp=gitio.stamp(data_dir),
-        records=records,
         total=total,
         timings=timings,
         party_groups=party_groups,
@@ -375,15 +354,6 @@ def evidence_of(c: Commitment) -> list[str]:
         for url in entry.evidence:
             seen.setdefault(url, None)
     return list(seen)
-
-
-def status_text(c: Commitment, r: Report) -> str:
-    text = status_label(c.status, r.lang)
-    done = c.done_on
-    if done:
-        text += f" {done}"
-    when = TIMING_LABELS[r.lang][timing(c, r.options.today)]
-    return f"{text} ({when})" if when else text
 
 
 def change_text(entry: HistoryEntry, lang: str) -> str:
@@ -459,13 +429,6 @@ def completion_text(g: Group) -> str:
     return f"{g.done_deliverables}/{g.deliverables} ({pct(g)})"
 
 
-def text_bar(fraction: float | None, size: int = 10) -> str:
-    if fraction is None:
-        return ""
-    filled = round(fraction * size)
-    return "█" * filled + "░" * (size - filled)
-
-
 def ladder_cells(x: Crossing, r: Report) -> list[str]:
     """Per ladder rung: "new" (reached in the period), "on" (reached), "held" (reached, now
     suspended) or "off"."""
@@ -507,20 +470,10 @@ def change_row(ch: FieldChange, lang: str) -> tuple[str, str, str]:
         return ch.record_id, "history +", detail
     if ch.change in ("added", "removed"):
         return ch.record_id, ch.change, str(ch.new if ch.change == "added" else ch.old)
-    return ch.record_id, ch.field or "", f"{_short(ch.old)} → {_short(ch.new)}"
-
-
-def _short(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list):
-        return "[" + ", ".join(map(str, value)) + "]"
-    return str(value)
+    return ch.record_id, ch.field or "", f"{short_value(ch.old)} → {short_value(ch.new)}"
 
 
 def stage_legend(lang: str) -> str:
-    from .model import STAGE_LABELS
-
     return " · ".join(f"{i} = {STAGE_LABELS[lang][s]}" for i, s in enumerate(LADDER, 1))
 
 
@@ -648,7 +601,7 @@ def write_markdown(r: Report, out: TextIO) -> None:
             rows = []
             for c in records:
                 rows.append([md(c.id), md(title_of(c, r.lang)), *([md(parties_text(c, r))] if with_parties else []),
-                             str(c.due) if c.due else "—", md(status_text(c, r)),
+                             str(c.due) if c.due else "—", md(status_cell(c, r.options.today, r.lang)),
                              md(last_event_text(c, r) or r.t("none")),
                              ", ".join(md_link(u) for u in evidence_of(c)) or "—"])
             lines += md_table([md(h) for h in headers], rows)
@@ -786,7 +739,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
             for c in records:
                 table.add_row(T(c.id, "bold"), T(title_of(c, r.lang)),
                               *([T(parties_text(c, r))] if with_parties else []),
-                              T(str(c.due) if c.due else "—"), T(status_text(c, r), RICH_STYLES.get(c.status)),
+                              T(str(c.due) if c.due else "—"), T(status_cell(c, r.options.today, r.lang), RICH_STYLES.get(c.status)),
                               T(last_event_text(c, r) or r.t("none")),
                               T("\n".join(evidence_of(c)) or "—", "blue"))
             parts.append(table)
@@ -922,8 +875,6 @@ def status_chart(g: Group, lang: str) -> str:
 
 def ladder_chart(r: Report) -> str:
     """Rows = crossings, columns = ladder stages planned → operating, filled up to the current stage."""
-    from .model import STAGE_LABELS
-
     label_w, col_w, row_h, head_h, stage_w = 340, 84, 40, 62, 130
     n = len(LADDER)
     w = label_w + n * col_w + stage_w
