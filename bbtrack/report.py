@@ -429,6 +429,18 @@ def completion_text(g: Group) -> str:
     return f"{g.done_deliverables}/{g.deliverables} ({pct(g)})"
 
 
+def headline_figures(r: Report) -> list[tuple[str, str]]:
+    """(TEXT key, value) of the headline figures, in the order every format shows them."""
+    g = r.total
+    return [("total", str(g.total)), ("completion", completion_text(g)),
+            *((k, str(r.timings[k])) for k in ("on-time", "late", "overdue"))]
+
+
+def status_columns(g: Group) -> list[str]:
+    """The statuses the party table shows: those with a count (at least "open")."""
+    return [s for s in STATUSES if g.counts[s]] or ["open"]
+
+
 def ladder_cells(x: Crossing, r: Report) -> list[str]:
     """Per ladder rung: "new" (reached in the period), "on" (reached), "held" (reached, now
     suspended) or "off"."""
@@ -534,8 +546,7 @@ def write_markdown(r: Report, out: TextIO) -> None:
         "",
     ]
     g = r.total
-    figures = [(r.t("total"), str(g.total)), (r.t("completion"), completion_text(g))]
-    figures += [(r.t(k), str(r.timings[k])) for k in ("on-time", "late", "overdue")]
+    figures = [(r.t(k), v) for k, v in headline_figures(r)]
     lines += md_table([md(r.t("headline")), md(r.t("count"))], [[md(k), md(v)] for k, v in figures], "lr")
     lines += ["", f"{md(r.t('completion'))}: {md(r.t('completion_note'))}; "
               f"{md(r.t('on-time')).lower()}, {md(r.t('late')).lower()}, {md(r.t('overdue')).lower()}: "
@@ -548,7 +559,7 @@ def write_markdown(r: Report, out: TextIO) -> None:
                      text_bar(share, 20)])
     lines += md_table([md(r.t("status")), md(r.t("count")), md(r.t("share")), md(r.t("chart"))], rows, "lrrl")
     lines += ["", f"### {md(r.t('by_party'))}", ""]
-    used = [s for s in STATUSES if g.counts[s]] or ["open"]
+    used = status_columns(g)
     headers = [md(r.t("party")), md(r.t("total_short")), *(md(status_label(s, r.lang)) for s in used),
                md(r.t("overdue")), md(r.t("late")), md(r.t("completion")), md(r.t("chart"))]
     rows = [[md(party_label(p.key, r.lang, r.options.today)), str(p.total), *(str(p.counts[s]) for s in used),
@@ -647,8 +658,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
     figures = Table.grid(padding=(0, 3))
     for _ in range(5):
         figures.add_column(justify="center")
-    keys = [("total", str(g.total)), ("completion", completion_text(g))] + [
-        (k, str(r.timings[k])) for k in ("on-time", "late", "overdue")]
+    keys = headline_figures(r)
     figures.add_row(*(T(r.t(k), "bold") for k, _ in keys))
     figures.add_row(*(T(v, "bold red" if k == "overdue" and r.timings[k] else "bold cyan") for k, v in keys))
     statuses = Table(box=box.SIMPLE_HEAD, show_edge=False)
@@ -662,7 +672,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
         statuses.add_row(T(status_label(s, r.lang), RICH_STYLES[s]), T(str(n)),
                          T(f"{share:.0%}" if share is not None else "—"), bar(share, 30, RICH_STYLES[s]))
     parties = Table(box=box.SIMPLE_HEAD, show_edge=False, title=T(r.t("by_party")))
-    used = [s for s in STATUSES if g.counts[s]] or ["open"]
+    used = status_columns(g)
     for index, h in enumerate([r.t("party"), r.t("total_short"), *(status_label(s, r.lang) for s in used),
                                r.t("overdue"), r.t("late"), r.t("completion"), r.t("chart")]):
         parties.add_column(T(h), justify="left" if index in (0, len(used) + 5) else "right")
@@ -1051,9 +1061,7 @@ def write_html(r: Report, out: TextIO) -> None:
     p.append('<section class="headline" id="headline">')
     p.append(f"<h2>{h(r.t('headline'))}</h2>")
     p.append('<div class="figures">')
-    cards = [("total", str(g.total), False), ("completion", completion_text(g), False),
-             ("on-time", str(r.timings["on-time"]), False), ("late", str(r.timings["late"]), False),
-             ("overdue", str(r.timings["overdue"]), r.timings["overdue"] > 0)]
+    cards = [(key, value, key == "overdue" and r.timings[key] > 0) for key, value in headline_figures(r)]
     for key, value, alert in cards:
         p.append(f'<div class="figure{" alert" if alert else ""}" data-figure="{key}"><div class="label">'
                  f'{h(r.t(key))}</div><div class="value">{h(value)}</div></div>')
@@ -1075,7 +1083,7 @@ def write_html(r: Report, out: TextIO) -> None:
     p += _table([(r.t("status"), ""), (r.t("count"), "num"), (r.t("share"), "num"), (r.t("chart"), "")], rows,
                 "statuses")
     p.append(f"<h3>{h(r.t('by_party'))}</h3>")
-    used = [s for s in STATUSES if g.counts[s]] or ["open"]
+    used = status_columns(g)
     rows = []
     for gp in r.party_groups:
         meter = (f'<span class="meter"><span style="width:{gp.completion * 100:.1f}%"></span></span>'
