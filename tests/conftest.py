@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ SHIPPED = ROOT / "data"
 # The data as of the minutes, before any event: tests that edit or count need a
 # dataset that does not move each time an event is recorded in data/.
 FIXTURE_2023 = Path(__file__).resolve().parent / "fixtures" / "data-2023"
+# bbtrack as a separate process (the console script itself: test_cli_edit.py).
+ENTRY = [sys.executable, "-m", "bbtrack"]
 
 
 @pytest.fixture(autouse=True)

@@ -21,12 +21,9 @@ change a reviewer would receive next to a broken record.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
-import stat
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +31,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import Cli
+from conftest import ENTRY, Cli
 
 HERE = Path(__file__).resolve().parent
 BAD = HERE / "bad_inputs"
@@ -51,9 +48,8 @@ READS: dict[str, list[str]] = {
     "summary": ["summary"],
     "log": ["log"],
     "log-id": ["log", "SM23-3-01"],
+    "report": ["report", "--format", "markdown"],
 }
-if (ROOT / "bbtrack" / "report.py").exists():  # being built elsewhere: included once it exists
-    READS["report"] = ["report", "--format", "markdown"]
 WRITES: dict[str, list[str]] = {
     "set": ["status", "set", "SM23-3-02", "in_progress", *EDIT_DATE],
     "set-crossing": ["status", "set", "ly-van", "accepted", *EDIT_DATE],
@@ -476,20 +472,12 @@ def test_nfd_name_in_the_command_line_matches_nfc_data(tmp_path):
     assert cli("check").exit_code == 0
 
 
-# --- real processes of the installed entry point ----------------------------------------------
-
-
-def _entry_point() -> list[str]:
-    if (ROOT / "bbtrack" / "__main__.py").exists():
-        return [sys.executable, "-m", "bbtrack"]
-    script = Path(sys.executable).parent / "bbtrack"
-    assert script.exists(), "the bbtrack console script is not installed in this environment"
-    return [str(script)]
+# --- real processes ----------------------------------------------------------------------
 
 
 def _run(args: list[str], timeout: float = 60, **kwargs) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run([*_entry_point(), *args], capture_output=True, text=True, timeout=timeout, env=env,
+    return subprocess.run([*ENTRY, *args], capture_output=True, text=True, timeout=timeout, env=env,
                           **kwargs)
 
 
@@ -628,7 +616,6 @@ def test_option_injection_through_the_option_parser_is_refused(repo_cli, tmp_pat
     assert result.exit_code == 2 and not out.exists()
 
 
-@pytest.mark.skipif(not (ROOT / "bbtrack" / "report.py").exists(), reason="bbtrack/report.py not there yet")
 def test_report_since_rev_option_refused(repo_cli, tmp_path):
     out = tmp_path / "x"
     result = repo_cli("report", f"--since-rev=--output={out}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gc
 import os
 import pickle
@@ -48,7 +49,7 @@ def test_hit_keeps_records_frozen_and_typed(data_dir):
     assert type(c).__name__ == "Commitment" and isinstance(c.parties, tuple)
     with pytest.raises(dataclasses.FrozenInstanceError):
         c.status = "done"  # type: ignore[misc]
-    assert c.due is None or c.due.end  # PartialDate methods work on loaded values
+    assert c.due is not None and c.due.end == dt.date(2023, 12, 31)  # PartialDate works on loaded values
 
 
 def test_same_size_and_mtime_but_new_content_is_a_miss(data_dir):
@@ -236,10 +237,10 @@ def test_a_failing_write_only_costs_speed(data_dir, monkeypatch):
 URL = "https://example.org/evidence"
 
 
-def _no_parse(monkeypatch) -> None:
+def _no_parse(patch) -> None:
     import bbtrack.loader
 
-    monkeypatch.setattr(bbtrack.loader, "parse_folder", lambda data_dir: pytest.fail("the folder was parsed"))
+    patch.setattr(bbtrack.loader, "parse_folder", lambda data_dir: pytest.fail("the folder was parsed"))
 
 
 def test_consecutive_writes_parse_the_folder_once(cli, data_dir, monkeypatch):
@@ -247,12 +248,14 @@ def test_consecutive_writes_parse_the_folder_once(cli, data_dir, monkeypatch):
     assert first.exit_code == 0, first.output
     assert cache.verdict_path(data_dir).is_file()
     assert cache.known_clean(data_dir) == cache._fingerprint(data_dir)
-    _no_parse(monkeypatch)  # from here on, a parse fails the test
-    for day, (rid, to) in enumerate([("SM23-3-18", "ongoing"), ("tra-linh", "accepted"), ("SM23-3-17", "done")], 3):
-        result = cli("status", "set", rid, to, "--date", f"2024-01-{day:02d}", "--evidence", URL, "--by", "t",
-                     "--note", "n")
-        assert result.exit_code == 0, result.output
-    monkeypatch.undo()
+    # In this block a parse fails the test. (A context, not monkeypatch.undo(): that would
+    # also undo conftest's private cache folder for the rest of the test.)
+    with monkeypatch.context() as patch:
+        _no_parse(patch)
+        for day, (rid, to) in enumerate([("SM23-3-18", "ongoing"), ("tra-linh", "accepted"), ("SM23-3-17", "done")], 3):
+            result = cli("status", "set", rid, to, "--date", f"2024-01-{day:02d}", "--evidence", URL, "--by", "t",
+                         "--note", "n")
+            assert result.exit_code == 0, result.output
     assert cli("check").exit_code == 0
     assert parse_folder(data_dir).dataset.commitment("SM23-3-17").status == "done"
 

@@ -10,30 +10,21 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from conftest import Cli
+from conftest import ENTRY, Cli
 
-ROOT = Path(__file__).resolve().parents[1]
 N = 16
 URL = "https://example.org/concurrency"
-
-
-def _entry_point() -> list[str]:
-    if (ROOT / "bbtrack" / "__main__.py").exists():
-        return [sys.executable, "-m", "bbtrack"]
-    return [str(Path(sys.executable).parent / "bbtrack")]
 
 
 def _start_all(commands: list[list[str]]) -> tuple[list[subprocess.CompletedProcess], float, list[float]]:
     """Start every command before waiting for any; (results, wall time, per-process times)."""
     env = {**os.environ, "NO_COLOR": "1"}
     started = time.monotonic()
-    procs = [(subprocess.Popen([*_entry_point(), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    procs = [(subprocess.Popen([*ENTRY, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, env=env), time.monotonic()) for args in commands]
     results, times = [], []
     for proc, begun in procs:
@@ -107,7 +98,7 @@ def test_readers_during_writes_always_see_a_whole_file(data_dir):
     cli = Cli(data_dir)
     ids = _ids(cli, N)
     env = {**os.environ, "NO_COLOR": "1"}
-    readers = [subprocess.Popen([*_entry_point(), "--data-dir", str(data_dir), "--no-cache", "list", "-f", "json"],
+    readers = [subprocess.Popen([*ENTRY, "--data-dir", str(data_dir), "--no-cache", "list", "-f", "json"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
                for _ in range(4)]
     writes = [["--data-dir", str(data_dir), "status", "set", rid, "ongoing",
