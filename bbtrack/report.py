@@ -1032,7 +1032,7 @@ def write_html(r: Report, out: TextIO) -> None:
         # Defence in depth: even if some text escaped escaping, nothing may run or load.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         "img-src data:\">",
-        f'<meta name="generator" content="bbtrack report">',
+        '<meta name="generator" content="bbtrack report">',
         f"<title>{h(report_title(r))} — {r.options.today.isoformat()}</title>",
         f"<style>{CSS}</style>",
         "</head>",

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import provinces
-from .model import INITIAL_STATUS, LADDER, STAGES, STATUSES, Commitment, Crossing, Dataset, HistoryEntry
+from .model import INITIAL_STATUS, STAGES, STATUSES, Commitment, Crossing, Dataset, HistoryEntry
 from .problems import Problem, Source
 from .text import collapse_ws, has_unsafe
 
