@@ -47,8 +47,6 @@ class Block:
 
 @dataclass(frozen=True)
 class Dataset:
-    folder: Path
-    size: int
     matching: int  # records whose parties include PROVINCE
     status_target: str  # an open record near the end: what `status set` changes
     task_json: Path | None = None
@@ -146,11 +144,11 @@ def build(folder: Path, size: int, *, taskwarrior: bool = False) -> Dataset:
     if taskwarrior:
         task_json = folder.parent / f"{folder.name}-tasks.json"
         write_tasks(task_json, chosen)
-    return Dataset(folder, size, matching, target, task_json)
+    return Dataset(matching, target, task_json)
 
 
 def _tw_date(value: str) -> str:
-    parts = (value.split("-") + ["1", "1"])[:3] if value else ["2023", "12", "31"]
+    parts = (value.split("-") + ["1", "1"])[:3]  # callers pass a date, never ""
     year, month, day = (int(p) for p in parts)
     if len(value.split("-")) == 1:
         month, day = 12, 31  # a year-only due date: the end of the year, as bbtrack reads it
