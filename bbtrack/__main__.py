@@ -1,5 +1,5 @@
 """`python -m bbtrack`: the same as the `bbtrack` command."""
 
-from .cli import main
+from .entry import main
 
 main()

@@ -21,6 +21,7 @@ import typer
 
 from . import __version__
 from .errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
+from .run import STATE, err as _err, exit_code_for, fmt as _fmt, lang as _lang, load as _load, today as _today
 
 app = typer.Typer(
     name="bbtrack",
@@ -45,40 +46,17 @@ app.add_typer(status_app, name="status")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class State:
-    data_dir: str | None = None
-    use_cache: bool = True
-
-
-STATE = State()
-
-
-def _err(message: str) -> None:
-    sys.stderr.write(f"bbtrack: {message}\n")
-
-
 def guarded(func: F) -> F:
-    """The one place where errors become a line on stderr and an exit code."""
+    """Errors become a line on stderr and an exit code (`run.exit_code_for`)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except BbtrackError as exc:
-            _err(f"error: {exc}")
-            raise typer.Exit(exc.exit_code) from None
-        except BrokenPipeError:
-            # `bbtrack list | head`: the reader left; not an error of ours.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(0) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
-        except Exception as exc:  # a bug: say so in one line, keep the traceback for debugging on demand
-            if os.environ.get("BBTRACK_DEBUG"):
-                raise
-            _err(f"internal error: {type(exc).__name__}: {exc} (set BBTRACK_DEBUG=1 for details; please report)")
-            raise typer.Exit(70) from None
+        except Exception as exc:
+            raise typer.Exit(exit_code_for(exc)) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -110,61 +88,6 @@ def main_options(
 ) -> None:
     STATE.data_dir = str(data_dir) if data_dir else None
     STATE.use_cache = not no_cache
-
-
-def _load(strict: bool = True):
-    """Load the data folder; refuse to work on data with errors (check explains them)."""
-    from .loader import find_data_dir, load
-
-    data_dir = find_data_dir(STATE.data_dir)
-    _note_packaged(data_dir)
-    result = load(data_dir, use_cache=STATE.use_cache)
-    if strict and result.errors:
-        first = result.errors[0]
-        more = f" (+{len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
-        raise _DataProblems(f"{first}{more}; run `bbtrack check` for all problems", first.severity)
-    return result
-
-
-def _note_packaged(data_dir: Path) -> None:
-    """Say so when no data/ was found and the copy shipped with bbtrack is read: a
-    user in the wrong folder should not mistake it for their own data."""
-    from .loader import packaged_data_dir
-
-    if STATE.data_dir or os.environ.get("BBTRACK_DATA"):
-        return
-    try:
-        packaged = packaged_data_dir()
-    except BbtrackError:
-        return
-    if data_dir == packaged and not Path.cwd().resolve().is_relative_to(packaged.parent.resolve()):
-        sys.stderr.write(f"bbtrack: no data/ folder here; reading the data shipped with bbtrack ({packaged}). "
-                         "Use --data-dir for your own.\n")
-
-
-class _DataProblems(BbtrackError):
-    def __init__(self, message: str, severity: str) -> None:
-        super().__init__(message)
-        self.exit_code = EXIT_USAGE if severity == "fatal" else EXIT_DATA
-
-
-def _lang(value: str | None) -> str:
-    lang = (value or os.environ.get("BBTRACK_LANG") or "vi").lower()
-    if lang not in ("vi", "en"):
-        raise UsageError(f"unknown language {lang!r}; use vi or en")
-    return lang
-
-
-def _fmt(value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise UsageError(f"unknown format {value!r}; use one of {', '.join(allowed)}")
-    return value
-
-
-def _today(value: str | None) -> _dt.date:
-    from .dates import parse_day
-
-    return parse_day(value, "--today") if value else _dt.date.today()
 
 
 # Shell completion: cheap lists first, data only when completing ids.
@@ -292,37 +215,11 @@ def list_(
       bbtrack list -p "cao bang" --status open --format csv > cao-bang.csv
       bbtrack list --overdue --today 2024-01-01
     """
-    from .dates import parse_user
-    from .query import CommitmentFilter, resolve_crossings, resolve_parties, resolve_statuses, select
-    from .render import FORMATS, RICH_MAX_ROWS, render_commitments, too_long_for_rich
+    from .run import list_commitments
 
-    _fmt(format, FORMATS)
-    lang_ = _lang(lang)
-    day = _today(today)
-    parties = resolve_parties(province, provinces_only=True) if province else frozenset()
-    if party:
-        wanted = resolve_parties(party, provinces_only=False)
-        parties = parties & wanted if province else wanted
-        if not parties:
-            parties = frozenset({"\0none"})  # --province and --party that exclude each other
-    ds = _load().dataset
-    f = CommitmentFilter(
-        parties=parties,
-        statuses=resolve_statuses(status),
-        crossings=resolve_crossings(ds, crossing) if crossing else frozenset(),
-        sections=frozenset(section),
-        kinds=frozenset(kind),
-        due_before=parse_user(due_before, "--due-before") if due_before else None,
-        due_within=due_within,
-        overdue=overdue,
-        late=late,
-        grep=grep,
-        today=day,
-    )
-    records = select(ds, f, sort, limit)
-    if format == "table" and too_long_for_rich(len(records), sys.stdout):
-        _err(f"{len(records)} rows: plain columns above {RICH_MAX_ROWS} rows (--limit N for the coloured table)")
-    render_commitments(records, format, sys.stdout, today=day, lang=lang_)
+    list_commitments(province=province, party=party, status=status, crossing=crossing, section=section, kind=kind,
+                     due_before=due_before, due_within=due_within, overdue=overdue, late=late, grep=grep,
+                     sort=sort, limit=limit, today=today, format=format, lang=lang)
 
 
 # --- show -----------------------------------------------------------------------------
@@ -690,7 +587,7 @@ def _stand_in(info):
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """The console script for every command line `bbtrack.entry` does not answer itself."""
     try:
         _app_for(sys.argv[1:])()
     except KeyboardInterrupt:

@@ -125,7 +125,7 @@ class Bench:
         if big:
             # The loader refuses files over MAX_FILE_BYTES; lift the cap for this process only.
             code = ("import sys, bbtrack.loader as L; L.MAX_FILE_BYTES = 1 << 40; "
-                    "sys.argv[0] = 'bbtrack'; from bbtrack.cli import main; main()")
+                    "sys.argv[0] = 'bbtrack'; from bbtrack.entry import main; main()")
             return [sys.executable, "-c", code, *args]
         return [*self.bbtrack, *args]
 

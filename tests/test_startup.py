@@ -1,6 +1,6 @@
 """What the fast paths import: structure, not timings (`python -m bench` prints those).
 
-Each case runs the real entry point (`bbtrack.cli.main`) in a fresh Python
+Each case runs the real entry point (`bbtrack.entry.main`) in a fresh Python
 and reports the `sys.modules` it ended with. yaml, rich and dateutil are the
 heavy imports (20–60 ms each): a warm `list` piped, `--help` and JSON output
 must not pay for them.
@@ -25,7 +25,7 @@ _PROBE = """
 import json, sys
 out = sys.argv.pop(1)
 sys.argv[0] = "bbtrack"
-from bbtrack.cli import main
+from bbtrack.entry import main
 try:
     main()
 finally:  # SystemExit passes through: the child's exit code is the command's

@@ -1,0 +1,143 @@
+"""The `bbtrack` console script: a plain `list` without Typer, the rest with it.
+
+Importing Typer costs ~40 ms, most of what a piped `bbtrack list --province X`
+takes on the shipped data. The commonest command line is therefore answered
+here: global options, then `list` and its options in the simple forms people
+type (`--province X`, `-p X`, `--province=X`, `--overdue`). Anything else —
+help, an unknown or misspelled word, a value that looks like an option, an
+attached short value (`-pX`), `--`, shell completion — goes to the Typer app
+untouched, which gives the usual help, errors and suggestions.
+
+The words below mirror the Typer command's options; tests/test_entry.py
+compares them with the Click command Typer builds (names, arity, types,
+defaults) and the output of both paths on generated command lines, so the two
+cannot drift apart unnoticed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Sequence
+
+# How an option word's value is taken: appended, kept (the last one wins, as in Click),
+# an int, an int ≥ 1, or a flag without a value.
+MANY, MANY_INT, ONE, INT, POSITIVE, FLAG = "many", "many-int", "one", "int", "positive", "flag"
+
+GLOBAL_OPTIONS = {"--data-dir": ("data_dir", ONE), "-d": ("data_dir", ONE), "--no-cache": ("no_cache", FLAG)}
+LIST_OPTIONS = {
+    "--province": ("province", MANY), "-p": ("province", MANY),
+    "--party": ("party", MANY),
+    "--status": ("status", MANY), "-s": ("status", MANY),
+    "--crossing": ("crossing", MANY), "-c": ("crossing", MANY),
+    "--section": ("section", MANY_INT),
+    "--kind": ("kind", MANY),
+    "--due-before": ("due_before", ONE),
+    "--due-within": ("due_within", INT),
+    "--overdue": ("overdue", FLAG),
+    "--late": ("late", FLAG),
+    "--grep": ("grep", ONE), "-g": ("grep", ONE),
+    "--sort": ("sort", ONE),
+    "--limit": ("limit", POSITIVE), "-n": ("limit", POSITIVE),
+    "--today": ("today", ONE),
+    "--format": ("format", ONE), "-f": ("format", ONE),
+    "--lang": ("lang", ONE),
+}
+
+
+class _Decline(Exception):
+    """This command line is for the Typer app."""
+
+
+def parse(argv: Sequence[str]) -> tuple[dict, dict] | None:
+    """(global options, list options) of a command line this module answers; None otherwise."""
+    if any(key.endswith("_COMPLETE") for key in os.environ):
+        return None
+    try:
+        command = list(argv).index("list")
+    except ValueError:
+        return None
+    try:
+        options = _options(argv[:command], GLOBAL_OPTIONS)
+        if "data_dir" not in options:
+            env = os.environ.get("BBTRACK_DATA")
+            if env:
+                options["data_dir"] = env
+        return options, _options(argv[command + 1:], LIST_OPTIONS)
+    except _Decline:
+        return None
+
+
+def _options(words: Sequence[str], table: dict[str, tuple[str, str]]) -> dict:
+    values: dict = {}
+    index = 0
+    while index < len(words):
+        word = words[index]
+        index += 1
+        name, attached = (word.split("=", 1) if word.startswith("--") and "=" in word else (word, None))
+        if name not in table:
+            raise _Decline  # a value without an option, a typo, --help, --: Typer says what it is
+        key, how = table[name]
+        if how == FLAG:
+            if attached is not None:
+                raise _Decline
+            values[key] = True
+            continue
+        if attached is None:
+            if index == len(words):
+                raise _Decline
+            attached = words[index]
+            index += 1
+        if not attached or attached.startswith("-"):
+            raise _Decline  # "", or `--grep -x`: rare; Typer decides what it means
+        values[key] = _value(attached, how, values.get(key))
+    return values
+
+
+def _value(text: str, how: str, before):
+    if how == ONE:
+        return text
+    if how == MANY:
+        return [*(before or []), text]
+    try:
+        number = int(text)
+    except ValueError:
+        raise _Decline from None
+    if how == MANY_INT:
+        return [*(before or []), number]
+    if how == POSITIVE and number < 1:
+        raise _Decline
+    return number
+
+
+def run(argv: Sequence[str]) -> int | None:
+    """Answer `argv` without Typer: the exit code, or None when the Typer app must."""
+    parsed = parse(argv)
+    if parsed is None:
+        return None
+    from pathlib import Path
+
+    from .run import STATE, exit_code_for, list_commitments
+
+    global_options, list_options = parsed
+    data_dir = global_options.get("data_dir")
+    STATE.data_dir = str(Path(data_dir)) if data_dir else None  # as Typer's Path option spells it
+    STATE.use_cache = not global_options.get("no_cache", False)
+    try:
+        list_commitments(**list_options)
+        sys.stdout.flush()
+    except BaseException as exc:  # noqa: BLE001 - the CLI edge: every error leaves as one line
+        if isinstance(exc, SystemExit):
+            raise
+        return exit_code_for(exc)
+    return 0
+
+
+def main() -> None:
+    """Console-script entry point."""
+    code = run(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
+    from .cli import main as typer_main
+
+    typer_main()

@@ -1,0 +1,170 @@
+"""What the CLI does around the library, without Typer.
+
+Two front ends share this module: the Typer app (`bbtrack.cli`), which
+parses every command line it is given, and the entry point
+(`bbtrack.entry`), which answers the commonest one — a plain `list` — without
+importing Typer (~40 ms, most of a piped `list`). Everything both must do
+alike lives here: the command-line state, loading with its refusal of broken
+data, option values checked the same way, the `list` command itself, and the
+one place where an error becomes a line on stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
+
+
+class State:
+    """The global options (`--data-dir`, `--no-cache`) of this invocation."""
+
+    data_dir: str | None = None
+    use_cache: bool = True
+
+
+STATE = State()
+EXIT_INTERNAL = 70  # a bug of ours (sysexits' EX_SOFTWARE)
+
+
+def err(message: str) -> None:
+    sys.stderr.write(f"bbtrack: {message}\n")
+
+
+def exit_code_for(exc: BaseException) -> int:
+    """Say what went wrong in one line on stderr; the exit code to leave with.
+
+    Re-raises what is not a user-facing condition when BBTRACK_DEBUG asks for
+    the traceback.
+    """
+    if isinstance(exc, BbtrackError):
+        err(f"error: {exc}")
+        return exc.exit_code
+    if isinstance(exc, BrokenPipeError):
+        # `bbtrack list | head`: the reader left; not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    if isinstance(exc, KeyboardInterrupt):
+        err("interrupted")
+        return 130
+    if os.environ.get("BBTRACK_DEBUG"):
+        raise exc
+    err(f"internal error: {type(exc).__name__}: {exc} (set BBTRACK_DEBUG=1 for details; please report)")
+    return EXIT_INTERNAL
+
+
+class DataProblems(BbtrackError):
+    def __init__(self, message: str, severity: str) -> None:
+        super().__init__(message)
+        self.exit_code = EXIT_USAGE if severity == "fatal" else EXIT_DATA
+
+
+def load(strict: bool = True):
+    """Load the data folder; refuse to work on data with errors (check explains them)."""
+    from .loader import find_data_dir, load as load_folder
+
+    data_dir = find_data_dir(STATE.data_dir)
+    note_packaged(data_dir)
+    result = load_folder(data_dir, use_cache=STATE.use_cache)
+    if strict and result.errors:
+        first = result.errors[0]
+        more = f" (+{len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
+        raise DataProblems(f"{first}{more}; run `bbtrack check` for all problems", first.severity)
+    return result
+
+
+def note_packaged(data_dir: Path) -> None:
+    """Say so when no data/ was found and the copy shipped with bbtrack is read: a
+    user in the wrong folder should not mistake it for their own data."""
+    from .loader import packaged_data_dir
+
+    if STATE.data_dir or os.environ.get("BBTRACK_DATA"):
+        return
+    try:
+        packaged = packaged_data_dir()
+    except BbtrackError:
+        return
+    if data_dir == packaged and not Path.cwd().resolve().is_relative_to(packaged.parent.resolve()):
+        sys.stderr.write(f"bbtrack: no data/ folder here; reading the data shipped with bbtrack ({packaged}). "
+                         "Use --data-dir for your own.\n")
+
+
+def lang(value: str | None) -> str:
+    chosen = (value or os.environ.get("BBTRACK_LANG") or "vi").lower()
+    if chosen not in ("vi", "en"):
+        raise UsageError(f"unknown language {chosen!r}; use vi or en")
+    return chosen
+
+
+def fmt(value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise UsageError(f"unknown format {value!r}; use one of {', '.join(allowed)}")
+    return value
+
+
+def today(value: str | None) -> _dt.date:
+    from .dates import parse_day
+
+    return parse_day(value, "--today") if value else _dt.date.today()
+
+
+def list_commitments(
+    province: Sequence[str] = (),
+    party: Sequence[str] = (),
+    status: Sequence[str] = (),
+    crossing: Sequence[str] = (),
+    section: Sequence[int] = (),
+    kind: Sequence[str] = (),
+    due_before: str | None = None,
+    due_within: int | None = None,
+    overdue: bool = False,
+    late: bool = False,
+    grep: str | None = None,
+    sort: str = "id",
+    limit: int | None = None,
+    today: str | None = None,  # noqa: A002 - the option's name
+    format: str = "table",  # noqa: A002 - the option's name
+    lang: str | None = None,
+) -> None:
+    """`bbtrack list`: the options as typed, the table on stdout. The defaults are
+    the command's (tests/test_entry.py compares them with the Typer app's)."""
+    from .dates import parse_user
+    from .query import CommitmentFilter, resolve_crossings, resolve_parties, resolve_statuses, select
+    from .render import FORMATS, RICH_MAX_ROWS, render_commitments, too_long_for_rich
+
+    fmt(format, FORMATS)
+    lang_ = _lang(lang)
+    day = _today(today)
+    parties = resolve_parties(province, provinces_only=True) if province else frozenset()
+    if party:
+        wanted = resolve_parties(party, provinces_only=False)
+        parties = parties & wanted if province else wanted
+        if not parties:
+            parties = frozenset({"\0none"})  # --province and --party that exclude each other
+    ds = load().dataset
+    f = CommitmentFilter(
+        parties=parties,
+        statuses=resolve_statuses(status),
+        crossings=resolve_crossings(ds, crossing) if crossing else frozenset(),
+        sections=frozenset(section),
+        kinds=frozenset(kind),
+        due_before=parse_user(due_before, "--due-before") if due_before else None,
+        due_within=due_within,
+        overdue=overdue,
+        late=late,
+        grep=grep,
+        today=day,
+    )
+    records = select(ds, f, sort, limit)
+    if format == "table" and too_long_for_rich(len(records), sys.stdout):
+        err(f"{len(records)} rows: plain columns above {RICH_MAX_ROWS} rows (--limit N for the coloured table)")
+    render_commitments(records, format, sys.stdout, today=day, lang=lang_)
+
+
+# The parameters of list_commitments shadow these two helpers.
+_lang, _today = lang, today
