@@ -29,9 +29,11 @@ GROUP_KEYS = ("province", "party", "section", "status")
 _DIGIT_RUNS = re.compile(r"(\d+)")
 
 
-def id_key(record_id: str) -> tuple:
+def id_key(record_id: str) -> list:
     """Natural order: SM23-3-10 after SM23-3-9."""
-    return tuple(int(p) if p.isdigit() else p for p in _DIGIT_RUNS.split(record_id))
+    parts: list = _DIGIT_RUNS.split(record_id)
+    parts[1::2] = map(int, parts[1::2])  # a split on a group puts the digit runs at the odd places
+    return parts
 
 
 # --- timing ----------------------------------------------------------------------

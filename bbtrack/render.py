@@ -208,7 +208,7 @@ def _not_one_column() -> re.Pattern[str]:
 
 def width(text: str) -> int:
     """Columns a string takes in a terminal: 中文 is two wide, combining marks zero."""
-    if text.isascii() or not _not_one_column().search(text):  # ids, dates, NFC Vietnamese
+    if _one_column(text):  # ids, dates, NFC Vietnamese
         return len(text)
     return sum(map(_CHAR_WIDTHS.__getitem__, text))
 
@@ -219,14 +219,23 @@ def _pad(text: str, size: int) -> str:
 
 def write_plain(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
     """Aligned columns, two spaces apart; stable for grep/awk and diffing."""
-    cells = [[safe_text(c) for c in row] for row in rows]
-    cells.insert(0, list(headers))
-    widths = [list(map(width, row)) for row in cells]  # once per cell: 75k-row tables
-    sizes = [max(column) for column in zip(*widths)]
-    out.writelines(
-        "  ".join(cell + " " * (size - w) for cell, w, size in zip(row, row_widths, sizes)).rstrip() + "\n"
-        for row, row_widths in zip(cells, widths)
-    )
+    columns = [list(column) for column in zip(headers, *rows)] if rows else [[h] for h in headers]
+    padded = []
+    # Column by column: one check of a whole column's text spares 75k per-cell calls at 100k records.
+    for column in columns:
+        joined = "".join(column[1:])
+        if not joined.isprintable():
+            column[1:] = map(safe_text, column[1:])
+            joined = "".join(column[1:])
+        sizes = list(map(len, column)) if _one_column(joined + column[0]) else list(map(width, column))
+        size = max(sizes)
+        padded.append([cell + " " * (size - w) for cell, w in zip(column, sizes)])
+    out.writelines("  ".join(row).rstrip() + "\n" for row in zip(*padded))
+
+
+def _one_column(text: str) -> bool:
+    """Every character of `text` takes exactly one column (see `width`)."""
+    return text.isascii() or not _not_one_column().search(text)
 
 
 def write_markdown(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:

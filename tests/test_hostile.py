@@ -30,7 +30,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bbtrack.render import _CHAR_WIDTHS, _json_inert, _not_one_column, width, write_json
+from bbtrack.query import id_key
+from bbtrack.render import _CHAR_WIDTHS, _json_inert, _not_one_column, width, write_json, write_plain
 from bbtrack.text import _UNSAFE, safe_text
 from conftest import ENTRY, Cli
 
@@ -433,6 +434,31 @@ def test_safe_text_fast_path_keeps_the_definition(text):
 def test_width_fast_path_keeps_the_definition(text):
     assert width(text) == sum(_CHAR_WIDTHS[ch] for ch in text)
 
+
+
+@given(st.lists(st.tuples(_AWKWARD, _AWKWARD, _AWKWARD), max_size=5))
+@example([("SM23-3-17", "Lạng Sơn 中文", "a\x1bb")])
+@example([])
+@example([("a", "b", "c")])  # the wide header sets the column's size
+def test_plain_table_column_by_column_is_the_cell_by_cell_definition(rows):
+    headers = ["Mã", "中文", "Nội dung"]
+    out = io.StringIO()
+    write_plain(headers, rows, out)
+    cells = [headers, *([safe_text(c) for c in row] for row in rows)]
+    sizes = [max(sum(_CHAR_WIDTHS[ch] for ch in cell) for cell in column) for column in zip(*cells)]
+    expected = "".join(
+        "  ".join(cell + " " * (size - sum(_CHAR_WIDTHS[ch] for ch in cell)) for cell, size in zip(row, sizes)).rstrip()
+        + "\n" for row in cells)
+    assert out.getvalue() == expected
+
+
+@given(st.lists(st.text(st.sampled_from("SM-0123456789٣x"), max_size=10), max_size=6))
+@example(["SM23-3-9", "SM23-3-10", "SM9-1-1", "SM23-10-1"])
+def test_id_order_is_natural(ids):
+    def natural(record_id):  # the definition: digit runs compare as numbers, the rest as text
+        return [int(p) if i % 2 else p for i, p in enumerate(re.split(r"(\d+)", record_id))]
+
+    assert sorted(ids, key=id_key) == sorted(ids, key=natural)
 
 _JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _AWKWARD,
