@@ -21,7 +21,8 @@ import typer
 
 from . import __version__
 from .errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
-from .run import STATE, err as _err, exit_code_for, fmt as _fmt, lang as _lang, load as _load, today as _today
+from .run import STATE, exit_code_for
+from .run import check_format as _fmt, err as _err, load as _load, parse_lang as _lang, parse_today as _today
 
 app = typer.Typer(
     name="bbtrack",

@@ -94,20 +94,20 @@ def note_packaged(data_dir: Path) -> None:
                          "Use --data-dir for your own.\n")
 
 
-def lang(value: str | None) -> str:
+def parse_lang(value: str | None) -> str:
     chosen = (value or os.environ.get("BBTRACK_LANG") or "vi").lower()
     if chosen not in ("vi", "en"):
         raise UsageError(f"unknown language {chosen!r}; use vi or en")
     return chosen
 
 
-def fmt(value: str, allowed: tuple[str, ...]) -> str:
+def check_format(value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise UsageError(f"unknown format {value!r}; use one of {', '.join(allowed)}")
     return value
 
 
-def today(value: str | None) -> _dt.date:
+def parse_today(value: str | None) -> _dt.date:
     from .dates import parse_day
 
     return parse_day(value, "--today") if value else _dt.date.today()
@@ -137,9 +137,9 @@ def list_commitments(
     from .query import CommitmentFilter, resolve_crossings, resolve_parties, resolve_statuses, select
     from .render import FORMATS, RICH_MAX_ROWS, render_commitments, too_long_for_rich
 
-    fmt(format, FORMATS)
-    lang_ = _lang(lang)
-    day = _today(today)
+    check_format(format, FORMATS)
+    lang_ = parse_lang(lang)
+    day = parse_today(today)
     parties = resolve_parties(province, provinces_only=True) if province else frozenset()
     if party:
         wanted = resolve_parties(party, provinces_only=False)
@@ -165,6 +165,3 @@ def list_commitments(
         err(f"{len(records)} rows: plain columns above {RICH_MAX_ROWS} rows (--limit N for the coloured table)")
     render_commitments(records, format, sys.stdout, today=day, lang=lang_)
 
-
-# The parameters of list_commitments shadow these two helpers.
-_lang, _today = lang, today
