@@ -30,6 +30,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from bbtrack import render
 from bbtrack.query import id_key
 from bbtrack.render import _CHAR_WIDTHS, _json_inert, _not_one_column, width, write_json, write_plain
 from bbtrack.text import _UNSAFE, safe_text
@@ -440,10 +441,17 @@ def test_width_fast_path_keeps_the_definition(text):
 @example([("SM23-3-17", "Lạng Sơn 中文", "a\x1bb")])
 @example([])
 @example([("a", "b", "c")])  # the wide header sets the column's size
+@example([("a", "b", "c"), ("d", "中", "e"), ("f\x1b", "g", "h")])  # blocks of 2: the last one short
 def test_plain_table_column_by_column_is_the_cell_by_cell_definition(rows):
     headers = ["Mã", "中文", "Nội dung"]
-    out = io.StringIO()
+    out, small_blocks = io.StringIO(), io.StringIO()
     write_plain(headers, rows, out)
+    block, render._BLOCK = render._BLOCK, 2  # rows are padded a block at a time: cross a boundary
+    try:
+        write_plain(headers, rows, small_blocks)
+    finally:
+        render._BLOCK = block
+    assert small_blocks.getvalue() == out.getvalue()
     cells = [headers, *([safe_text(c) for c in row] for row in rows)]
     sizes = [max(sum(_CHAR_WIDTHS[ch] for ch in cell) for cell in column) for column in zip(*cells)]
     expected = "".join(
