@@ -1,11 +1,12 @@
 """The `bbtrack` command line: a thin Typer layer over the library.
 
 Each command parses options, calls one library function and hands the result
-to `render`. Errors from the core arrive as `BbtrackError` and leave here as
-one line on stderr with the error's exit code (0 ok, 1 data problems or
-unknown record, 2 usage / unusable input, 3 conflict); nothing else prints a
-traceback. Heavy modules (rich, dateutil, yaml) are imported only inside the
-commands that use them: start-up time is part of the interface.
+to `render`. Errors from the core arrive as `BbtrackError` and leave through
+`run.exit_code_for` as one line on stderr with the error's exit code (0 ok,
+1 data problems or unknown record, 2 usage / unusable input, 3 conflict);
+nothing else prints a traceback. Heavy modules (rich, dateutil, yaml) are
+imported only inside the commands that use them: start-up time is part of the
+interface. A plain `list` does not come here at all (`bbtrack.entry`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import typer
 
 from . import __version__
 from .errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
-from .run import STATE, exit_code_for
+from .run import STATE, exit_code_for, list_commitments
 from .run import check_format as _fmt, err as _err, load as _load, parse_lang as _lang, parse_today as _today
 
 app = typer.Typer(
@@ -216,8 +217,6 @@ def list_(
       bbtrack list -p "cao bang" --status open --format csv > cao-bang.csv
       bbtrack list --overdue --today 2024-01-01
     """
-    from .run import list_commitments
-
     list_commitments(province=province, party=party, status=status, crossing=crossing, section=section, kind=kind,
                      due_before=due_before, due_within=due_within, overdue=overdue, late=late, grep=grep,
                      sort=sort, limit=limit, today=today, format=format, lang=lang)
