@@ -23,7 +23,7 @@ import typer
 from . import __version__
 from .errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
 from .run import STATE, exit_code_for, list_commitments
-from .run import check_format as _fmt, err as _err, load as _load, parse_lang as _lang, parse_today as _today
+from .run import check_format as _fmt, load as _load, parse_lang as _lang, parse_today as _today
 
 app = typer.Typer(
     name="bbtrack",
@@ -590,6 +590,5 @@ def main() -> None:
     """The console script for every command line `bbtrack.entry` does not answer itself."""
     try:
         _app_for(sys.argv[1:])()
-    except KeyboardInterrupt:
-        _err("interrupted")
-        sys.exit(130)
+    except KeyboardInterrupt as exc:
+        sys.exit(exit_code_for(exc))

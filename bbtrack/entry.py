@@ -126,9 +126,9 @@ def run(argv: Sequence[str]) -> int | None:
     try:
         list_commitments(**list_options)
         sys.stdout.flush()
+    except SystemExit:
+        raise
     except BaseException as exc:  # noqa: BLE001 - the CLI edge: every error leaves as one line
-        if isinstance(exc, SystemExit):
-            raise
         return exit_code_for(exc)
     return 0
 
