@@ -7,9 +7,10 @@ that could change the result, and any doubt — a missing, corrupt, stale or
 foreign entry — means parse again. It is never the source of truth, and it
 never holds a folder with errors (those are re-parsed, and reported, each time).
 
-An entry is two pickles in one file: the fingerprint, then the `LoadResult`.
-A stale entry is recognised from the first, small one without unpickling the
-records. A verdict (`<key>.clean`) is a fingerprint alone: a state bbtrack's
+An entry is one file: the fingerprint, the `listindex.ListIndex` (after its
+length, so that a reader of the records can seek past it), then the
+`LoadResult`. A stale entry is recognised from the first, small pickle
+without unpickling anything else; `list` reads the index and never the records. A verdict (`<key>.clean`) is a fingerprint alone: a state bbtrack's
 own write created from a checked one, so the next write need not re-check it.
 
 This module is on the start-up path of every read command: a hit imports
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Callable
 from . import __version__
 
 if TYPE_CHECKING:
+    from .listindex import ListIndex
     from .loader import LoadResult
 
 try:  # the C modules themselves: pickle.py and hashlib cost ~1 ms and ~3 ms more to import
@@ -36,14 +38,14 @@ except ImportError:  # not CPython
     from hashlib import blake2b
     from pickle import load as _unpickle
 
-_FORMAT = 3  # bump when the pickled classes or the entry layout change shape
+_FORMAT = 4  # bump when the pickled classes or the entry layout change shape
 _CHUNK = 1 << 20
 FREEZE_AT = 10_000  # records: from here a load is big enough to gc.freeze() (see _no_gc)
 _BIG = 8 << 20  # bytes: above this, hash with hashlib's SHA-256
 # Modules whose code decides what a parse yields or how its objects are pickled:
 # editing one (a development checkout) makes every entry stale without a version bump.
-_CODE = ("cache.py", "dates.py", "errors.py", "loader.py", "model.py", "problems.py", "provinces.py", "text.py",
-         "validate.py")
+_CODE = ("cache.py", "dates.py", "errors.py", "listindex.py", "loader.py", "model.py", "problems.py",
+         "provinces.py", "query.py", "render.py", "text.py", "validate.py")
 
 
 def cache_dir() -> Path:
@@ -202,11 +204,27 @@ def _no_gc(function, *args):
             gc.enable()
 
 
+def cached_index(data_dir: Path) -> ListIndex | None:
+    """The list index of a fresh entry for the folder; None on any miss (`list` then loads)."""
+    fingerprint = _fingerprint(data_dir)
+    if not fingerprint:
+        return None
+    try:
+        with open(entry_path(data_dir), "rb") as handle:
+            if _unpickle(handle) != fingerprint:
+                return None
+            _unpickle(handle)  # its length
+            return _no_gc(_unpickle, handle)
+    except Exception:  # missing, truncated, from another version: all just a miss
+        return None
+
+
 def _read(entry: Path, fingerprint: tuple) -> LoadResult | None:
     try:
         with open(entry, "rb") as handle:
             if _unpickle(handle) != fingerprint:
                 return None
+            handle.seek(_unpickle(handle), os.SEEK_CUR)  # past the list index
             return _no_gc(_unpickle, handle)
     except Exception:  # missing, truncated, from another version: all just a miss
         return None
@@ -224,6 +242,11 @@ def _write(entry: Path, fingerprint: tuple, result: LoadResult | None = None) ->
             with open(fd, "wb") as handle:
                 pickle.dump(fingerprint, handle, protocol=pickle.HIGHEST_PROTOCOL)
                 if result is not None:
+                    from .listindex import build
+
+                    index = pickle.dumps(build(result.dataset), protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(len(index), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    handle.write(index)
                     _pickler(handle).dump(result)
             os.replace(tmp, entry)  # readers see the old entry or the new one, never half of one
         except BaseException:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from . import provinces
 from .dates import PartialDate
@@ -112,17 +112,17 @@ def crossing_names(x: Crossing) -> tuple[str, ...]:
     return tuple(fold(n) for n in names if n)
 
 
-def resolve_crossings(ds: Dataset, words: Iterable[str]) -> frozenset[str]:
+def resolve_crossings(crossings: Sequence[Crossing], words: Iterable[str]) -> frozenset[str]:
     """Crossing ids for ids or names of either side (diacritic-insensitive), with their sub-crossings."""
     found: set[str] = set()
     for word in words:
         key = fold(word)
-        exact = {x.id for x in ds.crossings if key in crossing_names(x)}
-        matches = exact or {x.id for x in ds.crossings if any(key in n for n in crossing_names(x))}
+        exact = {x.id for x in crossings if key in crossing_names(x)}
+        matches = exact or {x.id for x in crossings if any(key in n for n in crossing_names(x))}
         if not matches:
             raise UsageError(f"unknown crossing {word!r}; run `bbtrack crossings` to see ids and names")
         found |= matches
-    children = {x.id for x in ds.crossings if x.parent in found}
+    children = {x.id for x in crossings if x.parent in found}
     return frozenset(found | children)
 
 

@@ -222,7 +222,12 @@ _BLOCK = 4096  # rows padded at a time: column-wise speed without holding every 
 
 def write_plain(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
     """Aligned columns, two spaces apart; stable for grep/awk and diffing."""
-    columns = [list(column) for column in zip(headers, *rows)] if rows else [[h] for h in headers]
+    write_plain_columns(headers, [list(column) for column in zip(*rows)] if rows else [[] for _ in headers], out)
+
+
+def write_plain_columns(headers: Sequence[str], by_column: Sequence[list[str]], out: TextIO) -> None:
+    """`write_plain` for cells held column by column (`listindex` builds them so)."""
+    columns = [[header, *column] for header, column in zip(headers, by_column)]
     widths: list[list[int] | None] = []  # None: every cell of the column is as wide as it is long
     sizes = []
     # Column by column: one check of a whole column's text spares 75k per-cell calls at 100k records.
@@ -243,7 +248,8 @@ def write_plain(headers: Sequence[str], rows: Sequence[Sequence[str]], out: Text
                 block.append([cell.ljust(size) for cell in cells])
             else:
                 block.append([cell + " " * (size - w) for cell, w in zip(cells, cell_widths[start:start + _BLOCK])])
-        out.writelines("  ".join(row).rstrip() + "\n" for row in zip(*block))
+        # One write a block: line by line, the text layer encodes 75k small strings at 100k records.
+        out.write("".join(["  ".join(row).rstrip() + "\n" for row in zip(*block)]))
 
 
 def _every_block(cells: list[str], test: Callable[[str], bool]) -> bool:
@@ -316,13 +322,26 @@ def too_long_for_rich(row_count: int, out: TextIO) -> bool:
     return row_count > RICH_MAX_ROWS and is_terminal(out)
 
 
+def _plain_table(fmt: str, row_count: int, out: TextIO) -> bool:
+    return fmt != "markdown" and not (is_terminal(out) and row_count <= RICH_MAX_ROWS)
+
+
 def write_table(fmt: str, headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO, **rich_opts) -> None:
-    if fmt == "markdown":
-        write_markdown(headers, rows, out)
-    elif is_terminal(out) and len(rows) <= RICH_MAX_ROWS:
-        write_rich(headers, rows, out, **rich_opts)
-    else:
+    if _plain_table(fmt, len(rows), out):
         write_plain(headers, rows, out)
+    elif fmt == "markdown":
+        write_markdown(headers, rows, out)
+    else:
+        write_rich(headers, rows, out, **rich_opts)
+
+
+def write_table_columns(fmt: str, headers: Sequence[str], columns: Sequence[list[str]], out: TextIO,
+                        **rich_opts) -> None:
+    """`write_table` for cells held column by column: the plain table reads them as they are."""
+    if _plain_table(fmt, len(columns[0]), out):
+        write_plain_columns(headers, columns, out)
+    else:
+        write_table(fmt, headers, list(zip(*columns)), out, **rich_opts)
 
 
 # --- commitments ------------------------------------------------------------------------
@@ -338,11 +357,11 @@ def status_cell(c: Commitment, today: _dt.date, lang: str) -> str:
     return f"{text} ({when})" if when else text
 
 
-def _parties_cell(c: Commitment, today: _dt.date, lang: str = "vi") -> str:
-    if set(c.parties) == set(provinces.MINUTES_PARTIES):
+def parties_cell(parties: Sequence[str], today: _dt.date, lang: str = "vi") -> str:
+    if set(parties) == set(provinces.MINUTES_PARTIES):
         return "cả 5 bên" if lang == "vi" else "all five"
     names = []
-    for name in c.parties:
+    for name in parties:
         party = provinces.BY_NAME.get(name)
         names.append(party.display_on(today) if party else name)
     return ", ".join(names)
@@ -356,22 +375,27 @@ def render_commitments(records: Sequence[Commitment], fmt: str, out: TextIO, *, 
     if fmt == "csv":
         write_csv([commitment_row(c, today) for c in records], out, COMMITMENT_CSV_COLUMNS)
         return
-    h = HEADERS[lang]
-    headers = [h["id"], h["title"], h["parties"], h["crossings"], h["due"], h["status"]]
     rows = [
-        [c.id, c.title_vi if lang == "vi" else c.title_en, _parties_cell(c, today, lang), ", ".join(c.crossings),
-         str(c.due) if c.due else "", status_cell(c, today, lang)]
+        [c.id, c.title_vi if lang == "vi" else c.title_en, parties_cell(c.parties, today, lang),
+         ", ".join(c.crossings), str(c.due) if c.due else "", status_cell(c, today, lang)]
         for c in records
     ]
-    write_table(fmt, headers, rows, out, row_style=lambda index: _row_style(records[index], today),
-                styles=["bold", None, None, "cyan", None, None])
+    write_table(fmt, commitment_headers(lang), rows, out, row_style=lambda index: row_style(records[index], today),
+                styles=COMMITMENT_STYLES)
 
 
+def commitment_headers(lang: str) -> list[str]:
+    """The headers of `list`'s table; its cells are built by `render_commitments` and `listindex.columns`."""
+    h = HEADERS[lang]
+    return [h["id"], h["title"], h["parties"], h["crossings"], h["due"], h["status"]]
+
+
+COMMITMENT_STYLES = ("bold", None, None, "cyan", None, None)
 COMMITMENT_CSV_COLUMNS = ("id", "section", "title_vi", "title_en", "parties", "crossings", "kind", "due",
                           "status", "timing", "done_on", "last_event", "quote")
 
 
-def _row_style(c: Commitment, today: _dt.date) -> str | None:
+def row_style(c: Commitment, today: _dt.date) -> str | None:
     return {"overdue": "red", "late": "yellow", "on-time": "green"}.get(timing(c, today)) or (
         "green" if c.status == "done" else None)
 

@@ -135,7 +135,7 @@ def list_commitments(
     the command's (tests/test_entry.py compares them with the Typer app's)."""
     from .dates import parse_user
     from .query import CommitmentFilter, resolve_crossings, resolve_parties, resolve_statuses, select
-    from .render import FORMATS, RICH_MAX_ROWS, render_commitments, too_long_for_rich
+    from .render import FORMATS, RICH_MAX_ROWS, too_long_for_rich
 
     check_format(format, FORMATS)
     lang_ = parse_lang(lang)
@@ -146,11 +146,16 @@ def list_commitments(
         parties = parties & wanted if province else wanted
         if not parties:
             parties = frozenset({"\0none"})  # --province and --party that exclude each other
-    ds = load().dataset
+    # The table of a list sorted by id and filtered on fields the list index holds needs no records.
+    simple = format in ("table", "markdown") and sort == "id" and not (
+        due_before or due_within is not None or overdue or late or grep)
+    index = _list_index(day) if simple else None
+    ds = load().dataset if index is None else None
     f = CommitmentFilter(
         parties=parties,
         statuses=resolve_statuses(status),
-        crossings=resolve_crossings(ds, crossing) if crossing else frozenset(),
+        crossings=resolve_crossings(ds.crossings if ds else index.crossing_records, crossing) if crossing
+        else frozenset(),
         sections=frozenset(section),
         kinds=frozenset(kind),
         due_before=parse_user(due_before, "--due-before") if due_before else None,
@@ -160,8 +165,35 @@ def list_commitments(
         grep=grep,
         today=day,
     )
+    if index is not None:
+        from . import listindex
+        from .render import COMMITMENT_STYLES, commitment_headers, write_table_columns
+
+        picked = listindex.select(index, f, limit)
+        if format == "table" and too_long_for_rich(len(picked), sys.stdout):
+            err(f"{len(picked)} rows: plain columns above {RICH_MAX_ROWS} rows (--limit N for the coloured table)")
+        cells, styles = listindex.columns(index, picked, day, lang_)
+        write_table_columns(format, commitment_headers(lang_), cells, sys.stdout, row_style=styles.__getitem__,
+                            styles=COMMITMENT_STYLES)
+        return
+    from .render import render_commitments
+
     records = select(ds, f, sort, limit)
     if format == "table" and too_long_for_rich(len(records), sys.stdout):
         err(f"{len(records)} rows: plain columns above {RICH_MAX_ROWS} rows (--limit N for the coloured table)")
     render_commitments(records, format, sys.stdout, today=day, lang=lang_)
 
+
+def _list_index(day: _dt.date):
+    """The folder's list index when the cache holds a fresh one that answers for `day`; else None."""
+    if not STATE.use_cache:
+        return None
+    from . import cache, listindex
+    from .loader import find_data_dir
+
+    data_dir = find_data_dir(STATE.data_dir)
+    index = cache.cached_index(data_dir)
+    if index is None or not listindex.answers(index, day):
+        return None
+    note_packaged(data_dir)  # as `load` would have
+    return index
