@@ -9,10 +9,11 @@ lose an edit nor both move a record out of the same state.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import provinces
 from .dates import PartialDate, parse_stored
@@ -30,6 +31,9 @@ from .model import (
 )
 from .text import collapse_ws, has_unsafe, nfc
 from .validate import COMMITMENT_ID
+
+if TYPE_CHECKING:
+    from .yamledit import FileBytes, Splice
 
 URL = re.compile(r"^https?://[^\s/$.?#]\S*$", re.IGNORECASE)
 
@@ -51,18 +55,37 @@ class Change:
 
 @dataclass(frozen=True)
 class EditResult:
-    """The file an edit touched, its text before and after, and whether it was written."""
+    """The file an edit touched, its text before and after, and whether it was written.
+
+    An edit made as a splice keeps the old bytes and the splice: its texts are
+    decoded only when asked for (a dry run's diff), not after every write.
+    """
 
     path: Path
     record_id: str
     collection: str
-    old_text: str
-    new_text: str
+    old: str | bytes
+    new: str | Splice | None  # None: a splice that changed nothing
     written: bool
+
+    @functools.cached_property
+    def old_text(self) -> str:
+        return self.old if isinstance(self.old, str) else self.old.decode("utf-8")
+
+    @functools.cached_property
+    def new_text(self) -> str:
+        if isinstance(self.new, str):
+            return self.new
+        if self.new is None:
+            return self.old_text
+        assert isinstance(self.old, bytes)
+        return self.new.apply(self.old).decode("utf-8")
 
     @property
     def changed(self) -> bool:
-        return self.old_text != self.new_text
+        if isinstance(self.new, str):
+            return self.old != self.new
+        return self.new is not None and self.old[self.new.start:self.new.end] != self.new.replacement
 
 
 def collection_of(record_id: str) -> tuple[str, str, str]:
@@ -72,17 +95,11 @@ def collection_of(record_id: str) -> tuple[str, str, str]:
     return "crossings", CROSSINGS_FILE, record_id.strip().lower()
 
 
-def _read_record(text: str, collection: str, record_id: str, filename: str) -> dict[str, Any]:
-    from .yamledit import read_record
-
-    return read_record(text, collection, record_id, filename=filename)
-
-
-def _meeting_date(text: str, collection: str, record_id: str, filename: str) -> PartialDate | None:
-    """The date of the meeting that agreed a commitment, read from the same text."""
+def _meeting_date(file: FileBytes, collection: str, record_id: str) -> PartialDate | None:
+    """The date of the meeting that agreed a commitment, read from the same bytes."""
     if collection != "commitments":
         return None
-    meeting = _read_record(text, "meetings", record_id.split("-", 1)[0], filename)
+    meeting = file.read_record("meetings", record_id.split("-", 1)[0])
     try:
         return parse_stored(meeting.get("date"))
     except ValueError:
@@ -187,28 +204,14 @@ def _require_clean(data_dir: Path, *, use_cache: bool = True):
     return result
 
 
-def _require_clean_state(data_dir: Path, *, use_cache: bool = True) -> tuple:
-    """`_require_clean` for an edit that needs no records: the state (cache
-    fingerprint) found clean, () when it cannot be named (--no-cache, no cache)."""
-    if not use_cache:
-        _require_clean(data_dir, use_cache=False)
-        return ()
-    from . import cache
-
-    state = cache.known_clean(data_dir)
-    if not state:
-        _require_clean(data_dir)
-        state = cache.known_clean(data_dir)  # the clean parse was just cached
-    return state
-
-
 def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool = False,
                use_cache: bool = True) -> EditResult:
     """Apply `change` to its record, under the writer lock; returns both texts.
 
-    With the cache on, the folder check costs a hash of the files when this
-    state was seen clean before, and the write leaves a verdict for the state
-    it creates: a run of edits on a large folder never re-parses it.
+    With the cache on, the folder check costs a hash of the bytes the edit reads
+    when this state was seen clean before, and the write leaves a verdict for the
+    state it creates: a run of edits on a large folder never re-parses it. The
+    file is edited as bytes (`yamledit.FileBytes`): only the record is decoded.
     """
     from . import storage, yamledit
 
@@ -220,26 +223,57 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
             to = spelling
             break
     change = Change(**{**change.__dict__, "record_id": record_id, "to": to})
-    checked = _require_clean_state(data_dir, use_cache=use_cache)
     path = data_dir / filename
     name = storage.display_path(path)
 
-    def transform(text: str) -> str:
-        record = _read_record(text, collection, record_id, name)
-        current = check_change(record, collection, change, today, _meeting_date(text, collection, record_id, name))
+    def splice(data: bytes) -> yamledit.Splice | None:
+        file = yamledit.FileBytes(data, name)
+        record = file.read_record(collection, record_id)
+        current = check_change(record, collection, change, today, _meeting_date(file, collection, record_id))
         fields: dict[str, object] = {"status" if collection == "commitments" else "stage": change.to}
         if change.kind is not None:
             fields["kind"] = change.kind
-        return yamledit.set_fields(text, collection, record_id, fields, history_entry(change, current),
-                                   filename=name)
+        return file.set_fields(collection, record_id, fields, history_entry(change, current))
 
-    def vouch(old_bytes: bytes, new_bytes: bytes) -> None:
+    if not use_cache:
+        _require_clean(data_dir, use_cache=False)
+        old, new = storage.splice_file(path, splice, dry_run=dry_run)
+    else:
         from . import cache
 
-        cache.vouch(data_dir, checked, path, old_bytes, new_bytes)
+        seen: dict[str, Any] = {}
 
-    old, new = storage.update_file(path, transform, dry_run=dry_run, on_written=vouch if checked else None)
-    return EditResult(path, record_id, collection, old, new, written=not dry_run and old != new)
+        def check(data: bytes, st, *, required: bool) -> bool:
+            # The folder check, on the bytes the edit reads (under the lock): they are hashed once,
+            # and when their state is known clean they are known to be UTF-8 too.
+            hashed = cache.Hashed(data)
+            seen["checked"] = cache.known_clean(data_dir, held=(path, st, hashed.digest))
+            seen["hashed"] = hashed
+            if required and not seen["checked"]:
+                raise _NotKnown
+            return bool(seen["checked"])
+
+        def vouch(data: bytes, done: yamledit.Splice) -> None:
+            if seen["checked"]:
+                cache.vouch(data_dir, seen["checked"], path, data, done, hashed=seen["hashed"])
+
+        try:
+            old, new = storage.splice_file(path, splice, dry_run=dry_run,
+                                           check=functools.partial(check, required=True), on_written=vouch)
+        except _NotKnown:
+            # Not a state seen clean: parse it (outside the lock, as it takes seconds at 100k records;
+            # a clean parse is cached), then edit whatever is on disk by then. If that is not the state
+            # just parsed, the edit still runs on a folder found clean a moment before, but leaves no
+            # verdict for the next one.
+            _require_clean(data_dir)
+            old, new = storage.splice_file(path, splice, dry_run=dry_run,
+                                           check=functools.partial(check, required=False), on_written=vouch)
+    written = not dry_run and new is not None and old[new.start:new.end] != new.replacement
+    return EditResult(path, record_id, collection, old, new, written=written)
+
+
+class _NotKnown(Exception):
+    """The bytes read under the lock are not of a state known clean."""
 
 
 # --- add --------------------------------------------------------------------------------

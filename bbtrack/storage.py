@@ -31,11 +31,14 @@ import stat
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .errors import ConflictError, DataError, NotFoundError
 from .problems import Source
 from .text import display_path
+
+if TYPE_CHECKING:
+    from .yamledit import Splice
 
 LOCK_NAME = ".bbtrack.lock"  # listed in .gitignore
 LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before giving up
@@ -46,16 +49,7 @@ _LOCK_POLL = 0.05
 
 
 def _read_bytes(path: Path, name: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError("file not found; check the data folder (--data-dir)", Source(name)) from None
-    except IsADirectoryError:
-        raise DataError("is a folder, not a data file", Source(name)) from None
-    except PermissionError:
-        raise DataError("cannot read: permission denied", Source(name)) from None
-    except OSError as exc:
-        raise DataError(f"cannot read: {exc.strerror or exc}", Source(name)) from None
+    return _read_with_stat(path, name)[0]
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -144,10 +138,34 @@ def _remove_stale_temps(path: Path) -> None:
                     os.unlink(entry.path)
 
 
-def _write_all(fd: int, payload: bytes) -> None:
-    view = memoryview(payload)
-    while view:
-        view = view[os.write(fd, view):]
+def _write_all(fd: int, payload: bytes | list) -> None:
+    """Write `payload`, or each buffer of a list of them in turn (a splice is written as the
+    old bytes before it, the new ones and the old ones after it, never joined in memory)."""
+    for part in payload if isinstance(payload, list) else [payload]:
+        view = memoryview(part)
+        while view:
+            view = view[os.write(fd, view):]
+
+
+def _holds(path: Path, expected: bytes) -> bool:
+    """Whether the file holds exactly `expected` (False when it is gone).
+
+    Read a block at a time and compared in place: reading 85 MB into a new
+    object costs more than the comparison (fresh pages).
+    """
+    try:
+        handle = open(path, "rb", buffering=0)
+    except FileNotFoundError:
+        return False
+    with handle:
+        block = bytearray(1 << 20)
+        view = memoryview(block)
+        pos = 0
+        while count := handle.readinto(block):
+            if not expected.startswith(view[:count], pos):
+                return False
+            pos += count
+        return pos == len(expected)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -161,7 +179,7 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def _write_atomic(path: Path, payload: bytes, read: bytes, name: str) -> None:
+def _write_atomic(path: Path, payload: bytes | list, read: bytes, name: str) -> None:
     folder = path.parent
     try:
         original = path.stat()
@@ -185,11 +203,7 @@ def _write_atomic(path: Path, payload: bytes, read: bytes, name: str) -> None:
         # take our lock. (A change in the microseconds between this read and the
         # rename is still lost; nothing short of the lock can close that window.)
         # Comparing the bytes is exact and, unlike hashing both, a memcmp.
-        try:
-            now = path.read_bytes()
-        except FileNotFoundError:
-            now = None
-        if now != read:
+        if not _holds(path, read):
             raise ConflictError(
                 "the file changed on disk while bbtrack was editing it (an editor or git?); "
                 "nothing written, run the command again",
@@ -237,6 +251,53 @@ def update_file(path: Path, transform: Callable[[str], str], *, dry_run: bool = 
         if on_written is not None:
             on_written(data, payload)
     return old, new
+
+
+def splice_file(path: Path, edit: Callable[[bytes], Splice | None], *, dry_run: bool = False,
+                check: Callable[[bytes, os.stat_result], bool] | None = None,
+                on_written: Callable[[bytes, Splice], None] | None = None) -> tuple[bytes, Splice | None]:
+    """`update_file` for an edit that replaces one run of bytes: under the same lock, with the
+    same checks and the same atomic write, but the file is never decoded or re-encoded whole.
+
+    `check(data, stat)` runs first on the bytes read (and the stat of the descriptor they were
+    read from); True means they are bytes a clean load has read, so valid UTF-8. Otherwise
+    they are decoded strictly as `update_file` decodes them. Then `edit(data)` returns the
+    splice (None: nothing to change), which is written as the old bytes around the new ones.
+    Returns (old bytes, splice); raises what `update_file` raises.
+    """
+    given = Path(path)
+    name = display_path(given)
+    target = Path(os.path.realpath(given))
+    with _locked(target.parent, name, required=not dry_run):
+        data, st = _read_with_stat(target, name)
+        known = check(data, st) if check is not None else False
+        if not dry_run:
+            _check_writable(target, name)
+        if not known:
+            _decode(data, name)
+        splice = edit(data)
+        if dry_run or splice is None or data[splice.start:splice.end] == splice.replacement:
+            return data, splice
+        view = memoryview(data)
+        _remove_stale_temps(target)
+        _write_atomic(target, [view[:splice.start], splice.replacement, view[splice.end:]], data, name)
+        if on_written is not None:
+            on_written(data, splice)
+    return data, splice
+
+
+def _read_with_stat(path: Path, name: str) -> tuple[bytes, os.stat_result]:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(), os.fstat(handle.fileno())
+    except FileNotFoundError:
+        raise NotFoundError("file not found; check the data folder (--data-dir)", Source(name)) from None
+    except IsADirectoryError:
+        raise DataError("is a folder, not a data file", Source(name)) from None
+    except PermissionError:
+        raise DataError("cannot read: permission denied", Source(name)) from None
+    except OSError as exc:
+        raise DataError(f"cannot read: {exc.strerror or exc}", Source(name)) from None
 
 
 # --- showing a change ------------------------------------------------------------------

@@ -70,7 +70,7 @@ import datetime as _dt
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, NamedTuple
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -226,41 +226,79 @@ def _format_key(key: object) -> str:
 # --- positions -----------------------------------------------------------------------
 
 
-def _bom_len(text: str) -> int:
+# The whole-file scans below take a str or the file's bytes (`FileBytes`): every
+# character they look for is ASCII, and in UTF-8 no byte of a non-ASCII character
+# is ASCII, so a scan of the bytes finds what a scan of the decoded text finds, at
+# byte offsets. Only the record being edited is ever decoded.
+_BOM_BYTES = BOM.encode("utf-8")
+
+
+def _lit(text: str | bytes, literal: str) -> Any:
+    """`literal` in the type of `text`."""
+    return literal.encode("ascii") if isinstance(text, bytes) else literal
+
+
+@functools.lru_cache(maxsize=None)
+def _bytes_re(pattern: re.Pattern[str]) -> re.Pattern[bytes]:
+    return re.compile(pattern.pattern.encode("ascii"))
+
+
+def _re(pattern: re.Pattern[str], text: str | bytes) -> Any:
+    """`pattern` for `text`: the same ASCII-only pattern compiled for bytes when text is bytes."""
+    return _bytes_re(pattern) if isinstance(text, bytes) else pattern
+
+
+def _bom_len(text: str | bytes) -> int:
+    if isinstance(text, bytes):
+        return len(_BOM_BYTES) if text.startswith(_BOM_BYTES) else 0
     return 1 if text.startswith(BOM) else 0
 
 
-def _newline(text: str) -> str:
+def _newline(text: str | bytes) -> str:
     """The file's newline, from its first line break ("\\n" for a one-line file)."""
-    first = text.find("\n")
-    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+    first = text.find(_lit(text, "\n"))
+    return "\r\n" if first > 0 and text[first - 1:first] == _lit(text, "\r") else "\n"
 
 
-def _source(filename: str, text: str, index: int) -> Source:
+def _source(filename: str, text: str | bytes, index: int) -> Source:
     """1-based line/column of `index`, counting only "\\n" as a line break (the
-    mark's own `line` also counts U+2028/U+0085)."""
+    mark's own `line` also counts U+2028/U+0085). Columns count characters, also
+    in bytes."""
     index = max(0, min(index, len(text)))
-    line_start = text.rfind("\n", 0, index) + 1
-    col = index - line_start + 1
-    if line_start == 0 and text.startswith(BOM):
+    line_start = text.rfind(_lit(text, "\n"), 0, index) + 1
+    if isinstance(text, bytes):
+        col = len(text[line_start:index].decode("utf-8", "replace")) + 1
+    else:
+        col = index - line_start + 1
+    if line_start == 0 and _bom_len(text):
         col = max(1, col - 1)  # the BOM is not a column anyone sees
-    return Source(filename, text.count("\n", 0, index) + 1, col)
+    return Source(filename, _line_no(text, index), col)
 
 
-def _line_end(text: str, index: int) -> int:
+def _line_end(text: str | bytes, index: int) -> int:
     """Index of the "\\n" ending the line holding `index`, or len(text)."""
-    end = text.find("\n", index)
+    end = text.find(_lit(text, "\n"), index)
     return len(text) if end == -1 else end
 
 
-def _after_line(text: str, index: int) -> int:
+def _after_line(text: str | bytes, index: int) -> int:
     """Start of the line after the one holding `index` (len(text) at the end)."""
-    end = text.find("\n", index)
+    end = text.find(_lit(text, "\n"), index)
     return len(text) if end == -1 else end + 1
 
 
-def _line_no(text: str, index: int) -> int:
-    return text.count("\n", 0, index) + 1
+def _line_no(text: str | bytes, index: int) -> int:
+    line = text.count(_lit(text, "\n"), 0, index) + 1
+    if isinstance(text, _Excerpt):
+        return text.file_line(line)
+    return line
+
+
+class _Excerpt(str):
+    """The text of one record of a file held as bytes (preceded by its collection's
+    key line), whose line numbers are translated to the file's for messages."""
+
+    file_line: Any  # line number in the excerpt -> line number in the file
 
 
 # --- locating the collection -----------------------------------------------------------
@@ -303,13 +341,16 @@ def _top_lines(text: str, filename: str) -> tuple[tuple[int, str | None], ...]:
 
 def _scan_top_lines(text: str, filename: str) -> tuple[tuple[int, str | None], ...]:
     base = _bom_len(text)
-    starts = [m.start() + 1 for m in _TOP.finditer(text, base)]
-    if base < len(text) and text[base] not in " \t\r\n#" and not _ITEM_LINE.match(text, base):
+    starts = [m.start() + 1 for m in _re(_TOP, text).finditer(text, base)]
+    if base < len(text) and text[base:base + 1] not in _lit(text, " \t\r\n#") \
+            and not _re(_ITEM_LINE, text).match(text, base):
         starts.insert(0, base)
     tops: list[tuple[int, str | None]] = []
     for number, start in enumerate(starts):
         end = _line_end(text, start)
         head = text[start:min(end, start + 8)]
+        if isinstance(head, bytes):
+            head = head.decode("ascii", "replace")  # only ASCII prefixes are looked for
         if head.startswith(_CONFLICT):
             raise DataError("unresolved git merge conflict; resolve it and run `bbtrack check`",
                             _source(filename, text, start))
@@ -319,9 +360,12 @@ def _scan_top_lines(text: str, filename: str) -> tuple[tuple[int, str | None], .
         if head.startswith("...") or (head.startswith("---") and number > 0):
             raise EditRefused("a data file holds one YAML document; remove the '---'/'...' line",
                               _source(filename, text, start))
-        match = _TOP_KEY.match(text, start, end)
-        tops.append((start, match.group(1) if match else None))
-        if match and match.group(1) == "schema":
+        match = _re(_TOP_KEY, text).match(text, start, end)
+        key = match.group(1) if match else None
+        if isinstance(key, bytes):
+            key = key.decode("ascii")
+        tops.append((start, key))
+        if key == "schema":
             _check_schema(text, match.end(), end, filename)
     return tuple(tops)
 
@@ -330,13 +374,16 @@ def _check_schema(text: str, colon: int, end: int, filename: str) -> None:
     """Refuse a file whose `schema:` names another format: a schema-1 bbtrack must
     not splice into a file it cannot read (docs/data-format.md §2)."""
     raw = text[colon:end]
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
     try:
         value = yaml.load(raw, Loader=LOADER) if raw.strip() else None
     except yaml.YAMLError:
         value = raw.strip()
     if isinstance(value, bool) or value != SCHEMA_VERSION:
         raise EditRefused(f"schema {value!r} is not supported by this bbtrack (knows {SCHEMA_VERSION}); "
-                          "upgrade bbtrack", _source(filename, text, colon + len(raw) - len(raw.lstrip(" \t"))))
+                          "upgrade bbtrack", _source(filename, text, colon + len(text[colon:end]) -
+                                                     len(text[colon:end].lstrip(_lit(text, " \t")))))
 
 
 def _region(text: str, tops: tuple[tuple[int, str | None], ...], collection: str, filename: str) -> _Region:
@@ -354,12 +401,12 @@ def _region(text: str, tops: tuple[tuple[int, str | None], ...], collection: str
     key_start = tops[number][0]
     end = tops[number + 1][0] if number + 1 < len(tops) else len(text)
     key_end = _line_end(text, key_start)
-    colon = text.index(":", key_start, key_end) + 1
+    colon = text.index(_lit(text, ":"), key_start, key_end) + 1
     body = min(key_end + 1, len(text))
-    if _KEY_REST_BLOCK.fullmatch(text, colon, key_end):
+    if _re(_KEY_REST_BLOCK, text).fullmatch(text, colon, key_end):
         empty_value = (colon, colon)
-    elif match := (_KEY_REST_EMPTY_FLOW.fullmatch(text, colon, key_end)
-                   or _KEY_REST_NULL.fullmatch(text, colon, key_end)):
+    elif match := (_re(_KEY_REST_EMPTY_FLOW, text).fullmatch(text, colon, key_end)
+                   or _re(_KEY_REST_NULL, text).fullmatch(text, colon, key_end)):
         empty_value = (colon, match.end("value"))
         return _Region(key_start, key_end, body, end, None, empty_value)
     else:
@@ -369,8 +416,8 @@ def _region(text: str, tops: tuple[tuple[int, str | None], ...], collection: str
     pos = body
     while pos < end:  # skip blank and comment lines to the first item
         line_end = _line_end(text, pos)
-        if not _BLANK_OR_COMMENT.fullmatch(text, pos, line_end):
-            item = _ITEM_LINE.match(text, pos, line_end)
+        if not _re(_BLANK_OR_COMMENT, text).fullmatch(text, pos, line_end):
+            item = _re(_ITEM_LINE, text).match(text, pos, line_end)
             if not item:
                 raise EditRefused(f"{collection!r} must be a list of records ('- id: ...')",
                                   _source(filename, text, pos))
@@ -386,26 +433,26 @@ def _item_re(indent: int) -> re.Pattern[str]:
     return re.compile("\n" + " " * indent + r"-(?=[ \t\r\n]|$)")
 
 
-def _item_starts(text: str, region: _Region) -> Iterator[int]:
+def _item_starts(text: str | bytes, region: _Region) -> Iterator[int]:
     if region.indent is None:
         return
-    for match in _item_re(region.indent).finditer(text, region.body - 1, region.end):
+    for match in _re(_item_re(region.indent), text).finditer(text, region.body - 1, region.end):
         yield match.start() + 1
 
 
-def _next_item(text: str, region_end: int, indent: int, after: int) -> int:
+def _next_item(text: str | bytes, region_end: int, indent: int, after: int) -> int:
     """Start of the first item line of the region beginning after `after`, or region_end."""
-    match = _item_re(indent).search(text, after, region_end)
+    match = _re(_item_re(indent), text).search(text, after, region_end)
     return match.start() + 1 if match else region_end
 
 
-def _item_before(text: str, region_body: int, indent: int, index: int) -> int | None:
+def _item_before(text: str | bytes, region_body: int, indent: int, index: int) -> int | None:
     """Start of the nearest item line starting at or before `index` (None: before the first item)."""
-    needle = "\n" + " " * indent + "-"
+    needle = _lit(text, "\n" + " " * indent + "-")
     limit = index - 1 + len(needle)  # the needle's "\n" may sit at most at index - 1
     while (hit := text.rfind(needle, region_body - 1, limit)) != -1:
         after = hit + len(needle)
-        if after >= len(text) or text[after] in " \t\r\n":
+        if after >= len(text) or text[after:after + 1] in _lit(text, " \t\r\n"):
             return hit + 1
         limit = after - 1  # a "-foo" line is not an item: look further up
     return None
@@ -430,11 +477,14 @@ def _id_lines(text: str, region: _Region, record_id: str) -> list[int]:
         return []
     items: list[int] = []
     pos = region.body
-    while (hit := text.find(record_id, pos, region.end)) != -1:
-        line_start = text.rfind("\n", 0, hit) + 1
+    needle = record_id.encode("utf-8", "surrogatepass") if isinstance(text, bytes) else record_id
+    while (hit := text.find(needle, pos, region.end)) != -1:
+        line_start = text.rfind(_lit(text, "\n"), 0, hit) + 1
         line_end = _line_end(text, hit)
         pos = line_end + 1  # one look per line, however often the id occurs on it
-        match = _ID_LINE.match(text, line_start, line_end)
+        # A line of bytes is decoded and matched as text: \s and \S are Unicode-aware there.
+        match = (_ID_LINE.match(text[line_start:line_end].decode("utf-8")) if isinstance(text, bytes)
+                 else _ID_LINE.match(text, line_start, line_end))
         if not match or _id_value(match.group("val")) != record_id:
             continue
         indent = len(match.group("indent"))
@@ -447,7 +497,8 @@ def _id_lines(text: str, region: _Region, record_id: str) -> list[int]:
         owner = _item_before(text, region.body, region.indent, line_start - 1)
         if owner is None:
             continue
-        dash = _DASH_LINE.match(text, owner, _line_end(text, owner))
+        owner_line = text[owner:_line_end(text, owner)]
+        dash = _DASH_LINE.match(owner_line.decode("utf-8") if isinstance(owner_line, bytes) else owner_line)
         key_col = len(dash.group(1)) + 1 + len(dash.group(2)) if dash else indent
         if key_col == indent and indent > region.indent:
             items.append(owner)
@@ -463,8 +514,17 @@ def _other_loader(loader: type) -> type | None:
     return yaml.SafeLoader
 
 
-def _yaml_error(exc: yaml.YAMLError, text: str, base: int, filename: str, what: str) -> DataError:
-    """A DataError at the absolute position of a YAML error raised on text[base:...]."""
+def _at(text: str | bytes, base: int, chunk: str, index: int) -> int:
+    """The position in `text` of chunk[index], where chunk is text[base:...] (decoded when text is bytes)."""
+    if isinstance(text, bytes):
+        return base + len(chunk[:index].encode("utf-8", "surrogatepass"))
+    return base + index
+
+
+def _yaml_error(exc: yaml.YAMLError, text: str | bytes, base: int, filename: str, what: str,
+                chunk: str = "") -> DataError:
+    """A DataError at the absolute position of a YAML error raised on text[base:...] (`chunk`
+    when text is bytes)."""
     index: int | None = None
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
@@ -475,12 +535,12 @@ def _yaml_error(exc: yaml.YAMLError, text: str, base: int, filename: str, what: 
         reason = f"character {exc.character!r} is not allowed in YAML"
     else:
         reason = " ".join(str(exc).split())
-    source = _source(filename, text, base + index) if index is not None else Source(filename)
+    source = _source(filename, text, _at(text, base, chunk, index)) if index is not None else Source(filename)
     return DataError(f"cannot read {what}: {reason}; fix the YAML (bbtrack check) first", source)
 
 
-def _refuse_tokens(chunk: str, text: str, base: int, filename: str, loader: type) -> None:
-    """Refuse an anchor, alias, tag or directive token in `chunk` (= text[base:...])."""
+def _refuse_tokens(chunk: str, text: str | bytes, base: int, filename: str, loader: type) -> None:
+    """Refuse an anchor, alias, tag or directive token in `chunk` (= text[base:...], decoded)."""
     for token in yaml.scan(chunk, Loader=loader):
         if isinstance(token, _REFUSED_TOKENS):
             if isinstance(token, yaml.TagToken):
@@ -493,7 +553,7 @@ def _refuse_tokens(chunk: str, text: str, base: int, filename: str, loader: type
             raise EditRefused(
                 f"YAML {what} found; bbtrack edits only files without anchors, aliases or tags "
                 "(write the value out)",
-                _source(filename, text, base + token.start_mark.index),
+                _source(filename, text, _at(text, base, chunk, token.start_mark.index)),
             )
 
 
@@ -658,6 +718,9 @@ def _check_file_tokens(text: str, tops: tuple[tuple[int, str | None], ...], file
     """
     base = _bom_len(text)
     top_starts = [start for start, _ in tops]
+    binary = isinstance(text, bytes)
+    chars = {char: _lit(text, char) for char in _TOKEN_CHARS}
+    leads = _lit(text, "".join(_TOKEN_LEAD - {BOM}))
 
     # str.find is memchr: ~20 ms for 85 MB, where a regex with a look-behind took 1.1 s.
     # Each character's next position is kept until passed, so text with many '&'
@@ -669,14 +732,15 @@ def _check_file_tokens(text: str, tops: tuple[tuple[int, str | None], ...], file
             best = -1
             for char, at in upcoming.items():
                 if at != -1 and at < pos:
-                    at = upcoming[char] = text.find(char, pos)
+                    at = upcoming[char] = text.find(chars[char], pos)
                 if at != -1 and (best == -1 or at < best):
                     best = at
             if best == -1:
                 return None
             if skip[0] <= best < skip[1]:
                 pos = skip[1]
-            elif best == 0 or text[best - 1] in _TOKEN_LEAD:
+            elif best == 0 or text[best - 1:best] in leads or (
+                    best >= 3 and text[best - 3:best] == _BOM_BYTES if binary else text[best - 1] == BOM):
                 return best
             else:
                 pos = best + 1
@@ -695,14 +759,19 @@ def _check_file_tokens(text: str, tops: tuple[tuple[int, str | None], ...], file
     if len(chunks) <= _MAX_CHUNK_SCANS:
         try:
             for first, last in chunks:
-                _refuse_tokens(text[first:last], text, first, filename, LOADER)
+                _refuse_tokens(_decoded(text[first:last]), text, first, filename, LOADER)
             return
         except yaml.YAMLError:
             pass  # a chunk that does not scan alone (e.g. cut mid-string): scan the whole file
+    whole = _decoded(text[base:])
     try:
-        _refuse_tokens(text[base:], text, base, filename, LOADER)
+        _refuse_tokens(whole, text, base, filename, LOADER)
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc, text, base, filename, "the file") from None
+        raise _yaml_error(exc, text, base, filename, "the file", whole) from None
+
+
+def _decoded(chunk: str | bytes) -> str:
+    return chunk.decode("utf-8") if isinstance(chunk, bytes) else chunk
 
 
 def _chunk_around(text: str, base: int, top_starts: list[int], index: int) -> tuple[int, int]:
@@ -723,12 +792,12 @@ def _chunk_around(text: str, base: int, top_starts: list[int], index: int) -> tu
     return item, _next_item(text, last, indent, item)
 
 
-def _first_item_indent(text: str, body: int, end: int) -> int | None:
+def _first_item_indent(text: str | bytes, body: int, end: int) -> int | None:
     pos = body
     while pos < end:
         line_end = _line_end(text, pos)
-        if not _BLANK_OR_COMMENT.fullmatch(text, pos, line_end):
-            item = _ITEM_LINE.match(text, pos, line_end)
+        if not _re(_BLANK_OR_COMMENT, text).fullmatch(text, pos, line_end):
+            item = _re(_ITEM_LINE, text).match(text, pos, line_end)
             return len(item.group(1)) if item else None
         pos = line_end + 1
     return None
@@ -828,8 +897,8 @@ def set_fields(text: str, collection: str, record_id: str, fields: dict[str, obj
 
 
 def _build_set(text: str, located: _Located, fields: dict[str, object],
-               history_entry: dict[str, object] | None, filename: str) -> str:
-    nl = _newline(text)
+               history_entry: dict[str, object] | None, filename: str, nl: str | None = None) -> str:
+    nl = nl or _newline(text)
     existing = located.fields()
     key_col = located.column(text, located.at(located.item.start_mark))
     edits: list[tuple[int, int, int, str]] = []
@@ -1108,7 +1177,10 @@ def read_record(text: str, collection: str, record_id: str, *, filename: str = "
     Edits check a transition against this (the file as it is under the lock),
     not against a dataset loaded earlier that may be stale.
     """
-    located = _locate(text, collection, record_id, filename)
+    return _record_value(text, _locate(text, collection, record_id, filename), filename)
+
+
+def _record_value(text: str, located: _Located, filename: str) -> dict[str, Any]:
     record = dict(_construct(located.item))
     history = located.fields().get("history")
     if history is not None and not isinstance(record["history"], (list, type(None))):
@@ -1116,3 +1188,103 @@ def read_record(text: str, collection: str, record_id: str, *, filename: str = "
         raise EditRefused("history must be a block list, [] or null to be appended to",
                           _source(filename, text, located.at(history[1].start_mark)))
     return record
+
+
+# --- editing a file held as bytes -------------------------------------------------------
+
+
+class Splice(NamedTuple):
+    """Replace data[start:end] with `replacement`: one record's new bytes."""
+
+    start: int
+    end: int
+    replacement: bytes
+
+    def apply(self, data: bytes) -> bytes:
+        return data[:self.start] + self.replacement + data[self.end:]
+
+
+class FileBytes:
+    """A data file as the bytes read under the writer lock, for editing one record.
+
+    Decoding and re-encoding 85 MB of Vietnamese text takes longer than the rest
+    of an edit, so the whole-file scans and checks of `set_fields` run on the
+    bytes and only the record's lines are decoded: they are edited and read back
+    by the str functions, as an excerpt made of the collection's key line and the
+    record (which is where that record would sit were it its collection's only
+    one). The bytes must be valid UTF-8 (the caller decodes them strictly unless
+    they are bytes a clean load has read).
+    """
+
+    def __init__(self, data: bytes, filename: str = "<data>") -> None:
+        self.data = data
+        self.filename = filename
+        self._found: dict[tuple[str, str], tuple[int, int, _Excerpt, _Located]] = {}
+
+    def _record(self, collection: str, record_id: str) -> tuple[int, int, _Excerpt, _Located]:
+        """(start, end, excerpt, located in the excerpt) of a record, checked as `_locate` checks it."""
+        if (collection, record_id) in self._found:
+            return self._found[collection, record_id]
+        data, filename = self.data, self.filename
+        tops = _top_lines(data, filename)
+        region = _region(data, tops, collection, filename)
+        starts = _id_lines(data, region, record_id)
+        if not starts:
+            raise NotFoundError(f"no record {record_id!r} in {collection}; check the id (bbtrack list)",
+                                Source(filename))
+        if len(starts) > 1:
+            raise EditRefused(
+                f"record id {record_id!r} appears {len(starts)} times in {collection} (lines "
+                f"{', '.join(str(_line_no(data, s)) for s in starts)}); ids must be unique",
+                _source(filename, data, starts[1]),
+            )
+        start = starts[0]
+        assert region.indent is not None
+        end = _next_item(data, region.end, region.indent, start)
+        header = data[region.key_start:region.body].decode("utf-8")
+        excerpt = self._excerpt(header + data[start:end].decode("utf-8"), region.key_start, start)
+        located = _locate(excerpt, collection, record_id, filename, _scan_top_lines(excerpt, filename))
+        self._found[collection, record_id] = start, end, excerpt, located
+        return start, end, excerpt, located
+
+    def _excerpt(self, text: str, key_start: int, start: int) -> _Excerpt:
+        excerpt = _Excerpt(text)
+        data = self.data
+
+        def file_line(line: int) -> int:  # only for messages: counting lines is O(n)
+            return _line_no(data, key_start) if line == 1 else _line_no(data, start) + line - 2
+
+        excerpt.file_line = file_line
+        return excerpt
+
+    def read_record(self, collection: str, record_id: str) -> dict[str, Any]:
+        """`read_record` of the decoded file."""
+        _, _, excerpt, located = self._record(collection, record_id)
+        return _record_value(excerpt, located, self.filename)
+
+    def set_fields(self, collection: str, record_id: str, fields: dict[str, object],
+                   history_entry: dict[str, object] | None = None) -> Splice | None:
+        """`set_fields` of the decoded file, as the one splice that turns the old bytes into the
+        encoded result; None when there is nothing to change. Every check of `set_fields` is made:
+        the whole-file ones on the bytes, the read-back on the record's new lines.
+        """
+        if not fields and not history_entry:
+            return None
+        data, filename = self.data, self.filename
+        start, end, excerpt, located = self._record(collection, record_id)
+        _check_file_tokens(data, _top_lines(data, filename), filename, skip=(start, end))
+        header = located.start
+        # The file's newline: an excerpt's first line break is the key line's, not the file's first.
+        new = self._excerpt(_build_set(excerpt, located, fields, history_entry, filename, _newline(data)),
+                            located.region.key_start, start)
+        # Checked in the excerpt exactly as set_fields checks the whole text: a record that grew
+        # a line starting another item or a top-level key would end before the excerpt does.
+        _check_splice(excerpt, new, located, _locate(new, collection, record_id, filename,
+                                                     _scan_top_lines(new, filename)),
+                      fields, history_entry, filename)
+        try:
+            replacement = new[header:].encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise DataError(f"new text cannot be stored as UTF-8 ({exc.reason}); nothing written",
+                            Source(filename)) from None
+        return Splice(start, end, replacement)
