@@ -13,7 +13,7 @@ parsed records whenever an entry is written, read only when the entry is fresh.
 It answers a `list` sorted by id, filtered by those fields, on a day no
 history entry lies after (later events make `query.as_of` rewrite records);
 the caller takes the record way for anything else. Cells are made by the same
-functions as `render.render_commitments`'s, and tests/test_properties.py holds
+functions as `render.render_commitments`'s, and tests/test_listindex.py holds
 both ways to the same output.
 """
 
@@ -29,7 +29,7 @@ from .render import LANGS, parties_cell, row_style, status_cell
 # One status cell per language, then the row's style: as the record stands on a day
 # up to its due date, and after it. Nothing else in a row depends on the day, except
 # the party names (`render.parties_cell`, asked once per distinct list when printing).
-Stand = tuple  # (cell in LANGS[0], cell in LANGS[1], …, style)
+Stand = tuple  # (status cell in LANGS[0], status cell in LANGS[1], …, row style)
 
 
 @dataclass(frozen=True, eq=False)
