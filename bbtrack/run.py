@@ -167,21 +167,24 @@ def list_commitments(
     )
     if index is not None:
         from . import listindex
-        from .render import COMMITMENT_STYLES, commitment_headers, write_table_columns
 
         picked = listindex.select(index, f, limit)
-        if format == "table" and too_long_for_rich(len(picked), sys.stdout):
-            err(f"{len(picked)} rows: plain columns above {RICH_MAX_ROWS} rows (--limit N for the coloured table)")
+        count = len(picked)
+    else:
+        records = select(ds, f, sort, limit)
+        count = len(records)
+    if format == "table" and too_long_for_rich(count, sys.stdout):
+        err(f"{count} rows: plain columns above {RICH_MAX_ROWS} rows (--limit N for the coloured table)")
+    if index is not None:
+        from .render import COMMITMENT_STYLES, commitment_headers, write_table_columns
+
         cells, styles = listindex.columns(index, picked, day, lang_)
         write_table_columns(format, commitment_headers(lang_), cells, sys.stdout, row_style=styles.__getitem__,
                             styles=COMMITMENT_STYLES)
-        return
-    from .render import render_commitments
+    else:
+        from .render import render_commitments
 
-    records = select(ds, f, sort, limit)
-    if format == "table" and too_long_for_rich(len(records), sys.stdout):
-        err(f"{len(records)} rows: plain columns above {RICH_MAX_ROWS} rows (--limit N for the coloured table)")
-    render_commitments(records, format, sys.stdout, today=day, lang=lang_)
+        render_commitments(records, format, sys.stdout, today=day, lang=lang_)
 
 
 def _list_index(day: _dt.date):
