@@ -44,8 +44,8 @@ FREEZE_AT = 10_000  # records: from here a load is big enough to gc.freeze() (se
 _BIG = 8 << 20  # bytes: above this, hash with hashlib's SHA-256
 # Modules whose code decides what a parse yields or how its objects are pickled:
 # editing one (a development checkout) makes every entry stale without a version bump.
-_CODE = ("cache.py", "dates.py", "errors.py", "listindex.py", "loader.py", "model.py", "problems.py",
-         "provinces.py", "query.py", "render.py", "text.py", "validate.py")
+_CODE = ("cache.py", "dates.py", "errors.py", "folder.py", "listindex.py", "loader.py", "model.py", "problems.py",
+         "provinces.py", "query.py", "render.py", "text.py", "validate.py", "vocab.py")
 
 
 def cache_dir() -> Path:
@@ -123,8 +123,8 @@ def _fingerprint(data_dir: Path, held: tuple | None = None) -> tuple:
     a same-second checkout); hashing the bytes is ~1 ms per MB, far cheaper
     than parsing them (~700 ms per MB).
     """
-    from .loader import COMMITMENTS_FILE, CROSSINGS_FILE
-    from .model import SCHEMA_VERSION
+    from .folder import COMMITMENTS_FILE, CROSSINGS_FILE
+    from .vocab import SCHEMA_VERSION
 
     here = os.path.dirname(__file__)
     code = []

@@ -363,7 +363,7 @@ def status_set(
     """
     from .dates import PartialDate, parse_user
     from .edit import Change, set_status
-    from .loader import find_data_dir
+    from .folder import find_data_dir
 
     data_dir = find_data_dir(STATE.data_dir)
     day = _dt.date.today()
@@ -402,7 +402,7 @@ def add(
     """
     from .dates import parse_user
     from .edit import NewCommitment, add_commitment
-    from .loader import find_data_dir
+    from .folder import find_data_dir
     from .provinces import MINUTES_PARTIES
 
     parties: list[str] = []
@@ -462,7 +462,7 @@ def diff(
       bbtrack diff HEAD~3 --format json
     """
     from .changes import diff_revisions
-    from .loader import find_data_dir
+    from .folder import find_data_dir
     from .render import FORMATS, render_diff
 
     _fmt(format, FORMATS)

@@ -20,11 +20,13 @@ both ways to the same output.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .model import Commitment, Crossing, Dataset
-from .query import CommitmentFilter, id_key
-from .render import LANGS, parties_cell, row_style, status_cell
+from .render import LANGS, parties_cell
+
+if TYPE_CHECKING:  # reading an index creates no record class: `model` is never imported on that path
+    from .model import Commitment, Dataset
+    from .query import CommitmentFilter, CrossingKey
 
 # One status cell per language, then the row's style: as the record stands on a day
 # up to its due date, and after it. Nothing else in a row depends on the day, except
@@ -32,8 +34,11 @@ from .render import LANGS, parties_cell, row_style, status_cell
 Stand = tuple  # (status cell in LANGS[0], status cell in LANGS[1], …, row style)
 
 
-@dataclass(frozen=True, eq=False)
 class ListIndex:
+    """The columns, a list per field, one item per record in natural id order.
+
+    A plain class: a dataclass would cost a millisecond of every start to create."""
+
     ids: list[str]
     sections: list[int]
     kinds: list[str]
@@ -45,14 +50,23 @@ class ListIndex:
     due_ends: list[int]  # the due period's last day as an ordinal; 0 when there is no due date
     stands: list[tuple[Stand, Stand]]  # (up to the due date, after it)
     latest_event: int  # the latest history date (its first day) of any record, as an ordinal
-    crossing_records: tuple[Crossing, ...]  # for `query.resolve_crossings`
+    crossing_keys: tuple[CrossingKey, ...]  # for `query.resolve_crossings`
+
+    def __init__(self, **columns) -> None:
+        self.__dict__.update(columns)
 
 
 def build(ds: Dataset) -> ListIndex:
+    from .query import crossing_keys, id_key
+    from .render import row_style, status_cell
+
     shared: dict = {}
 
     def one(value):
         return shared.setdefault((type(value), value), value)
+
+    def stand(c: Commitment, day: _dt.date) -> Stand:
+        return one((*(status_cell(c, day, lang) for lang in LANGS), row_style(c, day)))
 
     records = sorted(ds.commitments, key=lambda c: id_key(c.id))  # as `query.sort_commitments` orders them
     latest = max((h.date.start.toordinal() for c in records for h in c.history), default=0)
@@ -66,10 +80,9 @@ def build(ds: Dataset) -> ListIndex:
         titles={"vi": [c.title_vi for c in records], "en": [c.title_en for c in records]},
         dues=[one(str(c.due)) if c.due else "" for c in records],
         due_ends=[c.due.end.toordinal() if c.due else 0 for c in records],
-        stands=[one((_stand(c, c.due.end if c.due else _dt.date.min, one), _stand(c, _after_due(c), one)))
-                for c in records],
+        stands=[one((stand(c, c.due.end if c.due else _dt.date.min), stand(c, _after_due(c)))) for c in records],
         latest_event=latest,
-        crossing_records=ds.crossings,
+        crossing_keys=crossing_keys(ds.crossings),
     )
 
 
@@ -77,10 +90,6 @@ def _after_due(c: Commitment) -> _dt.date:
     if c.due is None or c.due.end == _dt.date.max:
         return _dt.date.max  # never overdue: the same stand as before
     return c.due.end + _dt.timedelta(days=1)
-
-
-def _stand(c: Commitment, day: _dt.date, one) -> Stand:
-    return one((*(status_cell(c, day, lang) for lang in LANGS), row_style(c, day)))
 
 
 def answers(index: ListIndex, day: _dt.date) -> bool:

@@ -13,7 +13,6 @@ them "billion laughs") and any tag outside YAML's core schema.
 from __future__ import annotations
 
 import bisect
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any, Callable
 
 from . import provinces
 from .dates import PartialDate, parse_stored
-from .errors import NotFoundError
+from .folder import COMMITMENTS_FILE, CROSSINGS_FILE
 from .model import (
     COMMITMENT_KINDS,
     CONFIDENCES,
@@ -38,8 +37,6 @@ from .model import (
 from .problems import Problem, Source
 from .text import display_path, nfc
 
-COMMITMENTS_FILE = "commitments.yaml"
-CROSSINGS_FILE = "crossings.yaml"
 # Composing YAML costs ~40 bytes of memory and ~0.7 s per MB of file: a 50 MB
 # file would take half a minute and 2 GB. The data is ~50 kB, so a file this
 # big is the wrong file (or an attack), refused before it is read.
@@ -48,33 +45,6 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 _CORE_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("null", "bool", "int", "float", "str", "timestamp", "seq", "map")
 )
-
-
-# --- where the data is ----------------------------------------------------------
-
-
-def find_data_dir(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
-    """--data-dir, else $BBTRACK_DATA, else the nearest data/ upward, else the packaged data."""
-    chosen = explicit or os.environ.get("BBTRACK_DATA")
-    if chosen:
-        path = Path(chosen).expanduser()
-        if not path.is_dir():
-            raise NotFoundError(f"data folder {path} does not exist; check --data-dir / BBTRACK_DATA")
-        return path
-    here = (cwd or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / "data"
-        if (candidate / COMMITMENTS_FILE).is_file():
-            return candidate
-    return packaged_data_dir()
-
-
-def packaged_data_dir() -> Path:
-    package = Path(__file__).resolve().parent
-    for candidate in (package / "_data", package.parent / "data"):  # wheel, then source checkout
-        if (candidate / COMMITMENTS_FILE).is_file():
-            return candidate
-    raise NotFoundError("no data folder found: pass --data-dir or set BBTRACK_DATA")
 
 
 # --- reading and composing ----------------------------------------------------------

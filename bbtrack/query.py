@@ -5,22 +5,16 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from . import provinces
-from .dates import PartialDate
 from .errors import NotFoundError, UsageError
-from .model import (
-    COMMITMENT_KINDS,
-    CROSSING_KINDS,
-    FINAL_STATUSES,
-    STAGES,
-    STATUSES,
-    Commitment,
-    Crossing,
-    Dataset,
-)
 from .text import fold
+from .vocab import COMMITMENT_KINDS, CROSSING_KINDS, FINAL_STATUSES, STAGES, STATUSES
+
+if TYPE_CHECKING:  # the list index's path runs these functions on no record at all
+    from .dates import PartialDate
+    from .model import Commitment, Crossing, Dataset
 
 SORT_KEYS = ("id", "due", "status", "province")
 GROUP_KEYS = ("province", "party", "section", "status")
@@ -81,7 +75,7 @@ def resolve_statuses(words: Iterable[str]) -> frozenset[str]:
         if key in STATUSES:
             wanted.add(key)
             continue
-        from .model import STATUS_LABELS
+        from .vocab import STATUS_LABELS
 
         by_label = {fold(label): s for labels in STATUS_LABELS.values() for s, label in labels.items()}
         if fold(word) in by_label:
@@ -112,17 +106,27 @@ def crossing_names(x: Crossing) -> tuple[str, ...]:
     return tuple(fold(n) for n in names if n)
 
 
-def resolve_crossings(crossings: Sequence[Crossing], words: Iterable[str]) -> frozenset[str]:
-    """Crossing ids for ids or names of either side (diacritic-insensitive), with their sub-crossings."""
+CrossingKey = tuple  # (id, parent id or None, folded names): what `resolve_crossings` matches
+
+
+def crossing_keys(crossings: Iterable[Crossing]) -> tuple[CrossingKey, ...]:
+    return tuple((x.id, x.parent, crossing_names(x)) for x in crossings)
+
+
+def resolve_crossings(keys: Sequence[CrossingKey], words: Iterable[str]) -> frozenset[str]:
+    """Crossing ids for ids or names of either side (diacritic-insensitive), with their sub-crossings.
+
+    `keys` are `crossing_keys(ds.crossings)`; the list index keeps them, so a warm
+    `list --crossing` needs no crossing record."""
     found: set[str] = set()
     for word in words:
         key = fold(word)
-        exact = {x.id for x in crossings if key in crossing_names(x)}
-        matches = exact or {x.id for x in crossings if any(key in n for n in crossing_names(x))}
+        exact = {ident for ident, _, names in keys if key in names}
+        matches = exact or {ident for ident, _, names in keys if any(key in n for n in names)}
         if not matches:
             raise UsageError(f"unknown crossing {word!r}; run `bbtrack crossings` to see ids and names")
         found |= matches
-    children = {x.id for x in crossings if x.parent in found}
+    children = {ident for ident, parent, _ in keys if parent in found}
     return frozenset(found | children)
 
 

@@ -16,12 +16,16 @@ import os
 import re
 import sys
 import unicodedata
-from typing import Any, Callable, Iterable, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TextIO
 
 from . import provinces
-from .model import KIND_LABELS, STAGE_LABELS, STATUS_LABELS, Commitment, Crossing, Dataset, HistoryEntry
-from .query import Group, timing
+from .query import timing
 from .text import safe_text
+from .vocab import KIND_LABELS, STAGE_LABELS, STATUS_LABELS
+
+if TYPE_CHECKING:
+    from .model import Commitment, Crossing, Dataset, HistoryEntry
+    from .query import Group
 
 FORMATS = ("table", "json", "csv", "markdown")
 LANGS = ("vi", "en")

@@ -66,7 +66,8 @@ class DataProblems(BbtrackError):
 
 def load(strict: bool = True):
     """Load the data folder; refuse to work on data with errors (check explains them)."""
-    from .loader import find_data_dir, load as load_folder
+    from .folder import find_data_dir
+    from .loader import load as load_folder
 
     data_dir = find_data_dir(STATE.data_dir)
     note_packaged(data_dir)
@@ -81,7 +82,7 @@ def load(strict: bool = True):
 def note_packaged(data_dir: Path) -> None:
     """Say so when no data/ was found and the copy shipped with bbtrack is read: a
     user in the wrong folder should not mistake it for their own data."""
-    from .loader import packaged_data_dir
+    from .folder import packaged_data_dir
 
     if STATE.data_dir or os.environ.get("BBTRACK_DATA"):
         return
@@ -108,9 +109,11 @@ def check_format(value: str, allowed: tuple[str, ...]) -> str:
 
 
 def parse_today(value: str | None) -> _dt.date:
-    from .dates import parse_day
+    if not value:
+        return _dt.date.today()
+    from .dates import parse_day  # only here: without --today, `list` creates no date class
 
-    return parse_day(value, "--today") if value else _dt.date.today()
+    return parse_day(value, "--today")
 
 
 def list_commitments(
@@ -133,8 +136,7 @@ def list_commitments(
 ) -> None:
     """`bbtrack list`: the options as typed, the table on stdout. The defaults are
     the command's (tests/test_entry.py compares them with the Typer app's)."""
-    from .dates import parse_user
-    from .query import CommitmentFilter, resolve_crossings, resolve_parties, resolve_statuses, select
+    from .query import CommitmentFilter, crossing_keys, resolve_crossings, resolve_parties, resolve_statuses, select
     from .render import FORMATS, RICH_MAX_ROWS, too_long_for_rich
 
     check_format(format, FORMATS)
@@ -154,11 +156,11 @@ def list_commitments(
     f = CommitmentFilter(
         parties=parties,
         statuses=resolve_statuses(status),
-        crossings=resolve_crossings(ds.crossings if ds else index.crossing_records, crossing) if crossing
-        else frozenset(),
+        crossings=resolve_crossings(crossing_keys(ds.crossings) if ds else index.crossing_keys, crossing)
+        if crossing else frozenset(),
         sections=frozenset(section),
         kinds=frozenset(kind),
-        due_before=parse_user(due_before, "--due-before") if due_before else None,
+        due_before=_due_before(due_before) if due_before else None,
         due_within=due_within,
         overdue=overdue,
         late=late,
@@ -187,12 +189,18 @@ def list_commitments(
         render_commitments(records, format, sys.stdout, today=day, lang=lang_)
 
 
+def _due_before(value: str):
+    from .dates import parse_user  # only here: the list index's path creates no date class
+
+    return parse_user(value, "--due-before")
+
+
 def _list_index(day: _dt.date):
     """The folder's list index when the cache holds a fresh one that answers for `day`; else None."""
     if not STATE.use_cache:
         return None
     from . import cache, listindex
-    from .loader import find_data_dir
+    from .folder import find_data_dir
 
     data_dir = find_data_dir(STATE.data_dir)
     index = cache.cached_index(data_dir)

@@ -23,7 +23,7 @@ from bbtrack import cache, listindex, provinces, render
 from bbtrack.dates import PartialDate
 from bbtrack.loader import load
 from bbtrack.model import COMMITMENT_KINDS, STATUSES, Commitment, Dataset, HistoryEntry
-from bbtrack.query import CommitmentFilter, resolve_crossings, select
+from bbtrack.query import CommitmentFilter, crossing_keys, resolve_crossings, select
 
 IDS = ("SM23-3-1", "SM23-3-01", "SM23-3-2", "SM23-3-10", "SM23-10-1", "SM24-1-1", "SM23-3-9a", "X")
 CROSSINGS = ("huu-nghi", "ta-lung", "ta-lung-2", "tra-linh")
@@ -128,7 +128,7 @@ def test_crossings_resolve_from_the_index_as_from_the_records(data_dir):
     ds = load(data_dir, use_cache=False).dataset
     index = listindex.build(ds)
     for word in ("Hữu Nghị", "tà lùng", "ta-lung", "Thủy Khẩu"):
-        assert resolve_crossings(index.crossing_records, [word]) == resolve_crossings(ds.crossings, [word])
+        assert resolve_crossings(index.crossing_keys, [word]) == resolve_crossings(crossing_keys(ds.crossings), [word])
 
 
 # --- through the CLI, on real folders ----------------------------------------------------------

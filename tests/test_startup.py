@@ -40,8 +40,8 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def probe(tmp_path: Path, *args: str, tty: bool = False) -> tuple[set[str], str, str]:
-    """(top-level names of imported modules, stdout, stderr) of one `bbtrack ARGS` run."""
+def probe(tmp_path: Path, *args: str, tty: bool = False, full: bool = False) -> tuple[set[str], str, str]:
+    """(top-level names of imported modules — full names with `full` —, stdout, stderr) of one `bbtrack ARGS` run."""
     out = tmp_path / f"modules-{len(list(tmp_path.glob('modules-*')))}.json"
     argv = [sys.executable, "-c", _PROBE, str(out), *args]
     if tty:
@@ -71,7 +71,7 @@ def probe(tmp_path: Path, *args: str, tty: bool = False) -> tuple[set[str], str,
         stdout, stderr = proc.stdout, proc.stderr
     assert proc.returncode == 0, stderr
     modules = json.loads(out.read_text())
-    return {name.split(".")[0] for name in modules}, stdout, stderr
+    return {name if full else name.split(".")[0] for name in modules}, stdout, stderr
 
 
 def heavy(modules: set[str]) -> set[str]:
@@ -118,6 +118,22 @@ def test_no_cache_parses_with_yaml(tmp_path, data_dir):
     probe(tmp_path, "--data-dir", str(data_dir), "list")
     modules, _, _ = probe(tmp_path, "--data-dir", str(data_dir), "--no-cache", "list")
     assert "yaml" in modules
+
+
+RECORD_MODULES = {"bbtrack.model", "bbtrack.dates", "bbtrack.problems", "bbtrack.loader", "bbtrack.validate"}
+
+
+@pytest.mark.parametrize("tty", [False, True], ids=["piped", "terminal"])
+def test_warm_list_creates_no_record_class(tmp_path, data_dir, tty):
+    """A warm `list` reads the cache's list index: the record classes (each frozen dataclass
+    ~1 ms to create) and the loader are never imported. A date filter reads the records."""
+    args = ("--data-dir", str(data_dir), "list", "--province", "Lạng Sơn")
+    probe(tmp_path, *args)  # fills the cache
+    warm, stdout, _ = probe(tmp_path, *args, tty=tty, full=True)
+    assert "SM23-3-11" in stdout
+    assert not warm & RECORD_MODULES, "the list index's path imports no record module"
+    dated, _, _ = probe(tmp_path, *args, "--overdue", full=True)
+    assert "bbtrack.model" in dated  # the probe does see them when they are needed
 
 
 def test_terminal_table_uses_rich(tmp_path, data_dir):
