@@ -10,8 +10,10 @@ never holds a folder with errors (those are re-parsed, and reported, each time).
 An entry is one file: the fingerprint, the `listindex.ListIndex` (after its
 length, so that a reader of the records can seek past it), then the
 `LoadResult`. A stale entry is recognised from the first, small pickle
-without unpickling anything else; `list` reads the index and never the records. A verdict (`<key>.clean`) is a fingerprint alone: a state bbtrack's
-own write created from a checked one, so the next write need not re-check it.
+without unpickling anything else; `list` reads the index and never the
+records.
+A verdict (`<key>.clean`) is a fingerprint alone: a state bbtrack's own write
+created from a checked one, so the next write need not re-check it.
 
 This module is on the start-up path of every read command: a hit imports
 neither hashlib (OpenSSL's loader costs ~3 ms; `_blake2` is built in),
