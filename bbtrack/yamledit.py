@@ -677,10 +677,10 @@ class _Located:
         return {key.value: (key, value) for key, value in self.item.value}
 
 
-def _locate(text: str, collection: str, record_id: str, filename: str,
-            tops: tuple[tuple[int, str | None], ...] | None = None) -> _Located:
-    if tops is None:
-        tops = _top_lines(text, filename)
+def _record_span(text: str | bytes, collection: str, record_id: str, filename: str,
+                 tops: tuple[tuple[int, str | None], ...]) -> tuple[_Region, int, int]:
+    """The record's collection region and where the record starts and ends; refused when
+    the id is missing or repeated."""
     region = _region(text, tops, collection, filename)
     starts = _id_lines(text, region, record_id)
     if not starts:
@@ -692,9 +692,14 @@ def _locate(text: str, collection: str, record_id: str, filename: str,
             f"{', '.join(str(_line_no(text, s)) for s in starts)}); ids must be unique",
             _source(filename, text, starts[1]),
         )
-    start = starts[0]
     assert region.indent is not None
-    end = _next_item(text, region.end, region.indent, start)
+    return region, starts[0], _next_item(text, region.end, region.indent, starts[0])
+
+
+def _locate(text: str, collection: str, record_id: str, filename: str,
+            tops: tuple[tuple[int, str | None], ...] | None = None) -> _Located:
+    region, start, end = _record_span(text, collection, record_id, filename,
+                                      _top_lines(text, filename) if tops is None else tops)
     item = _compose_item(text, start, end, filename, f"record {record_id!r}")
     value = dict(_construct(item)).get("id")
     if value != record_id or not isinstance(value, str):
@@ -1226,21 +1231,7 @@ class FileBytes:
         if (collection, record_id) in self._found:
             return self._found[collection, record_id]
         data, filename = self.data, self.filename
-        tops = _top_lines(data, filename)
-        region = _region(data, tops, collection, filename)
-        starts = _id_lines(data, region, record_id)
-        if not starts:
-            raise NotFoundError(f"no record {record_id!r} in {collection}; check the id (bbtrack list)",
-                                Source(filename))
-        if len(starts) > 1:
-            raise EditRefused(
-                f"record id {record_id!r} appears {len(starts)} times in {collection} (lines "
-                f"{', '.join(str(_line_no(data, s)) for s in starts)}); ids must be unique",
-                _source(filename, data, starts[1]),
-            )
-        start = starts[0]
-        assert region.indent is not None
-        end = _next_item(data, region.end, region.indent, start)
+        region, start, end = _record_span(data, collection, record_id, filename, _top_lines(data, filename))
         header = data[region.key_start:region.body].decode("utf-8")
         excerpt = self._excerpt(header + data[start:end].decode("utf-8"), region.key_start, start)
         located = _locate(excerpt, collection, record_id, filename, _scan_top_lines(excerpt, filename))
