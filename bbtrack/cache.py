@@ -263,24 +263,18 @@ def _no_gc(function, *args):
 def cached_index(data_dir: Path) -> ListIndex | None:
     """The list index of a fresh entry for the folder; None on any miss (`list` then loads)."""
     fingerprint = _fingerprint(data_dir)
-    if not fingerprint:
-        return None
-    try:
-        with open(entry_path(data_dir), "rb") as handle:
-            if _unpickle(handle) != fingerprint:
-                return None
-            _unpickle(handle)  # its length
-            return _no_gc(_unpickle, handle)
-    except Exception:  # missing, truncated, from another version: all just a miss
-        return None
+    return _read(entry_path(data_dir), fingerprint, records=False) if fingerprint else None
 
 
-def _read(entry: Path, fingerprint: tuple) -> LoadResult | None:
+def _read(entry: Path, fingerprint: tuple, *, records: bool = True) -> LoadResult | ListIndex | None:
+    """The records of the entry (or, with records=False, its list index) if it is `fingerprint`'s."""
     try:
         with open(entry, "rb") as handle:
             if _unpickle(handle) != fingerprint:
                 return None
-            handle.seek(_unpickle(handle), os.SEEK_CUR)  # past the list index
+            index_length = _unpickle(handle)
+            if records:
+                handle.seek(index_length, os.SEEK_CUR)
             return _no_gc(_unpickle, handle)
     except Exception:  # missing, truncated, from another version: all just a miss
         return None
