@@ -379,22 +379,24 @@ def render_commitments(records: Sequence[Commitment], fmt: str, out: TextIO, *, 
     if fmt == "csv":
         write_csv([commitment_row(c, today) for c in records], out, COMMITMENT_CSV_COLUMNS)
         return
-    rows = [
-        [c.id, c.title_vi if lang == "vi" else c.title_en, parties_cell(c.parties, today, lang),
-         ", ".join(c.crossings), str(c.due) if c.due else "", status_cell(c, today, lang)]
-        for c in records
+    columns = [
+        [c.id for c in records],
+        [c.title_vi if lang == "vi" else c.title_en for c in records],
+        [parties_cell(c.parties, today, lang) for c in records],
+        [", ".join(c.crossings) for c in records],
+        [str(c.due) if c.due else "" for c in records],
+        [status_cell(c, today, lang) for c in records],
     ]
-    write_table(fmt, commitment_headers(lang), rows, out, row_style=lambda index: row_style(records[index], today),
-                styles=COMMITMENT_STYLES)
+    write_commitment_table(fmt, columns, out, lang=lang, row_style=lambda index: row_style(records[index], today))
 
 
-def commitment_headers(lang: str) -> list[str]:
-    """The headers of `list`'s table; its cells are built by `render_commitments` and `listindex.columns`."""
+def write_commitment_table(fmt: str, columns: Sequence[list[str]], out: TextIO, *, lang: str,
+                           row_style: Callable[[int], str | None]) -> None:
+    """`list`'s table from its cells, column by column: as `render_commitments` and
+    `listindex.columns` make them."""
     h = HEADERS[lang]
-    return [h["id"], h["title"], h["parties"], h["crossings"], h["due"], h["status"]]
-
-
-COMMITMENT_STYLES = ("bold", None, None, "cyan", None, None)
+    headers = [h["id"], h["title"], h["parties"], h["crossings"], h["due"], h["status"]]
+    write_table_columns(fmt, headers, columns, out, row_style=row_style, styles=["bold", None, None, "cyan", None, None])
 COMMITMENT_CSV_COLUMNS = ("id", "section", "title_vi", "title_en", "parties", "crossings", "kind", "due",
                           "status", "timing", "done_on", "last_event", "quote")
 

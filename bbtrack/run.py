@@ -178,11 +178,10 @@ def list_commitments(
     if format == "table" and too_long_for_rich(count, sys.stdout):
         err(f"{count} rows: plain columns above {RICH_MAX_ROWS} rows (--limit N for the coloured table)")
     if index is not None:
-        from .render import COMMITMENT_STYLES, commitment_headers, write_table_columns
+        from .render import write_commitment_table
 
         cells, styles = listindex.columns(index, picked, day, lang_)
-        write_table_columns(format, commitment_headers(lang_), cells, sys.stdout, row_style=styles.__getitem__,
-                            styles=COMMITMENT_STYLES)
+        write_commitment_table(format, cells, sys.stdout, lang=lang_, row_style=styles.__getitem__)
     else:
         from .render import render_commitments
 

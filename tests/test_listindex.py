@@ -68,8 +68,8 @@ def _by_records(ds: Dataset, f: CommitmentFilter, limit, fmt: str, lang: str) ->
 
 def _by_index(index, f: CommitmentFilter, limit, fmt: str, lang: str) -> str:
     out = io.StringIO()
-    cells, _ = listindex.columns(index, listindex.select(index, f, limit), f.today, lang)
-    render.write_table_columns(fmt, render.commitment_headers(lang), cells, out)
+    cells, styles = listindex.columns(index, listindex.select(index, f, limit), f.today, lang)
+    render.write_commitment_table(fmt, cells, out, lang=lang, row_style=styles.__getitem__)
     return out.getvalue()
 
 
@@ -91,7 +91,7 @@ def test_the_index_prints_what_the_records_print(records, wanted, limit, lang, f
     chosen = select(ds, f, "id", limit)
     picked = listindex.select(index, f, limit)
     assert [index.ids[i] for i in picked] == [c.id for c in chosen]
-    cells, styles = listindex.columns(index, picked, today, lang)
+    _, styles = listindex.columns(index, picked, today, lang)
     assert styles == [render.row_style(c, today) for c in chosen]  # the Rich table's colours
     assert _by_index(index, f, limit, fmt, lang) == _by_records(ds, f, limit, fmt, lang)
 
@@ -156,8 +156,8 @@ def test_warm_list_equals_list_without_cache(shipped_cli, shipped_dir, args):
 
 
 def test_warm_list_reads_the_index_and_never_the_records(shipped_cli, shipped_dir):
-    cli = shipped_cli
     """Cut the entry just after the index: `list` still answers, and leaves the entry as it is."""
+    cli = shipped_cli
     expected = cli("--no-cache", "list", "--province", "Cao Bằng")
     assert cli("show", "SM23-0-01").exit_code == 0  # writes the entry
     entry = cache.entry_path(shipped_dir)
