@@ -22,7 +22,7 @@ import typer
 
 from . import __version__
 from .errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
-from .run import STATE, exit_code_for, list_commitments
+from .run import STATE, exit_code_for, list_commitments, start_work
 from .run import check_format as _fmt, load as _load, parse_lang as _lang, parse_today as _today
 
 app = typer.Typer(
@@ -90,6 +90,7 @@ def main_options(
 ) -> None:
     STATE.data_dir = str(data_dir) if data_dir else None
     STATE.use_cache = not no_cache
+    start_work()
 
 
 # Shell completion: cheap lists first, data only when completing ids.

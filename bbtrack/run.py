@@ -12,6 +12,7 @@ one place where an error becomes a line on stderr and an exit code.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import os
 import sys
 from pathlib import Path
@@ -25,9 +26,26 @@ class State:
 
     data_dir: str | None = None
     use_cache: bool = True
+    collector_paused: bool = False  # by the console script, for its start-up (entry.main)
 
 
 STATE = State()
+
+
+def start_work() -> None:
+    """The command line is parsed and the command about to run.
+
+    If the console script paused the cyclic collector for start-up, freeze
+    what start-up built (modules, Typer's command) so that no collection walks
+    it again, and turn the collector back on. Library users' collector is
+    never touched.
+    """
+    if STATE.collector_paused:
+        STATE.collector_paused = False
+        gc.freeze()
+        gc.enable()
+
+
 EXIT_INTERNAL = 70  # a bug of ours (sysexits' EX_SOFTWARE)
 
 

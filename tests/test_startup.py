@@ -166,6 +166,65 @@ def test_huge_result_on_a_terminal_is_plain_with_a_note(tmp_path, data_dir):
     assert "rich" in modules and not stderr
 
 
+# --- the cyclic collector: paused while bbtrack starts, back on when the command runs ---------
+
+# Runs main() like the console script, counting the collections and where the collector was left.
+_GC_PROBE = """
+import gc, json, sys
+out = sys.argv.pop(1)
+sys.argv[0] = "bbtrack"
+from bbtrack.entry import main
+collections = []
+gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info["generation"]))
+try:
+    main()
+finally:
+    with open(out, "w") as handle:
+        json.dump({"collections": len(collections), "enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}, handle)
+"""
+
+
+def collector(tmp_path: Path, *args: str) -> dict:
+    out = tmp_path / "collector.json"
+    proc = subprocess.run([sys.executable, "-c", _GC_PROBE, str(out), *args], capture_output=True, text=True,
+                          cwd=ROOT, env=_env(), timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(out.read_text())
+
+
+def test_help_runs_no_collection(tmp_path):
+    """Importing Typer alone sets off ~30 collections (3–5 ms of a 60 ms `--help`); all of `--help` is start-up."""
+    seen = collector(tmp_path, "--help")
+    assert seen["collections"] == 0 and not seen["enabled"]
+
+
+@pytest.mark.parametrize("args", [("list", "--format", "json"), ("check",), ("show", "SM23-3-17")],
+                         ids=["list-without-typer", "check", "show"])
+def test_the_collector_is_back_on_for_the_command(tmp_path, data_dir, args):
+    """Both front ends turn it back on before the work: JSON with an indent makes a cycle per
+    record, and at 100k records those would otherwise pile up (~300 MB)."""
+    seen = collector(tmp_path, "--data-dir", str(data_dir), *args)
+    assert seen["enabled"]
+    assert seen["frozen"] > 0, "what start-up built is frozen out of later collections"
+
+
+def test_library_users_collector_is_left_alone():
+    import gc
+
+    from bbtrack.run import STATE, start_work
+
+    assert not STATE.collector_paused
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        start_work()
+        assert not gc.isenabled(), "only the console script's own pause is undone"
+        assert gc.get_freeze_count() == 0
+    finally:
+        if was:
+            gc.enable()
+
+
 # --- the lean app main() builds gives the same text as the whole app -------------------------
 
 _FULL = "import sys; sys.argv[0] = 'bbtrack'; from bbtrack.cli import app; app()"
