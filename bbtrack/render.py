@@ -303,19 +303,59 @@ def console(out: TextIO, width: int | None = None):
 
 def write_rich(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO, *,
                title: str | None = None, styles: Sequence[str | None] | None = None,
-               row_style: Callable[[int], str | None] | None = None) -> None:
-    """`row_style(index)` is asked only here: plain output never pays for styles."""
+               row_style: Callable[[int], str | None] | None = None, wrap: int | None = None) -> None:
+    """`row_style(index)` is asked only here: plain output never pays for styles.
+
+    `wrap`: the column meant to take what room is left (a title), when the
+    others are short; see `fixed_widths`.
+    """
+    cells = [[safe_text(cell) for cell in row] for row in rows]
+    screen = console(out)
+    widths = fixed_widths(headers, cells, wrap, screen.width) if wrap is not None else None
+    screen.print(rich_table(headers, cells, title=title, styles=styles, row_style=row_style, widths=widths))
+
+
+def rich_table(headers: Sequence[str], cells: Sequence[Sequence[str]], *, title: str | None = None,
+               styles: Sequence[str | None] | None = None, row_style: Callable[[int], str | None] | None = None,
+               widths: Sequence[int | None] | None = None):
+    """The Rich table of terminal-safe `cells`; a column with a width is not measured."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
     table = Table(box=box.SIMPLE_HEAD, title=Text(title) if title else None, show_lines=False)
     for index, header in enumerate(headers):
-        table.add_column(Text(header), style=(styles[index] if styles else None), overflow="fold")
-    for index, row in enumerate(rows):
-        table.add_row(*(Text(safe_text(cell)) for cell in row),
-                      style=row_style(index) if row_style else None)
-    console(out).print(table)
+        table.add_column(Text(header), style=(styles[index] if styles else None), overflow="fold",
+                         width=widths[index] if widths else None)
+    for index, row in enumerate(cells):
+        table.add_row(*(Text(cell) for cell in row), style=row_style(index) if row_style else None)
+    return table
+
+
+def fixed_widths(headers: Sequence[str], cells: Sequence[Sequence[str]], wrap: int,
+                 room: int) -> list[int | None] | None:
+    """Column widths for Rich that spare it measuring every cell of the columns
+    that do not wrap — a third of laying out `list`'s table — or None.
+
+    Rich measures each cell (Measurement.get per cell, twice when the table is
+    too wide) to give every column its widest line, then narrows the widest
+    columns until the table fits. When the `wrap` column is the only one
+    narrowed and stays at least as wide as every other, that layout is the
+    other columns at their widest and `wrap` in the rest: the widths given
+    here. Otherwise (a narrow terminal) Rich shares the room itself. Cells hold
+    no newline (`safe_text`), so a cell's width is its `cell_len`.
+    tests/test_render_widths.py holds the two layouts equal.
+    """
+    from rich.cells import cell_len
+
+    natural = [max(cell_len(headers[column]), max((cell_len(row[column]) for row in cells), default=0))
+               for column in range(len(headers))]
+    others = natural[:wrap] + natural[wrap + 1:]
+    # SIMPLE_HEAD draws an edge each side and a separator between columns; each column is padded 1 + 1.
+    left = room - (len(headers) + 1) - 2 * len(headers) - sum(others)
+    if left < max(others, default=0):
+        return None
+    return [None if column == wrap else width for column, width in enumerate(natural)]
 
 
 RICH_MAX_ROWS = 500  # above this, a terminal gets the plain (piped) table
@@ -396,7 +436,8 @@ def write_commitment_table(fmt: str, columns: Sequence[list[str]], out: TextIO, 
     `listindex.columns` make them."""
     h = HEADERS[lang]
     headers = [h["id"], h["title"], h["parties"], h["crossings"], h["due"], h["status"]]
-    write_table_columns(fmt, headers, columns, out, row_style=row_style, styles=["bold", None, None, "cyan", None, None])
+    write_table_columns(fmt, headers, columns, out, row_style=row_style, styles=["bold", None, None, "cyan", None, None],
+                        wrap=1)
 COMMITMENT_CSV_COLUMNS = ("id", "section", "title_vi", "title_en", "parties", "crossings", "kind", "due",
                           "status", "timing", "done_on", "last_event", "quote")
 
