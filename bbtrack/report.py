@@ -628,7 +628,6 @@ def write_markdown(r: Report, out: TextIO) -> None:
 def write_terminal(r: Report, out: TextIO) -> None:
     from rich import box
     from rich.console import Group as Stack
-    from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
@@ -652,7 +651,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
     head.append(f"\n{r.t('as_of')}: {r.options.today.isoformat()}   {r.t('data')}: ")
     head.append(safe_text(stamp_text(r)), style="yellow" if r.stamp is None or r.stamp[1] else "green")
     head.append(f"   {r.t('scope')}: {safe_text(scope_text(r))}")
-    console.print(Panel(head, box=box.DOUBLE))
+    print_panel(console, head, box=box.DOUBLE)
 
     g = r.total
     figures = Table.grid(padding=(0, 3))
@@ -681,8 +680,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
                         *(T(str(p.counts[s])) for s in used), T(str(p.overdue), "red" if p.overdue else None),
                         T(str(p.late)), T(pct(p)), bar(p.completion, 10, "green"))
     note = T(f"{r.t('completion')}: {r.t('completion_note')}.", "italic bright_black")
-    console.print(Panel(Stack(figures, Text(""), statuses, parties, note), title=T(r.t("headline")),
-                        title_align="left"))
+    print_panel(console, Stack(figures, Text(""), statuses, parties, note), title=T(r.t("headline")))
 
     if r.events:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False)
@@ -696,7 +694,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
         body = table
     else:
         body = T(r.t("no_events"), "italic")
-    console.print(Panel(body, title=T(events_title(r)), title_align="left"))
+    print_panel(console, body, title=T(events_title(r)))
     if r.changes is not None:
         if r.changes:
             table = Table(box=box.SIMPLE_HEAD, show_edge=False)
@@ -707,7 +705,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
             body = table
         else:
             body = T(r.t("no_changes"), "italic")
-        console.print(Panel(body, title=T(r.t("changes", rev=r.options.since_rev or "")), title_align="left"))
+        print_panel(console, body, title=T(r.t("changes", rev=r.options.since_rev or "")))
 
     ladder = Table(box=box.SIMPLE_HEAD, show_edge=False)
     ladder.add_column(T(r.t("pair")), overflow="fold")
@@ -728,7 +726,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
         legend.append(f" {r.t('reached_since')}  ")
     legend.append("▒▒", style="bright_black")
     legend.append(f" {r.t('suspended')}")
-    console.print(Panel(Stack(ladder, legend), title=T(r.t("crossings")), title_align="left"))
+    print_panel(console, Stack(ladder, legend), title=T(r.t("crossings")))
 
     for block in r.blocks:
         parts: list = []
@@ -753,7 +751,51 @@ def write_terminal(r: Report, out: TextIO) -> None:
                               T(last_event_text(c, r) or r.t("none")),
                               T("\n".join(evidence_of(c)) or "—", "blue"))
             parts.append(table)
-        console.print(Panel(Stack(*parts), title=T(block.label, "bold"), title_align="left"))
+        print_panel(console, Stack(*parts), title=T(block.label, "bold"))
+
+
+PANEL_CHUNK = 2000  # segments per write: bounds the memory held, not what is written
+
+
+def print_panel(console, body, *, title=None, box=None) -> None:
+    """Print exactly what `console.print(Panel(body, title=title, title_align="left", box=box))`
+    prints, a few lines at a time.
+
+    Rich's Panel makes its whole body a list of lines twice (in its Padding, then for the border)
+    and `print` holds every segment until the last: at 10k commitments the report held 650 MB and
+    spent a third of its time re-splitting and re-measuring lines already of the right width. Rich
+    still lays the body out (a table yields row by row) and draws the borders and title; the body
+    is cut into lines once, framed with the segments Panel would use, under the options `print`,
+    Panel and its Padding would pass, so every byte is the same, colour included
+    (tests/test_report.py holds the two side by side).
+    """
+    from rich import box as boxes
+    from rich.panel import Panel
+    from rich.segment import Segment, Segments
+
+    box = box or boxes.ROUNDED
+    if console.soft_wrap:  # print then neither wraps nor crops: not the options mirrored below
+        console.print(Panel(body, title=title, title_align="left", box=box))
+        return
+    outer = console.options.update(justify=None, overflow=None, height=None, no_wrap=None, markup=None,
+                                   highlight=None)
+    # A panel with an empty body is just its two borders, title included.
+    top, bottom = console.render_lines(Panel(Segments(()), title=title, title_align="left", box=box), outer,
+                                       new_lines=True)
+    inner = outer.update(width=outer.max_width - 2, height=None, highlight=False).update_width(outer.max_width - 4)
+    none = console.get_style("none")
+    frame = box.substitute(outer, safe=console.safe_box)
+    start, end = Segment(frame.mid_left, none + none), Segment(frame.mid_right, none + none)
+    left, right, new_line = Segment(" ", none), Segment(" ", none), Segment.line()
+    chunk = list(top)
+    for line in Segment.split_and_crop_lines(console.render(body, inner), inner.max_width, style=none,
+                                             include_new_lines=False):
+        chunk += (start, left, *line, right, end, new_line)
+        if len(chunk) >= PANEL_CHUNK:
+            # crop=False: every line is the console's width already, print's crop would copy them.
+            console.print(Segments(chunk), crop=False)
+            chunk = []
+    console.print(Segments(chunk + bottom), crop=False)
 
 
 # --- HTML -------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ the shipped statuses change as the research file is worked through.
 
 from __future__ import annotations
 
+import datetime
+import io
 import json
 import re
 import shutil
@@ -18,7 +20,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bbtrack.dates import parse_user
 from bbtrack.render import width
 from bbtrack.report import TEXT
 
@@ -601,3 +606,106 @@ def test_html_in_headless_chromium(cli, tmp_path):
                    capture_output=True, timeout=60)
     assert shot.exists() and shot.stat().st_size > 10_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# --- the terminal report's panels are Rich's Panel, streamed --------------------------------------
+
+
+def _rich_panel(console, body, *, title=None, box=None):
+    """The reference `report.print_panel` must match, byte for byte."""
+    from rich import box as boxes
+    from rich.panel import Panel
+
+    console.print(Panel(body, title=title, title_align="left", box=box or boxes.ROUNDED))
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+_words = st.text(st.sampled_from("ab xyẠặ中文\t\n–█"), max_size=40)
+_styles = st.sampled_from([None, "bold", "green", "bold red on blue", "italic bright_black"])
+
+
+@st.composite
+def _panel_bodies(draw):
+    """Texts and tables as plain data, built in the test: importing Rich draws on `random`."""
+    parts = []
+    for kind in draw(st.lists(st.sampled_from(["text", "table", "empty"]), min_size=1, max_size=4)):
+        if kind == "table":
+            columns = draw(st.integers(1, 4))
+            heads = [(draw(_words), draw(st.sampled_from(["fold", "ellipsis"])), draw(st.sampled_from([None, 1, 3])))
+                     for _ in range(columns)]
+            parts.append(("table", draw(st.booleans()), draw(st.one_of(st.none(), _words)), heads,
+                          draw(st.lists(st.lists(st.tuples(_words, _styles), min_size=columns, max_size=columns),
+                                        max_size=6))))
+        else:
+            parts.append(("text", draw(_words) if kind == "text" else "", draw(_styles)))
+    return parts, len(parts) == 1 and draw(st.booleans())
+
+
+def _rich_body(spec):
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    parts, bare = spec
+    built = []
+    for part in parts:
+        if part[0] == "text":
+            built.append(Text(part[1], style=part[2] or ""))
+            continue
+        _, expand, title, columns, rows = part
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=expand, title=Text(title) if title else None)
+        for header, overflow, ratio in columns:
+            table.add_column(Text(header), overflow=overflow, ratio=ratio)
+        for row in rows:
+            table.add_row(*(Text(text, style=style or "") for text, style in row))
+        built.append(table)
+    return built[0] if bare else Group(*built)
+
+
+@settings(max_examples=150, deadline=None)
+@given(body=_panel_bodies(), width=st.integers(1, 130), colour=st.sampled_from([None, "standard", "truecolor"]),
+       title=st.one_of(st.none(), _words), double=st.booleans(), soft_wrap=st.booleans(),
+       chunk=st.sampled_from([1, 7, 2000]))
+def test_print_panel_is_rich_panel(body, width, colour, title, double, soft_wrap, chunk):
+    from unittest import mock
+
+    from rich import box
+    from rich.console import Console
+    from rich.text import Text
+
+    from bbtrack import report
+
+    outputs = []
+    for draw_panel in (_rich_panel, report.print_panel):
+        out = _Tty()
+        console = Console(file=out, width=width, color_system=colour, force_terminal=colour is not None,
+                          soft_wrap=soft_wrap, highlight=False, emoji=False, markup=False)
+        with mock.patch.object(report, "PANEL_CHUNK", chunk):
+            draw_panel(console, _rich_body(body), title=Text(title, style="bold") if title is not None else None,
+                       box=box.DOUBLE if double else None)
+        outputs.append(out.getvalue())
+    assert outputs[1] == outputs[0]
+
+
+@pytest.mark.parametrize("lang, since", [("vi", None), ("en", "2024")])
+def test_terminal_report_in_colour_is_rich_panels(shipped_dir, monkeypatch, lang, since):
+    from bbtrack import report
+    from bbtrack.loader import load
+
+    monkeypatch.setenv("COLUMNS", "132")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    result = load(shipped_dir, use_cache=False)
+    options = report.Options(today=datetime.date(2026, 1, 15), lang=lang, since=since and parse_user(since))
+    outputs = []
+    for draw_panel in (_rich_panel, report.print_panel):
+        monkeypatch.setattr(report, "print_panel", draw_panel)
+        out = _Tty()
+        report.write(result.dataset, result.data_dir, options, out)
+        outputs.append(out.getvalue())
+    assert "\x1b[" in outputs[0] and len(outputs[0].splitlines()) > 100
+    assert outputs[1] == outputs[0]
