@@ -438,6 +438,8 @@ def write_commitment_table(fmt: str, columns: Sequence[list[str]], out: TextIO, 
     headers = [h["id"], h["title"], h["parties"], h["crossings"], h["due"], h["status"]]
     write_table_columns(fmt, headers, columns, out, row_style=row_style, styles=["bold", None, None, "cyan", None, None],
                         wrap=1)
+
+
 COMMITMENT_CSV_COLUMNS = ("id", "section", "title_vi", "title_en", "parties", "crossings", "kind", "due",
                           "status", "timing", "done_on", "last_event", "quote")
 

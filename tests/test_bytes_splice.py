@@ -95,7 +95,7 @@ def test_bad_inputs(path):
     for record_id in [*ids[:2], *ids[-1:], "SM23-0-01", "mong-cai"]:
         same_both_ways(text, collection, record_id, {"status": "done"})
         read_both_ways(text, collection, record_id)
-        read_both_ways(text, "meetings", "SM23")
+    read_both_ways(text, "meetings", "SM23")
 
 
 # --- generated files ------------------------------------------------------------------
