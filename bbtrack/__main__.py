@@ -1,5 +1,5 @@
 """`python -m bbtrack`: the same as the `bbtrack` command."""
 
-from .entry import main
+from .cli.entry import main
 
 main()

@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from bbtrack.loader import MAX_FILE_BYTES
+from bbtrack.load.loader import MAX_FILE_BYTES
 
 from . import datasets
 from .runner import Sample, peak_rss_kb, run_piped, run_pty
@@ -124,8 +124,8 @@ class Bench:
     def bb(self, *args: str, big: bool = False) -> list[str]:
         if big:
             # The loader refuses files over MAX_FILE_BYTES; lift the cap for this process only.
-            code = ("import sys, bbtrack.loader as L; L.MAX_FILE_BYTES = 1 << 40; "
-                    "sys.argv[0] = 'bbtrack'; from bbtrack.entry import main; main()")
+            code = ("import sys, bbtrack.load.loader as L; L.MAX_FILE_BYTES = 1 << 40; "
+                    "sys.argv[0] = 'bbtrack'; from bbtrack.cli.entry import main; main()")
             return [sys.executable, "-c", code, *args]
         return [*self.bbtrack, *args]
 

@@ -78,7 +78,7 @@ class Cli:
 
 
 def _app():
-    from bbtrack.cli import app
+    from bbtrack.cli.app import app
 
     return app
 

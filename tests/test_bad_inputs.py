@@ -389,9 +389,9 @@ EDITOR_PARAMS = [pytest.param(case, write, id=f"{case.name}-{write}")
 def test_editor_refuses_on_its_own(case, write, tmp_path, restore_modes, monkeypatch):
     """Second line of defence: with the whole-folder check switched off, the splicing editor
     and the file layer still refuse each case with their own message (the expectations above)."""
-    import bbtrack.edit
+    import bbtrack.write.edit
 
-    monkeypatch.setattr(bbtrack.edit, "_require_clean", lambda data_dir, **_: None)
+    monkeypatch.setattr(bbtrack.write.edit, "_require_clean", lambda data_dir, **_: None)
     folder = _prepare(tmp_path, case)
     before = _snapshot(folder)
     result = Cli(folder)(*WRITES[write])
@@ -550,7 +550,7 @@ def test_fifty_megabyte_file_fails_fast_and_edits_in_bounded_memory(tmp_path):
         assert time.monotonic() - started < 10
     assert (folder / C).stat().st_size == before
     # The splicing editor itself (a library call, no size cap) stays linear on a file this size.
-    from bbtrack import yamledit
+    from bbtrack.write import yamledit
 
     text = (folder / C).read_text(encoding="utf-8")
     started = time.monotonic()
@@ -570,7 +570,7 @@ def test_fifty_megabytes_of_token_lookalikes_edit_in_linear_time(tmp_path):
     line = "  # " + "& * ! " * 15 + "\n"
     with open(folder / C, "a", encoding="utf-8") as handle:
         handle.write(line * (50 * 2**20 // len(line)))
-    from bbtrack import yamledit
+    from bbtrack.write import yamledit
 
     text = (folder / C).read_text(encoding="utf-8")
     started = time.monotonic()
@@ -582,7 +582,7 @@ def test_fifty_megabytes_of_token_lookalikes_edit_in_linear_time(tmp_path):
 
 
 def test_size_limit_is_checked_before_reading(tmp_path, monkeypatch):
-    from bbtrack import loader
+    from bbtrack.load import loader
 
     folder = tmp_path / "data"
     shutil.copytree(BASE, folder)
@@ -639,13 +639,13 @@ def test_git_is_called_with_argument_lists_only():
                     isinstance(node.func.value, ast.Name) and node.func.value.id == "subprocess":
                 assert node.args and isinstance(node.args[0], (ast.List, ast.Name)), \
                     f"{path.name}:{node.lineno}: subprocess call without an argument list"
-    gitio = (ROOT / "bbtrack" / "gitio.py").read_text(encoding="utf-8")
+    gitio = (ROOT / "bbtrack" / "ops" / "gitio.py").read_text(encoding="utf-8")
     assert 'subprocess.run(["git", ' in gitio
 
 
 def test_check_rev_behaviour():
-    from bbtrack.errors import UsageError
-    from bbtrack.gitio import check_rev
+    from bbtrack.core.errors import UsageError
+    from bbtrack.ops.gitio import check_rev
 
     for good in ("HEAD", "HEAD~3", "main", "v1.0", "abc123", "HEAD^", "origin/main", "main@{1}"):
         assert check_rev(good) == good
@@ -660,12 +660,12 @@ def test_check_rev_behaviour():
 def test_errors_reference_lists_every_problem_code_and_exit_code():
     import re
 
-    from bbtrack import errors
+    from bbtrack.core import errors
 
     doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     codes = set()
     for module in ("loader.py", "validate.py"):
-        source = (ROOT / "bbtrack" / module).read_text(encoding="utf-8")
+        source = (ROOT / "bbtrack" / "load" / module).read_text(encoding="utf-8")
         codes |= set(re.findall(r'Problem\([^"]*?"([a-z]+(?:-[a-z0-9]+)+|[a-z]+)",', source, re.S))
         codes |= set(re.findall(r'_Bad\("([a-z-]+)"', source))
         for what in re.findall(r'_vocab\(\w+, "(\w+)"\)', source):

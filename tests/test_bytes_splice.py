@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bbtrack import cache
-from bbtrack import yamledit as ye
-from bbtrack.errors import BbtrackError
+from bbtrack.load import cache
+from bbtrack.write import yamledit as ye
+from bbtrack.core.errors import BbtrackError
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRY = {"date": dt.date(2025, 3, 1), "from": "open", "to": "done", "note": "Lễ khai trương 😀",

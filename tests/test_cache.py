@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bbtrack import cache
-from bbtrack.loader import COMMITMENTS_FILE, load, parse_folder
+from bbtrack.load import cache
+from bbtrack.load.loader import COMMITMENTS_FILE, load, parse_folder
 
 
 class CountingParse:
@@ -238,9 +238,9 @@ URL = "https://example.org/evidence"
 
 
 def _no_parse(patch) -> None:
-    import bbtrack.loader
+    import bbtrack.load.loader
 
-    patch.setattr(bbtrack.loader, "parse_folder", lambda data_dir: pytest.fail("the folder was parsed"))
+    patch.setattr(bbtrack.load.loader, "parse_folder", lambda data_dir: pytest.fail("the folder was parsed"))
 
 
 def test_consecutive_writes_parse_the_folder_once(cli, data_dir, monkeypatch):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bbtrack.cli import app
+from bbtrack.cli.app import app
 
 ALL_FIVE_IDS_SAMPLE = {"SM23-0-01", "SM23-2-04", "SM23-5-06"}
 # Checked by eye against the minutes: the Cao Bằng paragraph of section 3 (6 records)

@@ -119,7 +119,7 @@ def test_a_writer_waiting_longer_than_the_lock_timeout_gets_exit_3(data_dir, mon
     """Another writer holding the lock: exit 3 (conflict), nothing written, one line."""
     import fcntl
 
-    from bbtrack import storage
+    from bbtrack.write import storage
 
     monkeypatch.setattr(storage, "LOCK_TIMEOUT", 0.3)
     before = (data_dir / "commitments.yaml").read_bytes()
@@ -139,8 +139,8 @@ def test_a_writer_waiting_longer_than_the_lock_timeout_gets_exit_3(data_dir, mon
 def test_a_file_changed_behind_the_lock_is_not_overwritten(tmp_path, monkeypatch, edit, when):
     """An editor save or `git checkout` takes no lock: the last look before the
     rename must notice, even an edit that keeps the file's size."""
-    from bbtrack import storage
-    from bbtrack.errors import ConflictError
+    from bbtrack.write import storage
+    from bbtrack.core.errors import ConflictError
 
     path = tmp_path / "commitments.yaml"
     path.write_bytes(b"commitments:\n- id: SM23-1-01\n  status: open\n")

@@ -31,8 +31,8 @@ BUDGET = 55.0  # seconds for the whole loop; fewer repetitions are an error belo
 CHILD = r"""
 import datetime as dt, sys
 from pathlib import Path
-from bbtrack.dates import PartialDate
-from bbtrack.edit import Change, set_status
+from bbtrack.core.dates import PartialDate
+from bbtrack.write.edit import Change, set_status
 
 data, number = Path(sys.argv[1]), int(sys.argv[2])
 print("ready", flush=True)
@@ -46,8 +46,8 @@ while True:
 
 
 def _change(number: int):
-    from bbtrack.dates import PartialDate
-    from bbtrack.edit import Change
+    from bbtrack.core.dates import PartialDate
+    from bbtrack.write.edit import Change
 
     return Change(record_id=RECORD, to="open", date=PartialDate(2024, 1, 1), note=f"event-{number:06d}",
                   evidence=("https://example.org/e",), by="crash-test")
@@ -73,7 +73,7 @@ class Versions:
     """
 
     def __init__(self, folder: Path) -> None:
-        from bbtrack import edit
+        from bbtrack.write import edit
 
         scratch = folder.parent / "scratch"
         shutil.copytree(folder, scratch)
@@ -104,7 +104,7 @@ def _temps(folder: Path) -> set[str]:
 
 @pytest.mark.slow
 def test_sigkill_at_random_points_never_tears_the_file(tmp_path):
-    from bbtrack.loader import parse_folder
+    from bbtrack.load.loader import parse_folder
 
     folder = tmp_path / "data"
     _large_folder(folder)
@@ -154,14 +154,15 @@ def test_sigkill_at_random_points_never_tears_the_file(tmp_path):
     history = next(c for c in result.dataset.commitments if c.id == RECORD).history
     assert [h.note for h in history] == [f"event-{n:06d}" for n in range(k)]
     # One more ordinary write cleans any temp file the last kill left.
-    from bbtrack import edit
+    from bbtrack.write import edit
 
     edit.set_status(folder, _change(k), today=dt.date(2025, 1, 1))
     assert not _temps(folder)
 
 
 def test_stale_temp_files_and_lock_file_do_not_block_or_survive_a_write(tmp_path):
-    from bbtrack import edit, storage
+    from bbtrack.write import edit
+    from bbtrack.write import storage
 
     folder = tmp_path / "data"
     shutil.copytree(BASE, folder)
@@ -180,8 +181,9 @@ def test_stale_temp_files_and_lock_file_do_not_block_or_survive_a_write(tmp_path
 
 
 def test_a_failed_write_leaves_no_temp_file_and_the_old_bytes(tmp_path, monkeypatch):
-    from bbtrack import edit, storage
-    from bbtrack.errors import DataError
+    from bbtrack.write import edit
+    from bbtrack.write import storage
+    from bbtrack.core.errors import DataError
 
     folder = tmp_path / "data"
     shutil.copytree(BASE, folder)

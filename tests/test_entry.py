@@ -1,6 +1,6 @@
 """The entry point answers a plain `list` without Typer, exactly as the Typer app would.
 
-`bbtrack.entry` keeps its own table of `list`'s option words. These tests hold
+`bbtrack.cli.entry` keeps its own table of `list`'s option words. These tests hold
 it to the Click command Typer builds (same words, arity, types, defaults) and
 compare both paths' exit code, stdout and stderr on generated command lines,
 so an option added to the app, or a change of its meaning, cannot go to the
@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from bbtrack import entry
-from bbtrack.cli import app
-from bbtrack.run import STATE, list_commitments
+from bbtrack.cli import entry
+from bbtrack.cli.app import app
+from bbtrack.cli.run import STATE, list_commitments
 
 from conftest import SHIPPED, copy_data
 

@@ -30,10 +30,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bbtrack import render
-from bbtrack.query import id_key
-from bbtrack.render import _CHAR_WIDTHS, _json_inert, _not_one_column, width, write_json, write_plain
-from bbtrack.text import _UNSAFE, safe_text
+from bbtrack.views import render
+from bbtrack.ops.query import id_key
+from bbtrack.views.render import _CHAR_WIDTHS, _json_inert, _not_one_column, width, write_json, write_plain
+from bbtrack.core.text import _UNSAFE, safe_text
 from conftest import ENTRY, Cli
 
 HERE = Path(__file__).resolve().parent
@@ -54,7 +54,7 @@ CROSSING_PARTNER = "[bold]Thạc[/] -1+2"
 
 def _yaml(text: str) -> str:
     """A double-quoted YAML scalar for `text` (what bbtrack itself writes)."""
-    from bbtrack.yamledit import format_scalar
+    from bbtrack.write.yamledit import format_scalar
 
     return format_scalar(text)
 
@@ -174,7 +174,7 @@ def test_csv_defuses_formulas(hostile):
 
 
 def test_csv_cell_rules():
-    from bbtrack.render import csv_cell
+    from bbtrack.views.render import csv_cell
 
     for value in ("=1+1", "+1+1", "-1+1", "@A1", "=", "-", "@"):
         assert csv_cell(value).startswith("'"), value
@@ -185,13 +185,13 @@ def test_csv_cell_rules():
 
 @pytest.mark.parametrize("value", ["\t=1+1", " =1+1", "\n@A1"])
 def test_csv_formula_after_leading_whitespace_is_defused(value):
-    from bbtrack.render import csv_cell
+    from bbtrack.views.render import csv_cell
 
     assert csv_cell(value).startswith("'")
 
 
 def test_csv_carriage_return_is_shown_escaped():
-    from bbtrack.render import csv_cell
+    from bbtrack.views.render import csv_cell
 
     assert csv_cell("\r=1+1") == "\\u000d=1+1"  # starts with a backslash: not a formula
 
@@ -232,10 +232,10 @@ def test_render_functions_on_a_forced_terminal(hostile, forced_terminal):
 
     from rich.console import Console
 
-    from bbtrack import render
-    from bbtrack.changes import events
-    from bbtrack.loader import load
-    from bbtrack.query import commitments_per_crossing, summarize, totals
+    from bbtrack.views import render
+    from bbtrack.ops.changes import events
+    from bbtrack.load.loader import load
+    from bbtrack.ops.query import commitments_per_crossing, summarize, totals
 
     ds = load(hostile, use_cache=False).dataset
     today = dt.date(2025, 1, 1)

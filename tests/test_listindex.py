@@ -19,11 +19,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bbtrack import cache, listindex, provinces, render
-from bbtrack.dates import PartialDate
-from bbtrack.loader import load
-from bbtrack.model import COMMITMENT_KINDS, STATUSES, Commitment, Dataset, HistoryEntry
-from bbtrack.query import CommitmentFilter, crossing_keys, resolve_crossings, select
+from bbtrack.load import cache
+from bbtrack.load import listindex
+from bbtrack.core import provinces
+from bbtrack.views import render
+from bbtrack.core.dates import PartialDate
+from bbtrack.load.loader import load
+from bbtrack.core.model import COMMITMENT_KINDS, STATUSES, Commitment, Dataset, HistoryEntry
+from bbtrack.ops.query import CommitmentFilter, crossing_keys, resolve_crossings, select
 
 IDS = ("SM23-3-1", "SM23-3-01", "SM23-3-2", "SM23-3-10", "SM23-10-1", "SM24-1-1", "SM23-3-9a", "X")
 CROSSINGS = ("huu-nghi", "ta-lung", "ta-lung-2", "tra-linh")

@@ -24,11 +24,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bbtrack import edit, provinces
-from bbtrack.dates import PartialDate
-from bbtrack.loader import parse_folder
-from bbtrack.model import FINAL_STATUSES, STAGES, STATUSES, Commitment, Crossing, HistoryEntry
-from bbtrack.text import collapse_ws
+from bbtrack.write import edit
+from bbtrack.core import provinces
+from bbtrack.core.dates import PartialDate
+from bbtrack.load.loader import parse_folder
+from bbtrack.core.model import FINAL_STATUSES, STAGES, STATUSES, Commitment, Crossing, HistoryEntry
+from bbtrack.core.text import collapse_ws
 
 TODAY = dt.date(2025, 6, 1)
 LETTERS = ("aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợ"
@@ -206,7 +207,7 @@ def test_random_edits_load_as_modelled_and_touch_nothing_else(initial, ops, styl
 @given(status_path=st.lists(st.sampled_from(STATUSES), min_size=1, max_size=6))
 def test_transition_rules_without_force(status_path):
     """Without --force: a refused change writes nothing; an accepted one is exactly one entry."""
-    from bbtrack.errors import UsageError
+    from bbtrack.core.errors import UsageError
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -247,7 +248,7 @@ def test_a_write_never_leaves_what_check_rejects(steps):
     """Whatever is asked — any date, any word, forced or not — a change is either refused
     with the file untouched, or written and `bbtrack check` still finds nothing.
     (Found an accepted event dated before the meeting, which check then rejected.)"""
-    from bbtrack.errors import BbtrackError
+    from bbtrack.core.errors import BbtrackError
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

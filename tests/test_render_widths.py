@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from bbtrack import render
-from bbtrack.text import safe_text
+from bbtrack.views import render
+from bbtrack.core.text import safe_text
 
 # Latin, Vietnamese (NFC and combining marks), CJK (two cells), an emoji with its
 # variation selector, a zero-width joiner: what changes a cell's width on a terminal.
@@ -80,8 +80,8 @@ def test_fixed_widths_on_the_edge_of_the_room():
 
 def test_list_table_on_a_wide_terminal_skips_measuring(shipped_dir):
     """The shipped data at 160 columns (the bench's terminal) takes the layout without measuring."""
-    from bbtrack import listindex
-    from bbtrack.loader import load
+    from bbtrack.load import listindex
+    from bbtrack.load.loader import load
 
     # The cells `list` prints, as the list index makes them (held to the record way by test_listindex).
     index = listindex.build(load(shipped_dir).dataset)

@@ -23,9 +23,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bbtrack.dates import parse_user
-from bbtrack.render import width
-from bbtrack.report import TEXT
+from bbtrack.core.dates import parse_user
+from bbtrack.views.render import width
+from bbtrack.views.report import TEXT
 
 from conftest import Cli, git
 
@@ -327,7 +327,7 @@ def test_markdown_parses_and_tables_are_aligned(cli, lang):
     ha_giang = "Hà Giang → Tuyên Quang"
     assert ha_giang in headings and any("Cao Bằng" == h for h in headings)
     # The stage chart: one row per crossing, one column per rung of the ladder.
-    from bbtrack.model import LADDER
+    from bbtrack.core.model import LADDER
 
     chart = next(b for b in table_blocks(text) if all(f" {i} " in b[0] for i in range(1, len(LADDER) + 1)))
     assert len(chart) == 2 + len(crossings)
@@ -387,7 +387,7 @@ def test_html_sections_and_ladder_chart(cli):
     chart = root.find("svg", cls="ladder-chart")
     rows = chart.find_all("g", cls="crossing")
     assert [g.attrs["data-crossing"] for g in rows] == [x["id"] for x in crossings]
-    from bbtrack.model import LADDER
+    from bbtrack.core.model import LADDER
 
     for g, x in zip(rows, crossings):
         cells = g.find_all("rect", cls="cell")
@@ -427,8 +427,8 @@ def test_javascript_evidence_is_never_a_link(tmp_path):
     import datetime as _dt
     import io
 
-    from bbtrack import report
-    from bbtrack.loader import load
+    from bbtrack.views import report
+    from bbtrack.load.loader import load
 
     data = write_dataset(tmp_path / "data", ["javascript:alert(1)", "JaVaScRiPt:alert(5)", "https://vov.vn/ok"])
     refused = Cli(data)("report", "--format", "html")
@@ -573,8 +573,8 @@ def test_rich_is_imported_only_for_the_terminal(data_dir):
     code = textwrap.dedent(f"""
         import datetime, io, sys
         from pathlib import Path
-        from bbtrack import report
-        from bbtrack.loader import load
+        from bbtrack.views import report
+        from bbtrack.load.loader import load
         result = load(Path({str(data_dir)!r}), use_cache=False)
         for fmt in ("markdown", "html"):
             report.write(result.dataset, result.data_dir, report.Options(today=datetime.date(2026, 1, 1), fmt=fmt),
@@ -678,7 +678,7 @@ def test_print_panel_is_rich_panel(body, width, colour, title, double, soft_wrap
     from rich.console import Console
     from rich.text import Text
 
-    from bbtrack import report
+    from bbtrack.views import report
 
     outputs = []
     for draw_panel in (_rich_panel, report.print_panel):
@@ -694,8 +694,8 @@ def test_print_panel_is_rich_panel(body, width, colour, title, double, soft_wrap
 
 @pytest.mark.parametrize("lang, since", [("vi", None), ("en", "2024")])
 def test_terminal_report_in_colour_is_rich_panels(shipped_dir, monkeypatch, lang, since):
-    from bbtrack import report
-    from bbtrack.loader import load
+    from bbtrack.views import report
+    from bbtrack.load.loader import load
 
     monkeypatch.setenv("COLUMNS", "132")
     monkeypatch.delenv("NO_COLOR", raising=False)

@@ -1,6 +1,6 @@
 """What the fast paths import: structure, not timings (`python -m bench` prints those).
 
-Each case runs the real entry point (`bbtrack.entry.main`) in a fresh Python
+Each case runs the real entry point (`bbtrack.cli.entry.main`) in a fresh Python
 and reports the `sys.modules` it ended with. yaml, rich and dateutil are the
 heavy imports (20–60 ms each): a warm `list` piped, `--help` and JSON output
 must not pay for them.
@@ -25,7 +25,7 @@ _PROBE = """
 import json, sys
 out = sys.argv.pop(1)
 sys.argv[0] = "bbtrack"
-from bbtrack.entry import main
+from bbtrack.cli.entry import main
 try:
     main()
 finally:  # SystemExit passes through: the child's exit code is the command's
@@ -120,7 +120,7 @@ def test_no_cache_parses_with_yaml(tmp_path, data_dir):
     assert "yaml" in modules
 
 
-RECORD_MODULES = {"bbtrack.model", "bbtrack.dates", "bbtrack.problems", "bbtrack.loader", "bbtrack.validate"}
+RECORD_MODULES = {"bbtrack.core.model", "bbtrack.core.dates", "bbtrack.core.problems", "bbtrack.load.loader", "bbtrack.load.validate"}
 
 
 @pytest.mark.parametrize("tty", [False, True], ids=["piped", "terminal"])
@@ -133,7 +133,7 @@ def test_warm_list_creates_no_record_class(tmp_path, data_dir, tty):
     assert "SM23-3-11" in stdout
     assert not warm & RECORD_MODULES, "the list index's path imports no record module"
     dated, _, _ = probe(tmp_path, *args, "--overdue", full=True)
-    assert "bbtrack.model" in dated  # the probe does see them when they are needed
+    assert "bbtrack.core.model" in dated  # the probe does see them when they are needed
 
 
 def test_terminal_table_uses_rich(tmp_path, data_dir):
@@ -154,7 +154,7 @@ def _many_records(data_dir: Path, extra: int) -> None:
 
 
 def test_huge_result_on_a_terminal_is_plain_with_a_note(tmp_path, data_dir):
-    from bbtrack.render import RICH_MAX_ROWS
+    from bbtrack.views.render import RICH_MAX_ROWS
 
     _many_records(data_dir, RICH_MAX_ROWS)
     modules, stdout, stderr = probe(tmp_path, "--data-dir", str(data_dir), "list", "--province", "Lạng Sơn", tty=True)
@@ -173,7 +173,7 @@ _GC_PROBE = """
 import gc, json, sys
 out = sys.argv.pop(1)
 sys.argv[0] = "bbtrack"
-from bbtrack.entry import main
+from bbtrack.cli.entry import main
 collections = []
 gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info["generation"]))
 try:
@@ -211,7 +211,7 @@ def test_the_collector_is_back_on_for_the_command(tmp_path, data_dir, args):
 def test_library_users_collector_is_left_alone():
     import gc
 
-    from bbtrack.run import STATE, start_work
+    from bbtrack.cli.run import STATE, start_work
 
     assert not STATE.collector_paused
     was, frozen = gc.isenabled(), gc.get_freeze_count()  # a big in-process load may have frozen some
@@ -227,8 +227,8 @@ def test_library_users_collector_is_left_alone():
 
 # --- the lean app main() builds gives the same text as the whole app -------------------------
 
-_FULL = "import sys; sys.argv[0] = 'bbtrack'; from bbtrack.cli import app; app()"
-_LEAN = "import sys; sys.argv[0] = 'bbtrack'; from bbtrack.cli import main; main()"
+_FULL = "import sys; sys.argv[0] = 'bbtrack'; from bbtrack.cli.app import app; app()"
+_LEAN = "import sys; sys.argv[0] = 'bbtrack'; from bbtrack.cli.app import main; main()"
 
 
 def _both(*args: str) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:

@@ -17,9 +17,9 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bbtrack import loader as bbloader
-from bbtrack import yamledit as ye
-from bbtrack.errors import DataError, EditRefused, NotFoundError
+from bbtrack.load import loader as bbloader
+from bbtrack.write import yamledit as ye
+from bbtrack.core.errors import DataError, EditRefused, NotFoundError
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

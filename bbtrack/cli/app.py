@@ -6,7 +6,7 @@ to `render`. Errors from the core arrive as `BbtrackError` and leave through
 1 data problems or unknown record, 2 usage / unusable input, 3 conflict);
 nothing else prints a traceback. Heavy modules (rich, dateutil, yaml) are
 imported only inside the commands that use them: start-up time is part of the
-interface. A plain `list` does not come here at all (`bbtrack.entry`).
+interface. A plain `list` does not come here at all (`bbtrack.cli.entry`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from typing import Any, Callable, List, Optional, TypeVar
 
 import typer
 
-from . import __version__
-from .errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
+from .. import __version__
+from ..core.errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
 from .run import STATE, exit_code_for, list_commitments, start_work
 from .run import check_format as _fmt, load as _load, parse_lang as _lang, parse_today as _today
 
@@ -95,21 +95,21 @@ def main_options(
 
 # Shell completion: cheap lists first, data only when completing ids.
 def _complete_province(incomplete: str) -> list[str]:
-    from .provinces import PARTIES
-    from .text import fold
+    from ..core.provinces import PARTIES
+    from ..core.text import fold
 
     return [p.name for p in PARTIES if p.country == "VN" and fold(p.name).startswith(fold(incomplete))]
 
 
 def _complete_party(incomplete: str) -> list[str]:
-    from .provinces import PARTIES
-    from .text import fold
+    from ..core.provinces import PARTIES
+    from ..core.text import fold
 
     return [p.name for p in PARTIES if fold(p.name).startswith(fold(incomplete)) or fold(p.name_en).startswith(fold(incomplete))]
 
 
 def _complete_status(incomplete: str) -> list[str]:
-    from .model import STATUSES
+    from ..core.model import STATUSES
 
     return [s for s in STATUSES if s.startswith(incomplete)]
 
@@ -154,7 +154,7 @@ def check(
       bbtrack check --format json | jq '.[].code'
       bbtrack --data-dir ~/work/data check
     """
-    from .validate import check_quotes
+    from ..load.validate import check_quotes
 
     _fmt(format, ("text", "json"))
     result = _load(strict=False)
@@ -162,12 +162,12 @@ def check(
     if not result.fatal:
         problems += check_quotes(result.dataset, result.data_dir)
     if format == "json":
-        from .render import write_json
+        from ..views.render import write_json
 
         write_json([{"file": p.source.file, "line": p.source.line, "col": p.source.col, "code": p.code,
                      "severity": p.severity, "message": p.message} for p in problems], sys.stdout)
     else:
-        from .text import safe_text
+        from ..core.text import safe_text
 
         for p in problems:
             prefix = "warning: " if p.severity == "warning" else ""
@@ -241,9 +241,9 @@ def show(
       bbtrack show sm23-3-9 --lang en
       bbtrack show tra-linh --format json
     """
-    from .query import get_commitment
-    from .render import render_crossing_show, render_show
-    from .validate import minutes_line
+    from ..ops.query import get_commitment
+    from ..views.render import render_crossing_show, render_show
+    from ..load.validate import minutes_line
 
     _fmt(format, ("text", "json"))
     result = _load()
@@ -278,8 +278,8 @@ def crossings(
       bbtrack crossings --province "Cao Bằng" --kind international
       bbtrack crossings --stage talks --format json
     """
-    from .query import commitments_per_crossing, resolve_parties, select_crossings
-    from .render import FORMATS, render_crossings
+    from ..ops.query import commitments_per_crossing, resolve_parties, select_crossings
+    from ..views.render import FORMATS, render_crossings
 
     _fmt(format, FORMATS)
     lang_ = _lang(lang)
@@ -310,8 +310,8 @@ def summary(
       bbtrack summary --by party --lang en
       bbtrack summary --by section --format json
     """
-    from .query import summarize, totals
-    from .render import FORMATS, render_summary
+    from ..ops.query import summarize, totals
+    from ..views.render import FORMATS, render_summary
 
     _fmt(format, FORMATS)
     lang_ = _lang(lang)
@@ -325,7 +325,7 @@ def summary(
 
 
 def _print_edit(result, dry_run: bool) -> None:
-    from .storage import display_path, unified_diff
+    from ..write.storage import display_path, unified_diff
 
     shown = display_path(result.path)
     if dry_run:
@@ -362,15 +362,15 @@ def status_set(
       bbtrack status set tra-linh announced --kind international --date 2023-12-28 -e https://...
       bbtrack status set SM23-3-09 done --date 2024-06-25 -e https://... --dry-run
     """
-    from .dates import PartialDate, parse_user
-    from .edit import Change, set_status
-    from .folder import find_data_dir
+    from ..core.dates import PartialDate, parse_user
+    from ..write.edit import Change, set_status
+    from ..load.folder import find_data_dir
 
     data_dir = find_data_dir(STATE.data_dir)
     day = _dt.date.today()
     when = parse_user(date, "--date") if date else PartialDate.of(day)
     if by is None:
-        from .gitio import user_name
+        from ..ops.gitio import user_name
 
         by = user_name(data_dir) or os.environ.get("USER") or None
     change = Change(record_id=record_id, to=status, date=when, note=note, evidence=tuple(evidence), by=by,
@@ -401,10 +401,10 @@ def add(
       bbtrack add --section 3 --party "Cao Bằng" --party "Quảng Tây" --title-vi "..." --title-en "..." --quote "..." --crossing ta-lung
       bbtrack add --meeting SM24 --section 2 --party all ... --dry-run
     """
-    from .dates import parse_user
-    from .edit import NewCommitment, add_commitment
-    from .folder import find_data_dir
-    from .provinces import MINUTES_PARTIES
+    from ..core.dates import parse_user
+    from ..write.edit import NewCommitment, add_commitment
+    from ..load.folder import find_data_dir
+    from ..core.provinces import MINUTES_PARTIES
 
     parties: list[str] = []
     for name in party:
@@ -434,9 +434,9 @@ def log(
       bbtrack log SM23-3-17
       bbtrack log --since 2025 --format json
     """
-    from .changes import events
-    from .dates import parse_user
-    from .render import FORMATS, render_events
+    from ..ops.changes import events
+    from ..core.dates import parse_user
+    from ..views.render import FORMATS, render_events
 
     _fmt(format, FORMATS)
     lang_ = _lang(lang)
@@ -462,9 +462,9 @@ def diff(
       bbtrack diff main HEAD --format markdown
       bbtrack diff HEAD~3 --format json
     """
-    from .changes import diff_revisions
-    from .folder import find_data_dir
-    from .render import FORMATS, render_diff
+    from ..ops.changes import diff_revisions
+    from ..load.folder import find_data_dir
+    from ..views.render import FORMATS, render_diff
 
     _fmt(format, FORMATS)
     changes = diff_revisions(find_data_dir(STATE.data_dir), rev_a, rev_b)
@@ -497,9 +497,9 @@ def report(
       bbtrack report --format html --output report.html --lang en
       bbtrack report --since 2025-02-21 --format markdown -p "Cao Bằng"
     """
-    from . import report as report_module
-    from .dates import parse_user
-    from .query import resolve_parties
+    from ..views import report as report_module
+    from ..core.dates import parse_user
+    from ..ops.query import resolve_parties
 
     _fmt(format, report_module.FORMATS)
     lang_ = _lang(lang)
@@ -507,7 +507,7 @@ def report(
     parties = resolve_parties(province, provinces_only=False) if province else frozenset()
     start = parse_user(since, "--since") if since else None
     if since_rev:
-        from .gitio import check_rev
+        from ..ops.gitio import check_rev
 
         check_rev(since_rev)
     result = _load()
@@ -588,7 +588,7 @@ def _stand_in(info):
 
 
 def main() -> None:
-    """The console script for every command line `bbtrack.entry` does not answer itself."""
+    """The console script for every command line `bbtrack.cli.entry` does not answer itself."""
     try:
         _app_for(sys.argv[1:])()
     except KeyboardInterrupt as exc:

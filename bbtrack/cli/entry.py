@@ -153,6 +153,6 @@ def main() -> None:
     code = run(sys.argv[1:])
     if code is not None:
         sys.exit(code)
-    from .cli import main as typer_main
+    from .app import main as typer_main
 
     typer_main()

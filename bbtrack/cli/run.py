@@ -1,8 +1,8 @@
 """What the CLI does around the library, without Typer.
 
-Two front ends share this module: the Typer app (`bbtrack.cli`), which
+Two front ends share this module: the Typer app (`bbtrack.cli.app`), which
 parses every command line it is given, and the entry point
-(`bbtrack.entry`), which answers the commonest one — a plain `list` — without
+(`bbtrack.cli.entry`), which answers the commonest one — a plain `list` — without
 importing Typer (~40 ms, most of a piped `list`). Everything both must do
 alike lives here: the command-line state, loading with its refusal of broken
 data, option values checked the same way, the `list` command itself, and the
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
+from ..core.errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
 
 
 class State:
@@ -84,8 +84,8 @@ class DataProblems(BbtrackError):
 
 def load(strict: bool = True):
     """Load the data folder; refuse to work on data with errors (check explains them)."""
-    from .folder import find_data_dir
-    from .loader import load as load_folder
+    from ..load.folder import find_data_dir
+    from ..load.loader import load as load_folder
 
     data_dir = find_data_dir(STATE.data_dir)
     note_packaged(data_dir)
@@ -100,7 +100,7 @@ def load(strict: bool = True):
 def note_packaged(data_dir: Path) -> None:
     """Say so when no data/ was found and the copy shipped with bbtrack is read: a
     user in the wrong folder should not mistake it for their own data."""
-    from .folder import packaged_data_dir
+    from ..load.folder import packaged_data_dir
 
     if STATE.data_dir or os.environ.get("BBTRACK_DATA"):
         return
@@ -129,7 +129,7 @@ def check_format(value: str, allowed: tuple[str, ...]) -> str:
 def parse_today(value: str | None) -> _dt.date:
     if not value:
         return _dt.date.today()
-    from .dates import parse_day  # only here: without --today, `list` creates no date class
+    from ..core.dates import parse_day  # only here: without --today, `list` creates no date class
 
     return parse_day(value, "--today")
 
@@ -154,8 +154,8 @@ def list_commitments(
 ) -> None:
     """`bbtrack list`: the options as typed, the table on stdout. The defaults are
     the command's (tests/test_entry.py compares them with the Typer app's)."""
-    from .query import CommitmentFilter, crossing_keys, resolve_crossings, resolve_parties, resolve_statuses, select
-    from .render import FORMATS, RICH_MAX_ROWS, too_long_for_rich
+    from ..ops.query import CommitmentFilter, crossing_keys, resolve_crossings, resolve_parties, resolve_statuses, select
+    from ..views.render import FORMATS, RICH_MAX_ROWS, too_long_for_rich
 
     check_format(format, FORMATS)
     lang_ = parse_lang(lang)
@@ -186,7 +186,7 @@ def list_commitments(
         today=day,
     )
     if index is not None:
-        from . import listindex
+        from ..load import listindex
 
         picked = listindex.select(index, f, limit)
         count = len(picked)
@@ -196,18 +196,18 @@ def list_commitments(
     if format == "table" and too_long_for_rich(count, sys.stdout):
         err(f"{count} rows: plain columns above {RICH_MAX_ROWS} rows (--limit N for the coloured table)")
     if index is not None:
-        from .render import write_commitment_table
+        from ..views.render import write_commitment_table
 
         cells, styles = listindex.columns(index, picked, day, lang_)
         write_commitment_table(format, cells, sys.stdout, lang=lang_, row_style=styles.__getitem__)
     else:
-        from .render import render_commitments
+        from ..views.render import render_commitments
 
         render_commitments(records, format, sys.stdout, today=day, lang=lang_)
 
 
 def _due_before(value: str):
-    from .dates import parse_user  # only here: the list index's path creates no date class
+    from ..core.dates import parse_user  # only here: the list index's path creates no date class
 
     return parse_user(value, "--due-before")
 
@@ -216,8 +216,9 @@ def _list_index(day: _dt.date):
     """The folder's list index when the cache holds a fresh one that answers for `day`; else None."""
     if not STATE.use_cache:
         return None
-    from . import cache, listindex
-    from .folder import find_data_dir
+    from ..load import cache
+    from ..load import listindex
+    from ..load.folder import find_data_dir
 
     data_dir = find_data_dir(STATE.data_dir)
     index = cache.cached_index(data_dir)

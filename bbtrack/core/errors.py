@@ -1,7 +1,7 @@
 """Errors: a condition that stops a command, and the exit code it leaves with.
 
 Core code never prints or exits. Bad user data is reported as `Problem`
-values (`bbtrack.problems`: collected, never raised); a condition that stops
+values (`bbtrack.core.problems`: collected, never raised); a condition that stops
 a command is a `BbtrackError` subclass carrying its exit code. The CLI edge
 turns either into one line on stderr. This module is imported by every
 command, `--help` included, so it defines no dataclass (creating one costs

@@ -3,7 +3,7 @@
 One vocabulary everywhere: a YAML key, a dataclass field, a CLI option, a JSON
 field and a table header are the same word. The only exception is the
 history entry's `from`, a Python keyword, stored in the field `from_`.
-Records are frozen: queries never mutate, edits go through `bbtrack.edit`.
+Records are frozen: queries never mutate, edits go through `bbtrack.write.edit`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Records carry their `Source` (file, line, column) so that every message can
 name the place; validation returns `Problem` values, all collected, never
-raised (`bbtrack.errors` holds what stops a command).
+raised (`bbtrack.core.errors` holds what stops a command).
 """
 
 from __future__ import annotations

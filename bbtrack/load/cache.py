@@ -27,7 +27,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from . import __version__
+from .. import __version__
 
 if TYPE_CHECKING:
     from .listindex import ListIndex
@@ -46,8 +46,10 @@ FREEZE_AT = 10_000  # records: from here a load is big enough to gc.freeze() (se
 _BIG = 8 << 20  # bytes: above this, hash with hashlib's SHA-256
 # Modules whose code decides what a parse yields or how its objects are pickled:
 # editing one (a development checkout) makes every entry stale without a version bump.
-_CODE = ("cache.py", "dates.py", "errors.py", "folder.py", "listindex.py", "loader.py", "model.py", "problems.py",
-         "provinces.py", "query.py", "render.py", "text.py", "validate.py", "vocab.py")
+# Paths are relative to the package folder.
+_CODE = ("load/cache.py", "core/dates.py", "core/errors.py", "load/folder.py", "load/listindex.py", "load/loader.py",
+         "core/model.py", "core/problems.py", "core/provinces.py", "ops/query.py", "views/render.py", "core/text.py",
+         "load/validate.py", "core/vocab.py")
 
 
 def cache_dir() -> Path:
@@ -126,9 +128,9 @@ def _fingerprint(data_dir: Path, held: tuple | None = None) -> tuple:
     than parsing them (~700 ms per MB).
     """
     from .folder import COMMITMENTS_FILE, CROSSINGS_FILE
-    from .vocab import SCHEMA_VERSION
+    from ..core.vocab import SCHEMA_VERSION
 
-    here = os.path.dirname(__file__)
+    here = os.path.dirname(os.path.dirname(__file__))
     code = []
     for name in _CODE:
         try:
@@ -322,9 +324,9 @@ def _pickler(handle):
     import dataclasses
     import pickle
 
-    from .dates import PartialDate
-    from .model import Commitment, Crossing, Dataset, HistoryEntry, Meeting
-    from .problems import Problem, Source
+    from ..core.dates import PartialDate
+    from ..core.model import Commitment, Crossing, Dataset, HistoryEntry, Meeting
+    from ..core.problems import Problem, Source
 
     shared_fields = {
         Commitment: {"parties", "crossings", "kind", "due", "status"},

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import NotFoundError
+from ..core.errors import NotFoundError
 
 COMMITMENTS_FILE = "commitments.yaml"
 CROSSINGS_FILE = "crossings.yaml"
@@ -32,7 +32,7 @@ def find_data_dir(explicit: str | os.PathLike[str] | None = None, cwd: Path | No
 
 
 def packaged_data_dir() -> Path:
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # bbtrack/, where the wheel puts _data
     for candidate in (package / "_data", package.parent / "data"):  # wheel, then source checkout
         if (candidate / COMMITMENTS_FILE).is_file():
             return candidate

@@ -22,11 +22,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TYPE_CHECKING
 
-from .render import LANGS, parties_cell
+from ..views.render import LANGS, parties_cell
 
 if TYPE_CHECKING:  # reading an index creates no record class: `model` is never imported on that path
-    from .model import Commitment, Dataset
-    from .query import CommitmentFilter, CrossingKey
+    from ..core.model import Commitment, Dataset
+    from ..ops.query import CommitmentFilter, CrossingKey
 
 # One status cell per language, then the row's style: as the record stands on a day
 # up to its due date, and after it. Nothing else in a row depends on the day, except
@@ -57,8 +57,8 @@ class ListIndex:
 
 
 def build(ds: Dataset) -> ListIndex:
-    from .query import crossing_keys, id_key
-    from .render import row_style, status_cell
+    from ..ops.query import crossing_keys, id_key
+    from ..views.render import row_style, status_cell
 
     shared: dict = {}
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import provinces
-from .dates import PartialDate, parse_stored
+from ..core import provinces
+from ..core.dates import PartialDate, parse_stored
 from .folder import COMMITMENTS_FILE, CROSSINGS_FILE
-from .model import (
+from ..core.model import (
     COMMITMENT_KINDS,
     CONFIDENCES,
     CROSSING_KINDS,
@@ -34,8 +34,8 @@ from .model import (
     HistoryEntry,
     Meeting,
 )
-from .problems import Problem, Source
-from .text import display_path, nfc
+from ..core.problems import Problem, Source
+from ..core.text import display_path, nfc
 
 # Composing YAML costs ~40 bytes of memory and ~0.7 s per MB of file: a 50 MB
 # file would take half a minute and 2 GB. The data is ~50 kB, so a file this

@@ -12,10 +12,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import provinces
-from .model import INITIAL_STATUS, STAGES, STATUSES, Commitment, Crossing, Dataset, HistoryEntry
-from .problems import Problem, Source
-from .text import collapse_ws, has_unsafe
+from ..core import provinces
+from ..core.model import INITIAL_STATUS, STAGES, STATUSES, Commitment, Crossing, Dataset, HistoryEntry
+from ..core.problems import Problem, Source
+from ..core.text import collapse_ws, has_unsafe
 
 COMMITMENT_ID = re.compile(r"^([A-Z][A-Z0-9]*)-(\d+)-(\d{2,})$")
 CROSSING_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from .dates import PartialDate
-from .errors import DataError, NotFoundError
-from .model import Commitment, Crossing, Dataset, HistoryEntry
-from .problems import Problem
+from ..core.dates import PartialDate
+from ..core.errors import DataError, NotFoundError
+from ..core.model import Commitment, Crossing, Dataset, HistoryEntry
+from ..core.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class FieldChange:
 
 
 def _plain(record: Commitment | Crossing) -> dict[str, Any]:
-    from .render import commitment_row, crossing_row
+    from ..views.render import commitment_row, crossing_row
 
     if isinstance(record, Commitment):
         import datetime as _dt
@@ -105,7 +105,7 @@ def diff_records(collection: str, old: Iterable[Commitment | Crossing],
 
 
 def _parse_version(text: str | None, collection: str, label: str) -> list[Any]:
-    from .loader import parse_commitments, parse_crossings
+    from ..load.loader import parse_commitments, parse_crossings
 
     if text is None:
         return []
@@ -123,7 +123,7 @@ def _parse_version(text: str | None, collection: str, label: str) -> list[Any]:
 def diff_revisions(data_dir: Path, rev_a: str | None, rev_b: str | None) -> list[FieldChange]:
     """Changes from rev_a (default HEAD) to rev_b (default: the working tree)."""
     from . import gitio
-    from .loader import COMMITMENTS_FILE, CROSSINGS_FILE
+    from ..load.loader import COMMITMENTS_FILE, CROSSINGS_FILE
 
     gitio.toplevel(data_dir)  # a clear error outside git
     rev_a = gitio.check_rev(rev_a or "HEAD")
@@ -148,7 +148,7 @@ def diff_revisions(data_dir: Path, rev_a: str | None, rev_b: str | None) -> list
 
 
 def change_row(c: FieldChange) -> dict[str, Any]:
-    from .render import history_row
+    from ..views.render import history_row
 
     row: dict[str, Any] = {"id": c.record_id, "collection": c.collection, "change": c.change, "field": c.field}
     if c.change == "history":

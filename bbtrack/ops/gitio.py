@@ -7,7 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from .errors import NotFoundError, UsageError
+from ..core.errors import NotFoundError, UsageError
 
 _REV = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/@{}~^:-]*$")
 

@@ -7,14 +7,14 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from . import provinces
-from .errors import NotFoundError, UsageError
-from .text import fold
-from .vocab import COMMITMENT_KINDS, CROSSING_KINDS, FINAL_STATUSES, STAGES, STATUSES
+from ..core import provinces
+from ..core.errors import NotFoundError, UsageError
+from ..core.text import fold
+from ..core.vocab import COMMITMENT_KINDS, CROSSING_KINDS, FINAL_STATUSES, STAGES, STATUSES
 
 if TYPE_CHECKING:  # the list index's path runs these functions on no record at all
-    from .dates import PartialDate
-    from .model import Commitment, Crossing, Dataset
+    from ..core.dates import PartialDate
+    from ..core.model import Commitment, Crossing, Dataset
 
 SORT_KEYS = ("id", "due", "status", "province")
 GROUP_KEYS = ("province", "party", "section", "status")
@@ -75,7 +75,7 @@ def resolve_statuses(words: Iterable[str]) -> frozenset[str]:
         if key in STATUSES:
             wanted.add(key)
             continue
-        from .vocab import STATUS_LABELS
+        from ..core.vocab import STATUS_LABELS
 
         by_label = {fold(label): s for labels in STATUS_LABELS.values() for s, label in labels.items()}
         if fold(word) in by_label:

@@ -18,14 +18,14 @@ import sys
 import unicodedata
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TextIO
 
-from . import provinces
-from .query import timing
-from .text import safe_text
-from .vocab import KIND_LABELS, STAGE_LABELS, STATUS_LABELS
+from ..core import provinces
+from ..ops.query import timing
+from ..core.text import safe_text
+from ..core.vocab import KIND_LABELS, STAGE_LABELS, STATUS_LABELS
 
 if TYPE_CHECKING:
-    from .model import Commitment, Crossing, Dataset, HistoryEntry
-    from .query import Group
+    from ..core.model import Commitment, Crossing, Dataset, HistoryEntry
+    from ..ops.query import Group
 
 FORMATS = ("table", "json", "csv", "markdown")
 LANGS = ("vi", "en")
@@ -506,7 +506,7 @@ def render_summary(groups: Sequence[Group], total: Group, by: str, fmt: str, out
     if fmt == "csv":
         write_csv([group_row(g) for g in (*groups, total)], out)
         return
-    from .model import STATUSES
+    from ..core.model import STATUSES
 
     used = [s for s in STATUSES if total.counts[s]] or ["open"]
     h = HEADERS[lang]
@@ -649,7 +649,7 @@ def render_events(events, fmt: str, out: TextIO, *, lang: str = "vi") -> None:
 
 
 def render_diff(changes, fmt: str, out: TextIO) -> None:
-    from .changes import change_row
+    from ..ops.changes import change_row
 
     if fmt == "json":
         write_json([change_row(c) for c in changes], out)

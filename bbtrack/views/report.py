@@ -27,15 +27,15 @@ from typing import Iterable, Sequence, TextIO
 from urllib.parse import quote as _urlquote
 from urllib.parse import urlsplit
 
-from . import provinces
-from .changes import Event, FieldChange, diff_revisions, events
-from .dates import PartialDate
-from .errors import UsageError
-from .model import LADDER, STAGE_LABELS, STATUSES, Commitment, Crossing, Dataset, HistoryEntry, Meeting
-from .query import Group, as_of, id_key, summarize, timing, totals
+from ..core import provinces
+from ..ops.changes import Event, FieldChange, diff_revisions, events
+from ..core.dates import PartialDate
+from ..core.errors import UsageError
+from ..core.model import LADDER, STAGE_LABELS, STATUSES, Commitment, Crossing, Dataset, HistoryEntry, Meeting
+from ..ops.query import Group, as_of, id_key, summarize, timing, totals
 from .render import TIMING_LABELS, kind_label, short_value, status_cell, status_label, status_or_stage, width
 from .render import bar as text_bar  # write_terminal draws its own Rich bar
-from .text import safe_text, slug
+from ..core.text import safe_text, slug
 
 FORMATS = ("terminal", "markdown", "html")
 LANGS = ("vi", "en")
@@ -267,7 +267,7 @@ def section_title(meeting: str, section: int, lang: str) -> str:
 
 
 def build(ds: Dataset, data_dir: Path, options: Options) -> Report:
-    from . import gitio
+    from ..ops import gitio
 
     today, wanted = options.today, options.parties
     # As they stood on `today`, like `list` and `summary`: with a past --today every

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import provinces
-from .dates import PartialDate, parse_stored
-from .errors import DataError, EditRefused, NotFoundError, UsageError
-from .loader import COMMITMENTS_FILE, CROSSINGS_FILE
-from .model import (
+from ..core import provinces
+from ..core.dates import PartialDate, parse_stored
+from ..core.errors import DataError, EditRefused, NotFoundError, UsageError
+from ..load.loader import COMMITMENTS_FILE, CROSSINGS_FILE
+from ..core.model import (
     COMMITMENT_KINDS,
     CONFIDENCES,
     CROSSING_KINDS,
@@ -29,8 +29,8 @@ from .model import (
     STAGES,
     STATUSES,
 )
-from .text import collapse_ws, has_unsafe, nfc
-from .validate import COMMITMENT_ID
+from ..core.text import collapse_ws, has_unsafe, nfc
+from ..load.validate import COMMITMENT_ID
 
 if TYPE_CHECKING:
     from .yamledit import FileBytes, Splice
@@ -195,7 +195,7 @@ def _require_clean(data_dir: Path, *, use_cache: bool = True):
 
     The editor only reads the record it splices, so without this a write would
     happily land next to a broken record and the reviewer would inherit both."""
-    from .loader import load
+    from ..load.loader import load
 
     result = load(data_dir, use_cache=use_cache)
     if result.errors:
@@ -213,7 +213,8 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
     state it creates: a run of edits on a large folder never re-parses it. The
     file is edited as bytes (`yamledit.FileBytes`): only the record is decoded.
     """
-    from . import storage, yamledit
+    from . import storage
+    from . import yamledit
 
     collection, filename, record_id = collection_of(change.record_id)
     vocabulary = STATUSES if collection == "commitments" else STAGES
@@ -239,7 +240,7 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
         _require_clean(data_dir, use_cache=False)
         old, new = storage.splice_file(path, splice, dry_run=dry_run)
     else:
-        from . import cache
+        from ..load import cache
 
         seen: dict[str, Any] = {}
 
@@ -305,7 +306,8 @@ def next_id(ids: list[str], meeting: str, section: int) -> str:
 def add_commitment(data_dir: Path, new: NewCommitment, *, dry_run: bool = False,
                    use_cache: bool = True) -> EditResult:
     """Append a commitment with the next free id, after checking it against the data."""
-    from . import storage, yamledit
+    from . import storage
+    from . import yamledit
 
     ds = _require_clean(data_dir, use_cache=use_cache).dataset
     meeting = next((m for m in ds.meetings if m.id == new.meeting.upper()), None)

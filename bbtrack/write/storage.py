@@ -33,9 +33,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from .errors import ConflictError, DataError, NotFoundError
-from .problems import Source
-from .text import display_path
+from ..core.errors import ConflictError, DataError, NotFoundError
+from ..core.problems import Source
+from ..core.text import display_path
 
 if TYPE_CHECKING:
     from .yamledit import Splice

@@ -75,9 +75,9 @@ from typing import Any, Iterator, Mapping, NamedTuple
 import yaml
 from yaml.constructor import SafeConstructor
 
-from .errors import DataError, EditRefused, NotFoundError
-from .model import SCHEMA_VERSION
-from .problems import Source
+from ..core.errors import DataError, EditRefused, NotFoundError
+from ..core.model import SCHEMA_VERSION
+from ..core.problems import Source
 
 # The loader used for composing. Tests switch it to `yaml.SafeLoader` to check
 # that behaviour does not depend on libyaml being installed.
