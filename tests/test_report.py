@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bbtrack.core.dates import parse_user
-from bbtrack.views.render import width
+from bbtrack.views.tables import width
 from bbtrack.views.report import TEXT
 
 from conftest import Cli, git

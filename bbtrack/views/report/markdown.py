@@ -8,7 +8,8 @@ from urllib.parse import quote as _urlquote
 
 from ...core.model import LADDER, STATUSES
 from ...core.text import safe_text
-from ..render import bar as text_bar, status_cell, status_label, status_or_stage, width
+from ..render import bar as text_bar, status_cell, status_label, status_or_stage
+from ..tables import width
 from .model import (
     Report, change_row, change_text, completion_text, crossing_sub, events_title, evidence_of,
     headline_figures, is_web_url, ladder_cells, last_event_text, meeting_line, own_note, parties_text,

@@ -23,7 +23,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..render import console as make_console, is_terminal
+    from ..tables import console as make_console, is_terminal
 
     console = make_console(out, width=None if is_terminal(out) else 120)
 
