@@ -367,7 +367,9 @@ def test_html_is_self_contained(cli):
         if href is not None:
             assert node.tag == "a" and (href.startswith("#") or re.match(r"https?://", href)), href
     style = root.find("style").text()
-    assert "@media print" in style and "break-before: page" in style
+    # Printable on A4, and no forced page break: a short province must not leave a page mostly empty.
+    assert "@media print" in style and "size: A4 portrait" in style
+    assert "break-before: page" not in style and "page-break-before: always" not in style
     assert "@import" not in style and "url(" not in style
     assert '"Noto Sans CJK SC"' in style and "system-ui" in style
     # Internal links all land on an element of the page.
