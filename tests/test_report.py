@@ -11,7 +11,6 @@ import datetime
 import io
 import json
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -585,29 +584,6 @@ def test_rich_is_imported_only_for_the_terminal(data_dir):
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
-
-
-# --- in a real browser ---------------------------------------------------------------------------
-
-
-@pytest.mark.browser
-def test_html_in_headless_chromium(cli, tmp_path):
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("Chromium not installed (Debian package chromium); CI installs it")
-    page = tmp_path / "report.html"
-    ok(cli("report", "--format", "html", "--output", str(page), "--today", TODAY, "--since", "2024"))
-    flags = ["--headless", "--disable-gpu", "--no-sandbox", f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run([chromium, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True,
-                         timeout=60).stdout
-    root = Dom(dom).root
-    assert [s.attrs["id"] for s in root.find_all("section", cls="party")][:2] == ["party-all", "party-ha-giang"]
-    assert root.find("svg", cls="ladder-chart").find_all("g", cls="crossing")
-    shot = tmp_path / "report.png"
-    subprocess.run([chromium, *flags, f"--screenshot={shot}", "--window-size=1280,2000", page.as_uri()],
-                   capture_output=True, timeout=60)
-    assert shot.exists() and shot.stat().st_size > 10_000
-    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 # --- the terminal report's panels are Rich's Panel, streamed --------------------------------------
