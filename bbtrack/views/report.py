@@ -370,7 +370,7 @@ def last_event_text(c: Commitment, r: Report) -> str:
     last = c.last_event
     if last is None:
         return ""
-    text = f"{last.date}: {last.note or change_text(last, r.lang)}"
+    text = f"{last.date}: {last.note_in(r.lang) or change_text(last, r.lang)}"
     return text + (f" [{r.t('weak')}]" if last.confidence == "weak" else "")
 
 
@@ -478,7 +478,7 @@ def crossing_sub(x: Crossing, r: Report) -> str:
 def change_row(ch: FieldChange, lang: str) -> tuple[str, str, str]:
     if ch.change == "history":
         e = ch.new
-        detail = f"{e.date}: {change_text(e, lang)}" + (f" — {e.note}" if e.note else "")
+        detail = f"{e.date}: {change_text(e, lang)}" + (f" — {e.note_in(lang)}" if e.note_in(lang) else "")
         return ch.record_id, "history +", detail
     if ch.change in ("added", "removed"):
         return ch.record_id, ch.change, str(ch.new if ch.change == "added" else ch.old)
@@ -570,7 +570,7 @@ def write_markdown(r: Report, out: TextIO) -> None:
     if r.events:
         rows = [[str(e.entry.date), md(e.record_id),
                  md(change_text(e.entry, r.lang) + (f" [{r.t('weak')}]" if e.entry.confidence == "weak" else "")),
-                 md(e.entry.note or ""), ", ".join(md_link(u) for u in e.entry.evidence)] for e in r.events]
+                 md(e.entry.note_in(r.lang) or ""), ", ".join(md_link(u) for u in e.entry.evidence)] for e in r.events]
         lines += md_table([md(r.t(k)) for k in ("date", "record", "change", "note", "evidence")], rows)
     else:
         lines.append(md(r.t("no_events")))
@@ -690,7 +690,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
             weak = f" [{r.t('weak')}]" if e.entry.confidence == "weak" else ""
             style = RICH_STYLES.get(e.entry.to) if e.collection == "commitments" else "magenta"
             table.add_row(T(str(e.entry.date)), T(e.record_id, "bold"), T(change_text(e.entry, r.lang) + weak, style),
-                          T(e.entry.note or ""), T("\n".join(e.entry.evidence), "blue"))
+                          T(e.entry.note_in(r.lang) or ""), T("\n".join(e.entry.evidence), "blue"))
         body = table
     else:
         body = T(r.t("no_events"), "italic")
@@ -1031,7 +1031,7 @@ def timeline_chart(r: Report) -> str:
         out.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{axis}" stroke="{color}" stroke-opacity="0.35"/>')
         out.append(f'<g class="event" data-record="{h(e.record_id)}"><title>{h(str(e.entry.date))} '
                    f"{h(e.record_id)}: {h(change_text(e.entry, r.lang))}"
-                   f"{h(' — ' + e.entry.note) if e.entry.note else ''}</title>"
+                   f"{h(' — ' + e.entry.note_in(r.lang)) if e.entry.note_in(r.lang) else ''}</title>"
                    f'<circle cx="{x:.1f}" cy="{y}" r="5" fill="{color}"/>'
                    f'<text x="{x + 8:.1f}" y="{y + 4}" font-size="11.5" fill="#24292f">{h(e.record_id)}</text></g>')
     out.append("</svg>")
@@ -1050,7 +1050,7 @@ def _commitment_rows(records: Sequence[Commitment], r: Report, with_parties: boo
             last_html = f'<span class="none">{h(r.t("none"))}</span>'
         else:
             last_html = (f'<time class="date" datetime="{h(str(last.date))}">{h(str(last.date))}</time> '
-                         f"{h(last.note or change_text(last, r.lang))}"
+                         f"{h(last.note_in(r.lang) or change_text(last, r.lang))}"
                          + (f' <span class="weak">[{h(r.t("weak"))}]</span>' if last.confidence == "weak" else ""))
         links = ", ".join(html_link(u) for u in evidence_of(c)) or '<span class="none">—</span>'
         cells = [f'<td class="id">{h(c.id)}</td>', f"<td>{h(title_of(c, r.lang))}</td>"]
@@ -1158,7 +1158,7 @@ def write_html(r: Report, out: TextIO) -> None:
             links = ", ".join(html_link(u) for u in e.entry.evidence)
             rows.append(f'<tr data-record="{h(e.record_id)}"><td class="num">{h(str(e.entry.date))}</td>'
                         f'<td class="id">{h(e.record_id)}</td><td>{h(change_text(e.entry, lang))}{weak}</td>'
-                        f'<td>{h(e.entry.note or "")}</td><td class="evidence">{links}</td></tr>')
+                        f'<td>{h(e.entry.note_in(r.lang) or "")}</td><td class="evidence">{links}</td></tr>')
         p += _table([(r.t(k), "num" if k == "date" else "") for k in ("date", "record", "change", "note", "evidence")],
                     rows, "events")
     else:
