@@ -162,7 +162,7 @@ def check(
     if not result.fatal:
         problems += check_quotes(result.dataset, result.data_dir)
     if format == "json":
-        from ..views.render import write_json
+        from ..views.tables import write_json
 
         write_json([{"file": p.source.file, "line": p.source.line, "col": p.source.col, "code": p.code,
                      "severity": p.severity, "message": p.message} for p in problems], sys.stdout)
@@ -360,8 +360,7 @@ def status_set(
 
     \b
     Examples:
-      bbtrack status set SM23-3-19 done --date 27/2/2025 -e https://vietnamnews.vn/... --note "Opening ceremony held" \
-          --note-vi "Tổ chức lễ khai trương"
+      bbtrack status set SM23-3-19 done --date 27/2/2025 -e https://... --note "Opening ceremony" --note-vi "Lễ công bố"
       bbtrack status set tra-linh announced --kind international --date 2023-12-28 -e https://...
       bbtrack status set SM23-3-09 done --date 2024-06-25 -e https://... --dry-run
     """
@@ -377,8 +376,7 @@ def status_set(
 
         by = user_name(data_dir) or os.environ.get("USER") or None
     change = Change(record_id=record_id, to=status, date=when, note=note, note_vi=note_vi, note_zh=note_zh,
-                    evidence=tuple(evidence), by=by,
-                    confidence="weak" if weak else None, kind=kind, force=force)
+                    evidence=tuple(evidence), by=by, confidence="weak" if weak else None, kind=kind, force=force)
     _print_edit(set_status(data_dir, change, today=day, dry_run=dry_run, use_cache=STATE.use_cache), dry_run)
 
 
@@ -394,9 +392,7 @@ def add(
     crossing: List[str] = typer.Option([], "--crossing", "-c", autocompletion=_complete_crossing, help="Crossing id; repeatable."),
     kind: str = typer.Option("deliverable", "--kind", help="deliverable (one-off) or continuing."),
     due: Optional[str] = typer.Option(None, "--due", help='Due date as the minutes give it: "2024", "2024-09", "15/9/2024".'),
-    due_source: Optional[str] = typer.Option(
-        None, "--due-source",
-        help="With --due: minutes (the action's own sentence gives the date) or programme (only the year of the programme)."),
+    due_source: Optional[str] = typer.Option(None, "--due-source", help="With --due: minutes (its own sentence) or programme."),
     dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff that would be applied; write nothing."),
 ) -> None:
     """Add a commitment, from these or a later meeting's minutes, with the next free id.
