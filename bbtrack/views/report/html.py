@@ -66,7 +66,7 @@ def _commitment_row(c: Commitment, r: Report, with_parties: bool, numbers: dict[
         "done_on": str(c.done_on) if c.done_on else "",
         "timing": when, "timing_label": TIMING_LABELS[r.lang][when],
         "last": None if last is None else {
-            "date": str(last.date), "text": last.note or change_text(last, r.lang),
+            "date": str(last.date), "text": last.note_in(r.lang) or change_text(last, r.lang),
             "weak": last.confidence == "weak"},
         "links": _links(evidence_of(c), numbers),
     }
@@ -174,7 +174,7 @@ def timeline_chart(r: Report) -> dict[str, Any] | None:
                  else CROSSING_EVENT_COLOR)
         dots.append({"x": x, "y": top + row * row_h + 10, "color": color, "record": e.record_id,
                      "title": f"{e.entry.date} {e.record_id}: {change_text(e.entry, r.lang)}"
-                              + (f" — {e.entry.note}" if e.entry.note else "")})
+                              + (f" — {e.entry.note_in(r.lang)}" if e.entry.note_in(r.lang) else "")})
     return {"w": w, "h": axis + 34, "axis": axis, "margin": margin, "ticks": ticks, "years": years, "dots": dots,
             "ends": [{"x": xpos(start), "label": str(start), "anchor": "start"},
                      {"x": xpos(end), "label": str(end), "anchor": "end"}]}
@@ -231,7 +231,7 @@ def context(r: Report) -> dict[str, Any]:
                         + ([{"color": CROSSING_EVENT_COLOR, "label": r.t("crossing_events")}]
                            if any(e.collection == "crossings" for e in r.events) else []),
         "events": [{"date": str(e.entry.date), "record": e.record_id, "change": change_text(e.entry, lang),
-                    "weak": e.entry.confidence == "weak", "note": e.entry.note or "",
+                    "weak": e.entry.confidence == "weak", "note": e.entry.note_in(lang) or "",
                     "links": _links(e.entry.evidence, numbers)} for e in r.events],
         "changes": None if r.changes is None else [change_row(ch, lang) for ch in r.changes],
         "changes_title": r.t("changes", rev=r.options.since_rev or ""),
