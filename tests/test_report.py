@@ -385,9 +385,14 @@ def test_html_sections_and_ladder_chart(cli):
     assert sections == ["party-all", "party-ha-giang", "party-quang-ninh", "party-lang-son", "party-cao-bang",
                         "party-quang-tay"]
     assert "Hà Giang → Tuyên Quang" in root.find("section", id="party-ha-giang").find("h2").text()
-    chart = root.find("svg", cls="ladder-chart")
-    rows = chart.find_all("g", cls="crossing")
+    # The chart comes in parts (a page may break between them); together they hold every crossing, in order.
+    parts = root.find_all("svg", cls="ladder-chart")
+    rows = [g for chart in parts for g in chart.find_all("g", cls="crossing")]
     assert [g.attrs["data-crossing"] for g in rows] == [x["id"] for x in crossings]
+    assert len(parts) > 1 and all(chart.find_all("g", cls="crossing") for chart in parts)
+    for chart in parts:  # a crossing nested under another is in the same part
+        first = chart.find_all("g", cls="crossing")[0].attrs["data-crossing"]
+        assert not next(x for x in crossings if x["id"] == first)["parent"], first
     from bbtrack.core.model import LADDER
 
     for g, x in zip(rows, crossings):
@@ -465,8 +470,8 @@ def test_province_limits_sections_and_figures(cli):
     assert root.find(cls="figure", data_figure="total").find(cls="value").text() == str(len(listed))
     assert [tr.attrs["data-party"] for tr in root.find("table", cls="parties").find_all("tr")
             if "data-party" in tr.attrs] == ["Lạng Sơn"]
-    chart = root.find("svg", cls="ladder-chart")
-    assert [g.attrs["data-crossing"] for g in chart.find_all("g", cls="crossing")] == [x["id"] for x in crossings]
+    assert [g.attrs["data-crossing"] for chart in root.find_all("svg", cls="ladder-chart")
+            for g in chart.find_all("g", cls="crossing")] == [x["id"] for x in crossings]
     md = ok(cli("report", "--format", "markdown", "-p", "lang son", "--today", TODAY))
     assert "## Lạng Sơn" in md and "## Cao Bằng" not in md and "## Quảng Ninh" not in md
 

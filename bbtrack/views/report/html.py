@@ -102,8 +102,15 @@ def _squeeze(text: str, size: float, room: float) -> float | None:
     return room if estimate > room else None
 
 
-def ladder_chart(r: Report) -> dict[str, Any]:
-    """Rows = crossings, columns = ladder stages planned → operating, filled up to the current stage."""
+LADDER_PART_ROWS = 6  # rows per SVG: a page can break between parts, never inside one
+
+
+def ladder_chart(r: Report) -> list[dict[str, Any]]:
+    """Rows = crossings, columns = ladder stages planned → operating, filled up to the current stage.
+
+    In parts of a few rows, each with the stage heads, like a table's repeated header: on paper
+    one SVG of all the crossings could not break, and moved whole to the next page, leaving
+    half a page empty. A part never separates a crossing from the ones nested under it."""
     label_w, col_w, row_h, head_h, stage_w = 340, 84, 40, 62, 130
     n = len(LADDER)
     w = label_w + n * col_w + stage_w
@@ -112,22 +119,31 @@ def ladder_chart(r: Report) -> dict[str, Any]:
         lines = _wrap(STAGE_LABELS[r.lang][stage])
         heads.append({"n": i + 1, "cx": label_w + i * col_w + col_w / 2, "lines": lines,
                       "y0": head_h - 10 - 14 * (len(lines) - 1)})
-    rows = []
-    for row, x in enumerate(r.crossings):
-        indent = 16 if x.parent else 0
-        name = ("↳ " if x.parent else "") + x.pair
-        sub = crossing_sub(x, r)
-        room = label_w - 12 - indent
-        rows.append({
-            "id": x.id, "stage_key": x.stage, "y": head_h + row * row_h, "stripe": row % 2 == 0,
-            "name": name, "sub": sub, "x": 4 + indent, "stage": status_or_stage(x.stage, r.lang),
-            "name_fit": _squeeze(name, 13.5, room), "sub_fit": _squeeze(sub, 11.5, room),
-            "muted": x.stage not in LADDER,
-            "cells": [{"state": state, "x": label_w + i * col_w + 4, "fill": LADDER_FILLS[state]}
-                      for i, state in enumerate(ladder_cells(x, r))],
-        })
-    return {"w": w, "h": head_h + row_h * len(r.crossings) + 6, "head_h": head_h, "row_h": row_h,
-            "col_w": col_w, "stage_x": label_w + n * col_w + 12, "heads": heads, "rows": rows}
+    parts: list[list] = []
+    for x in r.crossings:
+        if not parts or (len(parts[-1]) >= LADDER_PART_ROWS and not x.parent):
+            parts.append([])
+        parts[-1].append(x)
+    charts, stripe = [], 0
+    for part in parts:
+        rows = []
+        for row, x in enumerate(part):
+            indent = 16 if x.parent else 0
+            name = ("↳ " if x.parent else "") + x.pair
+            sub = crossing_sub(x, r)
+            room = label_w - 12 - indent
+            rows.append({
+                "id": x.id, "stage_key": x.stage, "y": head_h + row * row_h, "stripe": stripe % 2 == 0,
+                "name": name, "sub": sub, "x": 4 + indent, "stage": status_or_stage(x.stage, r.lang),
+                "name_fit": _squeeze(name, 13.5, room), "sub_fit": _squeeze(sub, 11.5, room),
+                "muted": x.stage not in LADDER,
+                "cells": [{"state": state, "x": label_w + i * col_w + 4, "fill": LADDER_FILLS[state]}
+                          for i, state in enumerate(ladder_cells(x, r))],
+            })
+            stripe += 1
+        charts.append({"w": w, "h": head_h + row_h * len(part) + 6, "head_h": head_h, "row_h": row_h,
+                       "col_w": col_w, "stage_x": label_w + n * col_w + 12, "heads": heads, "rows": rows})
+    return charts
 
 
 def timeline_chart(r: Report) -> dict[str, Any] | None:
