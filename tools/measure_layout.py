@@ -149,9 +149,10 @@ _PROBE = """
 """
 
 
-def cells_outside(b, html: Path) -> list[dict]:
-    """Cells whose text or content leaves their box, at A4 width in print media (empty: all inside)."""
-    page = open_page(b, html, width=print_width_px(), media="print")
+def cells_outside(b, html: Path, *, width: int | None = None, media: str = "print") -> list[dict]:
+    """Cells whose text or content leaves their box (empty: all inside); by default at A4 width in
+    print media, or at `width` px in `media`."""
+    page = open_page(b, html, width=width or print_width_px(), media=media)
     try:
         return page.evaluate(_PROBE)
     finally:
@@ -208,6 +209,10 @@ def main(argv: list[str] | None = None) -> int:
                 for item in bad[:10]:
                     print(f"  {item['cell']}: {item['text']!r} by {item['by']} px")
                 print(f"page's sideways scroll on a {PHONE_PX} px phone: {phone_overflow(b, whole)} px")
+                bad = cells_outside(b, whole, width=PHONE_PX, media="screen")
+                print(f"cells with text outside their box on the phone: {len(bad)}")
+                for item in bad[:10]:
+                    print(f"  {item['cell']}: {item['text']!r} by {item['by']} px")
         except RuntimeError as exc:
             print(f"html: skipped: {exc}")
         try:
