@@ -30,9 +30,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bbtrack.views import render
+from bbtrack.views import tables
 from bbtrack.ops.query import id_key
-from bbtrack.views.render import _CHAR_WIDTHS, _json_inert, _not_one_column, width, write_json, write_plain
+from bbtrack.views.tables import _CHAR_WIDTHS, _json_inert, _not_one_column, width, write_json, write_plain
 from bbtrack.core.text import _UNSAFE, safe_text
 from conftest import ENTRY, Cli
 
@@ -174,7 +174,7 @@ def test_csv_defuses_formulas(hostile):
 
 
 def test_csv_cell_rules():
-    from bbtrack.views.render import csv_cell
+    from bbtrack.views.tables import csv_cell
 
     for value in ("=1+1", "+1+1", "-1+1", "@A1", "=", "-", "@"):
         assert csv_cell(value).startswith("'"), value
@@ -185,13 +185,13 @@ def test_csv_cell_rules():
 
 @pytest.mark.parametrize("value", ["\t=1+1", " =1+1", "\n@A1"])
 def test_csv_formula_after_leading_whitespace_is_defused(value):
-    from bbtrack.views.render import csv_cell
+    from bbtrack.views.tables import csv_cell
 
     assert csv_cell(value).startswith("'")
 
 
 def test_csv_carriage_return_is_shown_escaped():
-    from bbtrack.views.render import csv_cell
+    from bbtrack.views.tables import csv_cell
 
     assert csv_cell("\r=1+1") == "\\u000d=1+1"  # starts with a backslash: not a formula
 
@@ -215,7 +215,7 @@ SGR = re.compile(r"\x1b\[[0-9;]*m")  # Rich's own colours
 
 
 class _Terminal(io.StringIO):
-    def isatty(self) -> bool:  # what render.is_terminal asks
+    def isatty(self) -> bool:  # what tables.is_terminal asks
         return True
 
 
@@ -232,7 +232,7 @@ def test_render_functions_on_a_forced_terminal(hostile, forced_terminal):
 
     from rich.console import Console
 
-    from bbtrack.views import render
+    from bbtrack.views import render, tables
     from bbtrack.ops.changes import events
     from bbtrack.load.loader import load
     from bbtrack.ops.query import commitments_per_crossing, summarize, totals
@@ -260,7 +260,7 @@ def test_render_functions_on_a_forced_terminal(hostile, forced_terminal):
         _assert_inert(SGR.sub("", text), "rich")
     # A Rich console forced to a terminal prints the same cells without turning data into markup.
     console = Console(file=io.StringIO(), force_terminal=True, color_system="truecolor", width=120)
-    render.write_rich(["t"], [[ESC_TITLE], [NOTE]], console.file)
+    tables.write_rich(["t"], [[ESC_TITLE], [NOTE]], console.file)
     _assert_inert(SGR.sub("", console.file.getvalue()), "write_rich")
 
 
@@ -446,11 +446,11 @@ def test_plain_table_column_by_column_is_the_cell_by_cell_definition(rows):
     headers = ["Mã", "中文", "Nội dung"]
     out, small_blocks = io.StringIO(), io.StringIO()
     write_plain(headers, rows, out)
-    block, render._BLOCK = render._BLOCK, 2  # rows are padded a block at a time: cross a boundary
+    block, tables._BLOCK = tables._BLOCK, 2  # rows are padded a block at a time: cross a boundary
     try:
         write_plain(headers, rows, small_blocks)
     finally:
-        render._BLOCK = block
+        tables._BLOCK = block
     assert small_blocks.getvalue() == out.getvalue()
     cells = [headers, *([safe_text(c) for c in row] for row in rows)]
     sizes = [max(sum(_CHAR_WIDTHS[ch] for ch in cell) for cell in column) for column in zip(*cells)]

@@ -1,4 +1,4 @@
-"""`render.fixed_widths` gives Rich's own layout of `list`'s table, without Rich measuring.
+"""`tables.fixed_widths` gives Rich's own layout of `list`'s table, without Rich measuring.
 
 Rich lays a table out by measuring every cell; `fixed_widths` hands it the widths of
 the columns that do not wrap when it can tell what Rich would choose. These tests
@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from bbtrack.views import render
+from bbtrack.views import render, tables
 from bbtrack.core.text import safe_text
 
 # Latin, Vietnamese (NFC and combining marks), CJK (two cells), an emoji with its
@@ -26,7 +26,7 @@ CELL = st.lists(WORD, max_size=16).map(" ".join)
 
 
 @st.composite
-def tables(draw):
+def table_cases(draw):
     columns = draw(st.integers(2, 6))
     wrap = draw(st.integers(0, columns - 1))
     headers = [draw(WORD) for _ in range(columns)]
@@ -44,17 +44,17 @@ def printed(headers, cells, widths, room: int) -> str:
     screen = Console(file=out, width=room, force_terminal=True, color_system="truecolor",
                      highlight=False, emoji=False, markup=False)
     styles = ["bold"] + [None] * (len(headers) - 1)
-    screen.print(render.rich_table(headers, cells, title="Tiêu đề", styles=styles, widths=widths,
+    screen.print(tables.rich_table(headers, cells, title="Tiêu đề", styles=styles, widths=widths,
                                    row_style=lambda index: ("red", None, "green")[index % 3]))
     return out.getvalue()
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tables(), st.integers(10, 260))
+@given(table_cases(), st.integers(10, 260))
 @example((["Mã", "Nội dung", "Hạn"], [["SM23-1-01", "Quán triệt, triển khai toàn diện Tuyên bố chung", "2023"]], 1), 40)
 def test_fixed_widths_give_richs_own_layout(table, room):
     headers, cells, wrap = table
-    widths = render.fixed_widths(headers, cells, wrap, room)
+    widths = tables.fixed_widths(headers, cells, wrap, room)
     if widths is None:
         return  # Rich measures: nothing to compare
     assert widths[wrap] is None and all(w is not None for i, w in enumerate(widths) if i != wrap)
@@ -66,15 +66,15 @@ def test_fixed_widths_on_the_edge_of_the_room():
     headers = ["Mã", "Nội dung", "Các bên", "Hạn"]
     cells = [["SM23-3-17", "Nâng cấp cặp cửa khẩu Trà Lĩnh – Long Bang thành cửa khẩu quốc tế", "Cao Bằng", "2023"],
              ["SM23-3-19", "Đẩy nhanh tiến độ xây dựng tuyến đường sắt", "Lạng Sơn, Cao Bằng", "2025-12-31"]]
-    answered = [room for room in range(20, 200) if render.fixed_widths(headers, cells, 1, room) is not None]
+    answered = [room for room in range(20, 200) if tables.fixed_widths(headers, cells, 1, room) is not None]
     first = answered[0]
     assert answered == list(range(first, 200))
-    assert render.fixed_widths(headers, cells, 1, first - 1) is None
+    assert tables.fixed_widths(headers, cells, 1, first - 1) is None
     for room in (first - 1, first, first + 1):
-        widths = render.fixed_widths(headers, cells, 1, room)
+        widths = tables.fixed_widths(headers, cells, 1, room)
         assert printed(headers, cells, widths, room) == printed(headers, cells, None, room)
     # And it declines no more than it must: one column narrower, Rich narrows another column too.
-    given_widths = render.fixed_widths(headers, cells, 1, first)
+    given_widths = tables.fixed_widths(headers, cells, 1, first)
     assert printed(headers, cells, given_widths, first - 1) != printed(headers, cells, None, first - 1)
 
 
@@ -88,6 +88,6 @@ def test_list_table_on_a_wide_terminal_skips_measuring(shipped_dir):
     by_column, _ = listindex.columns(index, list(range(len(index.ids))), render._dt.date(2026, 11, 24), "vi")
     cells = [list(row) for row in zip(*by_column)]
     headers = [render.HEADERS["vi"][key] for key in ("id", "title", "parties", "crossings", "due", "status")]
-    widths = render.fixed_widths(headers, cells, 1, 160)
+    widths = tables.fixed_widths(headers, cells, 1, 160)
     assert widths is not None
     assert printed(headers, cells, widths, 160) == printed(headers, cells, None, 160)

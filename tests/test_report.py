@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bbtrack.core.dates import parse_user
-from bbtrack.views.render import width
+from bbtrack.views.tables import width
 from bbtrack.views.report import TEXT
 
 from conftest import Cli, git
@@ -612,7 +612,7 @@ def test_html_in_headless_chromium(cli, tmp_path):
 
 
 def _rich_panel(console, body, *, title=None, box=None):
-    """The reference `report.print_panel` must match, byte for byte."""
+    """The reference `report.terminal.print_panel` must match, byte for byte."""
     from rich import box as boxes
     from rich.panel import Panel
 
@@ -678,14 +678,14 @@ def test_print_panel_is_rich_panel(body, width, colour, title, double, soft_wrap
     from rich.console import Console
     from rich.text import Text
 
-    from bbtrack.views import report
+    from bbtrack.views.report import terminal
 
     outputs = []
-    for draw_panel in (_rich_panel, report.print_panel):
+    for draw_panel in (_rich_panel, terminal.print_panel):
         out = _Tty()
         console = Console(file=out, width=width, color_system=colour, force_terminal=colour is not None,
                           soft_wrap=soft_wrap, highlight=False, emoji=False, markup=False)
-        with mock.patch.object(report, "PANEL_CHUNK", chunk):
+        with mock.patch.object(terminal, "PANEL_CHUNK", chunk):
             draw_panel(console, _rich_body(body), title=Text(title, style="bold") if title is not None else None,
                        box=box.DOUBLE if double else None)
         outputs.append(out.getvalue())
@@ -695,6 +695,7 @@ def test_print_panel_is_rich_panel(body, width, colour, title, double, soft_wrap
 @pytest.mark.parametrize("lang, since", [("vi", None), ("en", "2024")])
 def test_terminal_report_in_colour_is_rich_panels(shipped_dir, monkeypatch, lang, since):
     from bbtrack.views import report
+    from bbtrack.views.report import terminal
     from bbtrack.load.loader import load
 
     monkeypatch.setenv("COLUMNS", "132")
@@ -702,8 +703,8 @@ def test_terminal_report_in_colour_is_rich_panels(shipped_dir, monkeypatch, lang
     result = load(shipped_dir, use_cache=False)
     options = report.Options(today=datetime.date(2026, 1, 15), lang=lang, since=since and parse_user(since))
     outputs = []
-    for draw_panel in (_rich_panel, report.print_panel):
-        monkeypatch.setattr(report, "print_panel", draw_panel)
+    for draw_panel in (_rich_panel, terminal.print_panel):
+        monkeypatch.setattr(terminal, "print_panel", draw_panel)
         out = _Tty()
         report.write(result.dataset, result.data_dir, options, out)
         outputs.append(out.getvalue())

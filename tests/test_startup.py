@@ -154,7 +154,7 @@ def _many_records(data_dir: Path, extra: int) -> None:
 
 
 def test_huge_result_on_a_terminal_is_plain_with_a_note(tmp_path, data_dir):
-    from bbtrack.views.render import RICH_MAX_ROWS
+    from bbtrack.views.tables import RICH_MAX_ROWS
 
     _many_records(data_dir, RICH_MAX_ROWS)
     modules, stdout, stderr = probe(tmp_path, "--data-dir", str(data_dir), "list", "--province", "Lạng Sơn", tty=True)

@@ -162,7 +162,7 @@ def check(
     if not result.fatal:
         problems += check_quotes(result.dataset, result.data_dir)
     if format == "json":
-        from ..views.render import write_json
+        from ..views.tables import write_json
 
         write_json([{"file": p.source.file, "line": p.source.line, "col": p.source.col, "code": p.code,
                      "severity": p.severity, "message": p.message} for p in problems], sys.stdout)

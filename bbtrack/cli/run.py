@@ -155,7 +155,8 @@ def list_commitments(
     """`bbtrack list`: the options as typed, the table on stdout. The defaults are
     the command's (tests/test_entry.py compares them with the Typer app's)."""
     from ..ops.query import CommitmentFilter, crossing_keys, resolve_crossings, resolve_parties, resolve_statuses, select
-    from ..views.render import FORMATS, RICH_MAX_ROWS, too_long_for_rich
+    from ..views.render import FORMATS
+    from ..views.tables import RICH_MAX_ROWS, too_long_for_rich
 
     check_format(format, FORMATS)
     lang_ = parse_lang(lang)
