@@ -196,3 +196,13 @@ def test_due_source_reaches_a_subprocess_json(data_dir):
     rows = {r["id"]: r for r in json.loads(out)}
     assert rows["SM23-2-04"]["due_source"] == "minutes"
     assert rows["SM23-2-02"]["due_source"] is None
+
+
+def test_later_events_on_a_done_record_keep_the_date_it_was_done(repo, repo_cli):
+    # SM23-4-04 is due 2023: done in 2023 is on time, and news of 2025 does not make it late.
+    ok(repo_cli("status", "set", "SM23-4-04", "done", "--date", "2023-11-30", "-e", URL, "--by", "t", "--note", "a"))
+    ok(repo_cli("status", "set", "SM23-4-04", "done", "--date", "2025-05-01", "-e", URL, "--by", "t", "--note", "b"))
+    (row,) = [r for r in json.loads(ok(repo_cli("list", "--format", "json")).stdout) if r["id"] == "SM23-4-04"]
+    assert (row["status"], row["done_on"], row["timing"], row["last_event"]) == ("done", "2023-11-30", "on-time",
+                                                                                 "2025-05-01")
+    assert "SM23-4-04" not in ok(repo_cli("list", "--late", "--format", "csv")).stdout
