@@ -45,6 +45,7 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 _CORE_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("null", "bool", "int", "float", "str", "timestamp", "seq", "map")
 )
+_BLOCK_HEADER = re.compile(r"[|>][0-9+-]*")
 
 
 # --- reading and composing ----------------------------------------------------------
@@ -135,9 +136,14 @@ def compose(text: str, name: str, problems: list[Problem], lines: _Lines | None 
         mark = exc.problem_mark or exc.context_mark
         where = (lines or _Lines(text)).source(name, mark) if mark else Source(name)
         what = " ".join(str(exc.problem or exc.context or "syntax error").split())
+        if what == "second occurrence" and exc.context_mark:  # the problem half of "found duplicate anchor"
+            anchor = re.match(r"&?([^\s,\[\]{}]*)", text[mark.index:]).group(1)
+            what = (f"anchor &{anchor} is defined twice (first on line "
+                    f"{(lines or _Lines(text)).source(name, exc.context_mark).line}); bbtrack data has no anchors")
         at = text[mark.index:mark.index + 1] if mark else ""
         tab = "\\t" in what or "tab" in what or at == "\t"
-        hint = "indent with spaces, not tabs" if tab else "fix the YAML syntax"
+        hint = "indent with spaces, not tabs" if tab else "write the values out" if "anchor &" in what \
+            else "fix the YAML syntax"
         problems.append(Problem(where, "yaml-syntax", f"{what}; {hint}", "fatal"))
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, other controls)
         # libyaml reports a byte offset into the UTF-8 text: find the character ourselves.
@@ -164,6 +170,7 @@ class _Walker:
     lines: _Lines
     seen: set[int] = field(default_factory=set)
     _constructor: Any = None
+    text: str = ""  # the composed text (BOM stripped), for what only the characters show
 
     def src(self, node: Any) -> Source:
         return self.lines.source(self.name, node.start_mark)
@@ -181,7 +188,27 @@ class _Walker:
                 Problem(self.src(node), "tag", f"YAML tag {node.tag!r} is not allowed; remove it", "fatal")
             )
             return False
+        self.glued_comment(node)
         return True
+
+    def glued_comment(self, node: Any) -> None:
+        """A '#' right after a quoted value, a flow list or a block indicator ("x"#, >#) is a
+        comment to PyYAML but an error to YAML 1.2 parsers (ruamel, yq, editors)."""
+        text = self.text
+        if not text:
+            return
+        if node.id == "scalar" and node.style in ("|", ">"):
+            end = _BLOCK_HEADER.match(text, node.start_mark.index)
+            at = end.end() if end else -1
+        elif (node.id == "scalar" and node.style in ('"', "'")) or getattr(node, "flow_style", False):
+            at = node.end_mark.index
+        else:
+            return
+        if 0 <= at < len(text) and text[at] == "#":
+            where = Source(self.name, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
+            self.problems.append(Problem(where, "glued-comment",
+                                         "'#' right after a value: other YAML tools (ruamel, yq, editors) reject "
+                                         "the file; put a space before the '#'", "warning"))
 
     def scalar(self, node: Any) -> Any:
         if self._constructor is None:
@@ -438,7 +465,7 @@ def _history(walker: _Walker, node: Any, what: str) -> tuple[HistoryEntry, ...] 
 
 
 def _top(walker: _Walker, root: Any, collection: str) -> dict[str, tuple[Any, Any]] | None:
-    if root is None:
+    if root is None or not walker.check_node(root):  # a tag on the document itself is as fatal as any
         return None
     top = walker.mapping(root, "the file")
     if top is None:
@@ -474,7 +501,7 @@ _FIELD_SPECS = {"commitment": _COMMITMENT_FIELDS, "crossing": _CROSSING_FIELDS, 
 
 def parse_commitments(text: str, name: str, problems: list[Problem]) -> tuple[list[Commitment], list[Meeting]]:
     lines = _Lines(_strip_bom(text))
-    walker = _Walker(name, problems, lines)
+    walker = _Walker(name, problems, lines, text=_strip_bom(text))
     top = _top(walker, compose(text, name, problems, lines), "commitments")
     if top is None:
         return [], []
@@ -503,7 +530,7 @@ def parse_commitments(text: str, name: str, problems: list[Problem]) -> tuple[li
 
 def parse_crossings(text: str, name: str, problems: list[Problem]) -> list[Crossing]:
     lines = _Lines(_strip_bom(text))
-    walker = _Walker(name, problems, lines)
+    walker = _Walker(name, problems, lines, text=_strip_bom(text))
     top = _top(walker, compose(text, name, problems, lines), "crossings")
     if top is None:
         return []
