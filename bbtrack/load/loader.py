@@ -137,9 +137,8 @@ def compose(text: str, name: str, problems: list[Problem], lines: _Lines | None 
         where = (lines or _Lines(text)).source(name, mark) if mark else Source(name)
         what = " ".join(str(exc.problem or exc.context or "syntax error").split())
         if what == "second occurrence" and exc.context_mark:  # the problem half of "found duplicate anchor"
-            anchor = re.match(r"&?([^\s,\[\]{}]*)", text[mark.index:]).group(1)
-            what = (f"anchor &{anchor} is defined twice (first on line "
-                    f"{(lines or _Lines(text)).source(name, exc.context_mark).line}); bbtrack data has no anchors")
+            first, anchor = (lines or _Lines(text)).source(name, exc.context_mark).line, text[mark.index:].split()[0]
+            what = f"anchor {anchor} is defined twice (first on line {first}); bbtrack data has no anchors"
         at = text[mark.index:mark.index + 1] if mark else ""
         tab = "\\t" in what or "tab" in what or at == "\t"
         hint = "indent with spaces, not tabs" if tab else "write the values out" if "anchor &" in what \
@@ -194,21 +193,17 @@ class _Walker:
     def glued_comment(self, node: Any) -> None:
         """A '#' right after a quoted value, a flow list or a block indicator ("x"#, >#) is a
         comment to PyYAML but an error to YAML 1.2 parsers (ruamel, yq, editors)."""
-        text = self.text
-        if not text:
-            return
-        if node.id == "scalar" and node.style in ("|", ">"):
-            end = _BLOCK_HEADER.match(text, node.start_mark.index)
-            at = end.end() if end else -1
-        elif (node.id == "scalar" and node.style in ('"', "'")) or getattr(node, "flow_style", False):
+        text, style = self.text, getattr(node, "style", None)
+        if style in ("|", ">"):  # the mark is the indicator's, or a tag's or anchor's before it
+            at = header.end() if (header := _BLOCK_HEADER.match(text, node.start_mark.index)) else -1
+        elif style in ('"', "'") or getattr(node, "flow_style", False):
             at = node.end_mark.index
         else:
             return
-        if 0 <= at < len(text) and text[at] == "#":
-            where = Source(self.name, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
-            self.problems.append(Problem(where, "glued-comment",
-                                         "'#' right after a value: other YAML tools (ruamel, yq, editors) reject "
-                                         "the file; put a space before the '#'", "warning"))
+        if at >= 0 and text[at:at + 1] == "#":
+            self.problems.append(Problem(Source(self.name, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)),
+                                         "glued-comment", "'#' right after a value: other YAML tools (ruamel, yq, "
+                                         "editors) reject the file; put a space before the '#'", "warning"))
 
     def scalar(self, node: Any) -> Any:
         if self._constructor is None:
