@@ -160,8 +160,7 @@ def check(
     result = _load(strict=False)
     problems = list(result.problems)
     if not result.fatal:
-        problems += check_quotes(result.dataset, result.data_dir)
-        problems += editor_refusals(result)
+        problems += check_quotes(result.dataset, result.data_dir) + editor_refusals(result)
     problems.sort(key=lambda p: p.severity != "fatal")  # what makes a file unusable is said first
     if format == "json":
         from ..views.tables import write_json

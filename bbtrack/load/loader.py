@@ -21,6 +21,7 @@ from typing import Any, Callable
 from ..core import provinces
 from ..core.dates import PartialDate, parse_stored
 from .folder import COMMITMENTS_FILE, CROSSINGS_FILE
+from .portable import glued_comment
 from ..core.model import (
     COMMITMENT_KINDS,
     CONFIDENCES,
@@ -46,7 +47,6 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 _CORE_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("null", "bool", "int", "float", "str", "timestamp", "seq", "map")
 )
-_BLOCK_HEADER = re.compile(r"[|>][0-9+-]*")
 
 
 # --- reading and composing ----------------------------------------------------------
@@ -188,23 +188,9 @@ class _Walker:
                 Problem(self.src(node), "tag", f"YAML tag {node.tag!r} is not allowed; remove it", "fatal")
             )
             return False
-        self.glued_comment(node)
+        if self.text and (problem := glued_comment(self.text, node, self.name)):
+            self.problems.append(problem)
         return True
-
-    def glued_comment(self, node: Any) -> None:
-        """A '#' right after a quoted value, a flow list or a block indicator ("x"#, >#) is a
-        comment to PyYAML but an error to YAML 1.2 parsers (ruamel, yq, editors)."""
-        text, style = self.text, getattr(node, "style", None)
-        if style in ("|", ">"):  # the mark is the indicator's, or a tag's or anchor's before it
-            at = header.end() if (header := _BLOCK_HEADER.match(text, node.start_mark.index)) else -1
-        elif style in ('"', "'") or getattr(node, "flow_style", False):
-            at = node.end_mark.index
-        else:
-            return
-        if at >= 0 and text[at:at + 1] == "#":
-            self.problems.append(Problem(Source(self.name, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)),
-                                         "glued-comment", "'#' right after a value: other YAML tools (ruamel, yq, "
-                                         "editors) reject the file; put a space before the '#'", "warning"))
 
     def scalar(self, node: Any) -> Any:
         if self._constructor is None:
