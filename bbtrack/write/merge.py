@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..core.dates import parse_stored
+from ..core.model import FINAL_STATUSES, INITIAL_STATUS, LADDER
 from ..core.errors import BbtrackError, EditRefused
 from . import recordtext as rt
 from .merge3 import MARK_BASE, MARK_OURS, MARK_SEP, MARK_THEIRS, lines, marker, merge3
@@ -98,7 +99,9 @@ def merge_history(base: list[Any], ours: list[Any], theirs: list[Any]) -> tuple[
     Entries added on one side are inserted among the other side's by date;
     an entry corrected or removed on one side is corrected or removed (a
     correction is a removal plus an addition). Corrections of different
-    entries on both sides are a conflict: which of them stands is not ours to say.
+    entries on both sides are a conflict: which of them stands is not ours to
+    say. So are events both sides recorded on the same date with different
+    outcomes: which came last, and so the record's status, is not known.
     """
     if rt.same(ours, theirs):
         return ours, None
@@ -107,6 +110,11 @@ def merge_history(base: list[Any], ours: list[Any], theirs: list[Any]) -> tuple[
         return ours, "history entries were corrected or removed on both sides"
     added_ours, added_theirs = _minus(ours, base), _minus(theirs, base)
     try:
+        for mine in added_ours:
+            for other in added_theirs:
+                if _when(mine) == _when(other) and not rt.same(mine.get("to"), other.get("to")):
+                    return ours, (f"both sides recorded an event on {mine.get('date')}, ours to "
+                                  f"{mine.get('to')!r} and theirs to {other.get('to')!r}; which came last is not known")
         if removed_theirs and not removed_ours:  # theirs corrected: ours' new entries join theirs
             return _by_date(_minus(added_ours, added_theirs), theirs), None
         return _by_date(ours, _minus(added_theirs, added_ours)), None
@@ -129,51 +137,93 @@ def _by_date(first: list[Any], second: list[Any]) -> list[Any]:
     return out + first[i:] + second[j:]
 
 
-def rechain(history: list[Any], start: int = 1) -> list[tuple[int, Any, Any]]:
-    """Make each entry from `start` on go `from` where the one before it ended (`to`), in place;
-    the changes made.
+def goes_backwards(collection: str, current: Any, to: Any) -> bool:
+    """The rule `bbtrack status set` applies without --force (write/edit.py's check_change)."""
+    if collection == "crossings":
+        if current == "suspended" or to == "suspended" or current not in LADDER or to not in LADDER:
+            return False
+        return LADDER.index(to) < LADDER.index(current)
 
-    After a union the entry theirs recorded "from in_progress" may follow
-    ours' "in_progress → done": the status before theirs' event was then `done`.
+    def rank(status: Any) -> int:
+        return 0 if status == INITIAL_STATUS else 2 if status in FINAL_STATUSES else 1
+
+    return rank(to) < rank(current) or (current in FINAL_STATUSES and to != current)
+
+
+def rechain(history: list[Any], start: int, collection: str) -> tuple[list[tuple[int, Any, Any]], str | None]:
+    """Make each entry from `start` on go `from` where the one before it ended (`to`), in place:
+    (the changes made, or a reason when that would move the record backwards).
+
+    After a union the entry theirs recorded "in_progress → done" may follow
+    ours' "open → in_progress → done": the status before theirs' event was then
+    `done`, and "done → done" is an event without a change. "done → in_progress"
+    would reopen a closed record, which only a person (with --force) may do.
     """
     changes = []
     for number in range(max(start, 1), len(history)):
         before, entry = history[number - 1], history[number]
-        if not (isinstance(before, dict) and isinstance(entry, dict)) or "from" not in entry:
+        if not (isinstance(before, dict) and isinstance(entry, dict)) or "from" not in entry or "to" not in before:
             continue
-        if "to" in before and not rt.same(entry["from"], before["to"]):
+        if not rt.same(entry["from"], before["to"]):
+            if goes_backwards(collection, before["to"], entry.get("to")):
+                return changes, (f"after the entry of {before.get('date')} ({before['to']!r}) the entry of "
+                                 f"{entry.get('date')} would go back to {entry.get('to')!r}")
             changes.append((number, entry["from"], before["to"]))
             history[number] = {key: (before["to"] if key == "from" else value) for key, value in entry.items()}
-    return changes
+    return changes, None
 
 
 # --- one record ---------------------------------------------------------------------------
 
+_DERIVED = {"commitments": "status", "crossings": "stage"}  # the `to` of the record's last history entry
 
-def merge_fields(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any]
-                 ) -> tuple[dict[str, Any], list[str], list[str]]:
-    """(merged record, conflict reasons, notes): ours' key order, then keys theirs added."""
+
+def _consistent(record: dict[str, Any], key: str) -> bool:
+    history = record.get("history")
+    if not history:
+        return True
+    last = history[-1]
+    return isinstance(last, dict) and rt.same(record.get(key, _MISSING), last.get("to", _MISSING))
+
+
+def merge_fields(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any],
+                 collection: str = "commitments") -> tuple[dict[str, Any], list[str], list[str]]:
+    """(merged record, conflict reasons, notes): ours' key order, then keys theirs added.
+
+    A record's status (a crossing's stage) is the `to` of its last history
+    entry, so when both histories merge it follows the merged history rather
+    than being a field both sides changed.
+    """
     merged: dict[str, Any] = {}
     conflicts: list[str] = []
     notes: list[str] = []
     record_id = ours.get("id")
+    o_h, a_h, b_h = (r.get("history", _MISSING) for r in (base, ours, theirs))
+    history: list[Any] | None = None
+    if all(isinstance(h, (list, type(None))) for h in (a_h, b_h)):
+        history, reason = merge_history(o_h if isinstance(o_h, list) else [], a_h or [], b_h or [])
+        if reason is None and not rt.same(history, a_h or []):
+            history = list(history)
+            ours_part = a_h or []
+            first = next((i for i, e in enumerate(history)
+                          if i >= len(ours_part) or not rt.same(e, ours_part[i])), len(history))
+            changes, reason = rechain(history, first, collection)
+            for number, was, now in changes:
+                notes.append(f"{record_id}: the history entry of {history[number].get('date')} now goes "
+                             f"from {now!r} (it said {was!r}; an entry of the other branch comes before it)")
+        if reason:
+            conflicts.append(f"history: {reason}")
+            history = None
+    derived = _DERIVED.get(collection)
+    follows = (history is not None and history and derived is not None
+               and _consistent(ours, derived) and _consistent(theirs, derived))
     for key in [*ours, *(k for k in theirs if k not in ours)]:
         o, a, b = base.get(key, _MISSING), ours.get(key, _MISSING), theirs.get(key, _MISSING)
-        if key == "history" and isinstance(a, (list, type(None))) and isinstance(b, (list, type(None))) \
-                and a is not _MISSING and b is not _MISSING:
-            history, reason = merge_history(o if isinstance(o, list) else [], a or [], b or [])
-            if reason:
-                conflicts.append(f"history: {reason}")
-                continue
-            if not rt.same(history, a or []):
-                history = list(history)
-                ours_part = a or []
-                first = next((i for i, e in enumerate(history)
-                              if i >= len(ours_part) or not rt.same(e, ours_part[i])), len(history))
-                for number, was, now in rechain(history, max(first, 1)):
-                    notes.append(f"{record_id}: the history entry of {history[number].get('date')} now goes "
-                                 f"from {now!r} (it said {was!r}; the entry before it is from the other side)")
+        if key == "history" and history is not None:
             merged[key] = history if history else a
+            continue
+        if key == derived and follows:
+            merged[key] = history[-1].get("to")
             continue
         if _same_value(a, b) or _same_value(o, b):
             value = a
@@ -331,7 +381,7 @@ class _Merge:
         return text
 
     def _both_changed(self, collection: str, o: rt.RecordText, a: rt.RecordText, b: rt.RecordText) -> None:
-        merged, reasons, notes = merge_fields(o.value, a.value, b.value)
+        merged, reasons, notes = merge_fields(o.value, a.value, b.value, collection)
         if reasons:
             self._conflict(collection, a.id, "; ".join(reasons), o, a, b)
             return
