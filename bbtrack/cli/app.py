@@ -532,9 +532,7 @@ def report(
 
 
 from .merging import register as _register_merging  # noqa: E402 - git-setup, merge-driver, resolve
-
 _register_merging(app, command, guarded)
-
 
 _GLOBAL_VALUE_OPTIONS = ("--data-dir", "-d")  # the callback's options that take a value
 

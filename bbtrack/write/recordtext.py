@@ -7,8 +7,8 @@ line to the end of its last leaf's line. Comments and blank lines after the
 last leaf (the next section's heading comment, say) belong to the text
 between records, not to the record.
 
-The position helpers come from the YAML editor; they are imported here only,
-so that the editor's reorganisation touches one import block.
+The position helpers come from the YAML editor's modules; they are imported
+here only, so that a reorganisation of the editor touches one import block.
 """
 
 from __future__ import annotations
@@ -17,19 +17,10 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..core.errors import DataError, EditRefused
-from .yamledit import (
-    _after_line,
-    _compose_item,
-    _construct,
-    _item_starts,
-    _last_leaf,
-    _newline,
-    _region,
-    _render_mapping,
-    _same,
-    _source,
-    _top_lines,
-)
+from .yamledit.compose import _compose_item, _construct, _last_leaf, _same
+from .yamledit.emit import _render_mapping
+from .yamledit.locate import _item_starts, _region, _top_lines
+from .yamledit.textpos import _after_line, _newline, _source
 
 # Top-level keys that hold records with an `id`, in the order they are merged.
 COLLECTIONS = ("meetings", "commitments", "crossings")
