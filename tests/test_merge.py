@@ -327,3 +327,39 @@ def test_driver_called_directly_writes_ours(tmp_path, monkeypatch):
     merged = a.read_text(encoding="utf-8")
     assert ye.read_record(merged, "commitments", "SM23-3-19")["status"] == "done"
     assert ye.read_record(merged, "commitments", "SM23-3-17")["status"] == "done"
+
+
+def test_theirs_new_commitment_may_name_theirs_new_crossing(office_repo):
+    """git runs the driver before it writes the work tree: the crossing is checked as merged."""
+    repo = office_repo
+
+    def new_crossing(r: Path) -> None:
+        path = r / "data" / "crossings.yaml"
+        text = path.read_text(encoding="utf-8")
+        start = text.index("  - id: huu-nghi\n")
+        end = text.index("  - id: ", start + 1)
+        path.write_text(text + text[start:end].replace("id: huu-nghi", "id: new-gate"), encoding="utf-8")
+        bb(r, "add", "--section", "3", "--party", "Cao Bằng", "--title-vi", "x", "--title-en", "x",
+           "--quote", QUOTE_CB, "--crossing", "new-gate")
+
+    branch(repo, "ls", lambda r: add(r, "Lạng Sơn", "Nâng cao hiệu suất", QUOTE_LS))
+    branch(repo, "cb", new_crossing)
+    proc = merge(repo, "ls", "cb")
+    assert proc.returncode == 0, proc.stderr
+    bb(repo, "check")
+    assert "crossings: [new-gate]" in (repo / FILE).read_text(encoding="utf-8")
+
+
+def test_the_ci_example_runs_bbtrack_commands_that_exist():
+    import re
+
+    import yaml
+    from typer.main import get_command
+
+    from bbtrack.cli.app import app
+
+    root = Path(__file__).resolve().parents[1]
+    workflow = yaml.safe_load((root / "docs" / "examples" / "data-repo-ci.yml").read_text(encoding="utf-8"))
+    runs = [step["run"] for step in workflow["jobs"]["check"]["steps"] if "run" in step]
+    used = set(re.findall(r"(?m)^\s*bbtrack ([a-z-]+)", "\n".join(runs)))
+    assert {"check", "diff"} <= used <= set(get_command(app).commands)

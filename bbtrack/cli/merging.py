@@ -58,6 +58,11 @@ def merge_driver(
     free one), fields changed on one side. Exit 0 when clean; 1 when a record
     changed on both sides is left between conflict markers, or the merge would
     fail `bbtrack check` (each named on stderr).
+
+    \b
+    Examples:
+      bbtrack git-setup      # writes: merge.bbtrack.driver = ... merge-driver %O %A %B %P
+      bbtrack merge-driver base.yaml ours.yaml theirs.yaml data/commitments.yaml
     """
     from ..ops.mergeflow import run_driver
 

@@ -149,7 +149,7 @@ def run_driver(base_path: Path, ours_path: Path, theirs_path: Path, name: str) -
         base, ours, theirs = _read(base_path), _read(ours_path), _read(theirs_path)
         data_dir = Path(name).parent
         other_path = data_dir / _OTHER[file_name]
-        other = _clean_text(other_path)
+        other = _other_after_merge(other_path)
         outcome = merge_checked(base, ours, theirs, name, other=other,
                                 data_dir=data_dir if data_dir.is_dir() else None)
     except BbtrackError as exc:
@@ -159,6 +159,39 @@ def run_driver(base_path: Path, ours_path: Path, theirs_path: Path, name: str) -
     except OSError as exc:
         raise DataError(f"cannot write the merged {name}: {exc.strerror}") from None
     return outcome
+
+
+def _other_after_merge(path: Path) -> str | None:
+    """The other data file as this merge will leave it, to check references against.
+
+    git runs drivers before it updates the work tree, which still holds ours;
+    a crossing that theirs added (and theirs' new commitment names) is only in
+    theirs. git names theirs' commit in a GITHEAD_<sha> variable: the other
+    file is merged by record from ours, theirs and their merge base, as it will
+    be. Without that (a rebase, a cherry-pick), or if it does not merge
+    cleanly, ours is used.
+    """
+    import os
+
+    from ..write.merge import merge_texts
+
+    ours = _clean_text(path)
+    heads = [name[len("GITHEAD_"):] for name in os.environ if name.startswith("GITHEAD_")]
+    if ours is None or len(heads) != 1 or not all(c in "0123456789abcdef" for c in heads[0]):
+        return ours
+    theirs_commit = heads[0]
+    top = Path.cwd()
+    try:
+        rel = path.resolve().relative_to(top.resolve()).as_posix()
+        base_commit = gitio.run(["merge-base", "HEAD", theirs_commit], top).split()[0]
+        theirs = gitio.show(theirs_commit, path)
+        base = gitio.show(base_commit, path)
+        if theirs is None:
+            return ours
+        result = merge_texts(base, ours, theirs, filename=rel)
+    except (BbtrackError, ValueError, IndexError, UnicodeDecodeError):
+        return ours
+    return result.text if result.clean else ours
 
 
 def _clean_text(path: Path) -> str | None:
