@@ -30,14 +30,20 @@ def bb(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProces
     return proc
 
 
+def ok(result):
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
 def event(repo: Path, record: str, status: str, date: str, note: str) -> None:
-    bb(repo, "status", "set", record, status, "--date", date, "--note", note,
-       "-e", f"https://example.org/{note.replace(' ', '-')}", "--by", note.split()[0])
+    """`status set`, in-process (the merges themselves run git and the driver as processes)."""
+    ok(Cli(repo / "data")("status", "set", record, status, "--date", date, "--note", note,
+                          "-e", f"https://example.org/{note.replace(' ', '-')}", "--by", note.split()[0]))
 
 
 def add(repo: Path, party: str, title: str, quote: str) -> str:
-    return bb(repo, "add", "--section", "3", "--party", party, "--party", "Quảng Tây", "--title-vi", title,
-              "--title-en", title, "--quote", quote).stdout.strip()
+    return ok(Cli(repo / "data")("add", "--section", "3", "--party", party, "--party", "Quảng Tây",
+                                 "--title-vi", title, "--title-en", title, "--quote", quote)).stdout.strip()
 
 
 def branch(repo: Path, name: str, work) -> None:

@@ -286,7 +286,7 @@ class _Merge:
 
     def _conflict(self, collection: str, record_id: str, reason: str, o: rt.RecordText | None,
                   a: rt.RecordText | None, b: rt.RecordText | None) -> None:
-        label = f"{collection} {record_id}: {reason}"
+        label = " ".join(f"{collection} {record_id}: {reason}".split())  # a marker is one line
         self.pending_conflicts[collection, record_id] = (
             label, self._text("ours", a), self._text("base", o), self._text("theirs", b))
         self.result.conflicts.append(Conflict(collection, record_id, reason))
