@@ -369,3 +369,38 @@ def test_the_ci_example_runs_bbtrack_commands_that_exist():
     runs = [step["run"] for step in workflow["jobs"]["check"]["steps"] if "run" in step]
     used = set(re.findall(r"(?m)^\s*bbtrack ([a-z-]+)", "\n".join(runs)))
     assert {"check", "diff"} <= used <= set(get_command(app).commands)
+
+
+def test_crlf_and_bom_are_kept():
+    base = "\ufeff" + BASE.replace("\n", "\r\n")
+    ours = _set(base, "SM23-3-13", "in_progress", dt.date(2025, 12, 1), "open", "o")
+    theirs = _set(base, "SM23-3-13", "done", dt.date(2025, 12, 2), "open", "t")
+    theirs = _set(theirs, "SM23-3-19", "done", dt.date(2025, 12, 2), "open", "t2")
+    result = merge_texts(base, ours, theirs)
+    assert result.clean, result.conflicts
+    assert result.text.startswith("\ufeff#") and "\n" not in result.text.replace("\r\n", "")
+    record = ye.read_record(result.text, "commitments", "SM23-3-13")
+    assert [(e["from"], e["to"]) for e in record["history"]] == [("open", "in_progress"), ("in_progress", "done")]
+    assert record["status"] == "done"
+
+
+def test_an_entry_the_union_would_turn_into_a_reopening_is_a_conflict():
+    ours = _set(BASE, "SM23-3-13", "done", dt.date(2025, 12, 1), "open", "o")
+    theirs = _set(BASE, "SM23-3-13", "in_progress", dt.date(2025, 12, 2), "open", "t")
+    result = merge_texts(BASE, ours, theirs)
+    assert [c.record_id for c in result.conflicts] == ["SM23-3-13"]
+    assert "would go back to 'in_progress'" in result.conflicts[0].reason
+
+
+def test_a_correction_on_one_side_and_an_event_on_the_other_both_stand():
+    day = dt.date(2025, 12, 1)
+    base = _set(BASE, "SM23-3-13", "in_progress", day, "open", "typo")
+    corrected = base.replace("note: typo", "note: fixed")
+    theirs = _set(base, "SM23-3-13", "done", dt.date(2025, 12, 5), "in_progress", "later")
+    result = merge_texts(base, corrected, theirs)
+    assert result.clean
+    notes = [e["note"] for e in ye.read_record(result.text, "commitments", "SM23-3-13")["history"]]
+    assert notes == ["fixed", "later"]
+    # corrections of the same entry made differently on both sides are a person's decision
+    other = base.replace("note: typo", "note: other fix")
+    assert not merge_texts(base, corrected, other).clean

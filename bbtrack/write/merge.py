@@ -109,6 +109,9 @@ def merge_history(base: list[Any], ours: list[Any], theirs: list[Any]) -> tuple[
     if removed_ours and removed_theirs and not rt.same(removed_ours, removed_theirs):
         return ours, "history entries were corrected or removed on both sides"
     added_ours, added_theirs = _minus(ours, base), _minus(theirs, base)
+    if removed_ours and removed_theirs and _minus(added_ours, added_theirs) and _minus(added_theirs, added_ours):
+        # both corrected the same entries, and not alike: which correction stands is a person's call
+        return ours, "the same history entries were corrected differently on both sides"
     try:
         for mine in added_ours:
             for other in added_theirs:
