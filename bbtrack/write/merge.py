@@ -325,7 +325,9 @@ class _Merge:
             elif ta == tb or (o is not None and tb == to_):
                 continue  # ours stands
             elif o is not None and ta == to_:
-                self.out[key] = tb
+                # theirs verbatim, unless its items sit at another column than ours (then in ours' style)
+                self.out[key] = tb if b.dash_col == a.dash_col else rt.render_record(b.value, a.dash_col,
+                                                                                     a.key_col, self.nl)
             elif o is None:
                 if not rt.same(a.value, b.value):
                     self._added_on_both(collection, a, b, taken_ids)
@@ -395,8 +397,9 @@ class _Merge:
             return
         self.out[collection, a.id] = text
         self.result.notes.extend(notes)
+        joined = not rt.same(merged.get("history"), a.value.get("history"))
         self.result.notes.append(f"{a.id}: merged the changes of both sides"
-                                 + (" (history in date order)" if "history" in a.value else ""))
+                                 + (" (history in date order)" if joined else ""))
 
     def _rewrite(self, collection: str, a: rt.RecordText, merged: dict[str, Any]) -> str:
         """Ours' record text turned into `merged` by the editor's splices; checked by reading it back."""
