@@ -532,6 +532,9 @@ def report(
     sys.stderr.write(f"wrote {output}\n")
 
 
+from .merging import register as _register_merging  # noqa: E402 - git-setup, merge-driver, resolve
+_register_merging(app, command, guarded)
+
 _GLOBAL_VALUE_OPTIONS = ("--data-dir", "-d")  # the callback's options that take a value
 
 
