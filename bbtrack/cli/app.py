@@ -22,7 +22,7 @@ import typer
 
 from .. import __version__
 from ..core.errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
-from .run import STATE, exit_code_for, list_commitments, start_work
+from .run import STATE, editor_refusals, exit_code_for, list_commitments, start_work
 from .run import check_format as _fmt, load as _load, parse_lang as _lang, parse_today as _today
 
 app = typer.Typer(
@@ -160,7 +160,8 @@ def check(
     result = _load(strict=False)
     problems = list(result.problems)
     if not result.fatal:
-        problems += check_quotes(result.dataset, result.data_dir)
+        problems += check_quotes(result.dataset, result.data_dir) + editor_refusals(result)
+    problems.sort(key=lambda p: p.severity != "fatal")  # what makes a file unusable is said first
     if format == "json":
         from ..views.tables import write_json
 
@@ -543,6 +544,9 @@ def report(
         raise UsageError(f"cannot write {output}: {exc.strerror}") from None
     sys.stderr.write(f"wrote {output}\n")
 
+
+from .merging import register as _register_merging  # noqa: E402 - git-setup, merge-driver, resolve
+_register_merging(app, command, guarded)
 
 _GLOBAL_VALUE_OPTIONS = ("--data-dir", "-d")  # the callback's options that take a value
 
