@@ -22,7 +22,7 @@ import typer
 
 from .. import __version__
 from ..core.errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
-from .run import STATE, editor_refusals, exit_code_for, list_commitments, start_work
+from .run import STATE, editor_refusals, exit_code_for, list_commitments, start_work, write_output
 from .run import check_format as _fmt, load as _load, parse_lang as _lang, parse_today as _today
 
 app = typer.Typer(
@@ -523,26 +523,10 @@ def report(
     result = _load()
     options = report_module.Options(today=day, lang=lang_, fmt=format, parties=parties, since=start,
                                     since_rev=since_rev)
-    if output is None:
-        if binary:
-            sys.stdout.flush()
-            report_module.write(result.dataset, result.data_dir, options, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
-            return
+    if output is None and not binary:  # streamed: the terminal report prints panel by panel
         report_module.write(result.dataset, result.data_dir, options, sys.stdout)
         return
-    import io
-
-    buffer = io.BytesIO() if binary else io.StringIO()
-    report_module.write(result.dataset, result.data_dir, options, buffer)
-    try:
-        if binary:
-            output.write_bytes(buffer.getvalue())
-        else:
-            output.write_text(buffer.getvalue(), encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-    sys.stderr.write(f"wrote {output}\n")
+    write_output(output, binary, lambda out: report_module.write(result.dataset, result.data_dir, options, out))
 
 
 from .merging import register as _register_merging  # noqa: E402 - git-setup, merge-driver, resolve

@@ -132,6 +132,33 @@ def note_packaged(data_dir: Path) -> None:
                          "Use --data-dir for your own.\n")
 
 
+def write_output(output: Path | None, binary: bool, write) -> None:
+    """What `write(stream)` writes, whole, to the file `--output` names (saying so on stderr), or to
+    stdout: bytes to its binary stream, for a pipe (the command refused a terminal before the work).
+    Written to memory first, so a failed command leaves no half file."""
+    import io
+
+    buffer = io.BytesIO() if binary else io.StringIO()
+    write(buffer)
+    data = buffer.getvalue()
+    if output is None:
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data)
+        return
+    try:
+        if isinstance(data, bytes):
+            output.write_bytes(data)
+        else:
+            output.write_text(data, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+    sys.stderr.write(f"wrote {output}\n")
+
+
 def parse_lang(value: str | None) -> str:
     chosen = (value or os.environ.get("BBTRACK_LANG") or "vi").lower()
     if chosen not in ("vi", "en"):
