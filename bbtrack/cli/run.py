@@ -102,17 +102,51 @@ def editor_refusals(result) -> list:
     """What `status set` or `add` would refuse to edit, found by the editor itself: a user
     learns it from `check`, not from the first edit (docs/errors.md, `not-editable`)."""
     from ..load.folder import COMMITMENTS_FILE, CROSSINGS_FILE
-    from ..write.yamledit.audit import refusals
 
     ds = result.dataset
     problems = []
     for file, name, collection, records in ((COMMITMENTS_FILE, ds.commitments_file, "commitments", ds.commitments),
                                             (CROSSINGS_FILE, ds.crossings_file, "crossings", ds.crossings)):
         try:
-            text = (result.data_dir / file).read_bytes().decode("utf-8")
+            data = (result.data_dir / file).read_bytes()
+            data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # the loader has reported why
-        problems += refusals(text, name, collection, [record.id for record in records])
+        problems += _audited(data, name, collection, [record.id for record in records])
+    return problems
+
+
+def _audited(data: bytes, name: str, collection: str, ids: list[str]) -> list:
+    """`yamledit.audit.refusals`, remembered for these bytes: the audit composes records in
+    Python (seconds at 10k records), and a warm `check` must stay a hash of the files."""
+    import json
+
+    from .. import __version__
+    from ..core.problems import Problem, Source
+    from ..load import cache
+
+    code = Path(__file__).resolve().parent.parent / "write" / "yamledit"  # not imported on a hit: it imports yaml
+    key = cache._digest_bytes(b"\0".join([data, name.encode(), collection.encode(), "\n".join(ids).encode(),
+                                           __version__.encode(), *(f"{f.name}:{f.stat().st_mtime_ns}".encode()
+                                                                   for f in sorted(code.glob("*.py")))]))
+    entry = cache.cache_dir() / f"audit-{key.replace(':', '-')}.json"
+    try:
+        return [Problem(Source(*p["source"]), p["code"], p["message"], p["severity"])
+                for p in json.loads(entry.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    from ..write.yamledit.audit import refusals
+
+    problems = refusals(data.decode("utf-8"), name, collection, ids)
+    try:  # best effort: a cache that cannot be written only costs the next check the audit again
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temp = entry.with_suffix(f".{os.getpid()}.tmp")
+        temp.write_text(json.dumps([{"source": [p.source.file, p.source.line, p.source.col], "code": p.code,
+                                     "message": p.message, "severity": p.severity} for p in problems]),
+                        encoding="utf-8")
+        os.replace(temp, entry)
+    except OSError:
+        pass
     return problems
 
 
