@@ -223,7 +223,7 @@ def _as_folder(folder: Path) -> None:
 
 
 def _non_utf8(data: bytes) -> bytes:
-    return data.replace("văn hóa".encode(), "v\xe3n h\xf3a".encode("latin-1"))  # line 40, Latin-1 bytes
+    return data.replace("văn hóa".encode(), "v\xe3n h\xf3a".encode("latin-1"))  # line 41, Latin-1 bytes
 
 
 GENERATED: dict[str, tuple] = {
@@ -231,19 +231,19 @@ GENERATED: dict[str, tuple] = {
                    (2, f"{C}: no top-level key 'commitments'"), BLOCKED),
     "whitespace_only": (_write(C, lambda d: b"\n  \n\n"), 2, f"{C}:1: empty-file file is empty",
                         (2, f"{C}: no top-level key 'commitments'"), BLOCKED),
-    "non_utf8": (_write(C, _non_utf8), 2, f"{C}:40: not-utf8 byte 0xe3 is not UTF-8; save the file as UTF-8",
-                 (2, f"{C}:40:36: byte 0xe3 at byte offset"), BLOCKED),
+    "non_utf8": (_write(C, _non_utf8), 2, f"{C}:41: not-utf8 byte 0xe3 is not UTF-8; save the file as UTF-8",
+                 (2, f"{C}:41:36: byte 0xe3 at byte offset"), BLOCKED),
     "utf16": (_write(C, lambda d: d.decode().encode("utf-16")), 2, f"{C}:1: not-utf8 byte 0xff is not UTF-8",
               (2, f"{C}:1:1: byte 0xff at byte offset 0 is not UTF-8"), BLOCKED),
     "nul_byte": (_write(C, lambda d: d.replace(b"Strengthen", b"Stren\x00gthen")), 2,
-                 f"{C}:41:20: yaml-syntax character U+0000 is not allowed in a YAML file; remove it", BLOCKED, BLOCKED),
+                 f"{C}:42:20: yaml-syntax character U+0000 is not allowed in a YAML file; remove it", BLOCKED, BLOCKED),
     "raw_escape": (_write(C, lambda d: d.replace(b"Strengthen", b"Stren\x1b[2Jgthen")), 2,
-                   f"{C}:41:20: yaml-syntax character U+001B is not allowed in a YAML file", BLOCKED, BLOCKED),
+                   f"{C}:42:20: yaml-syntax character U+001B is not allowed in a YAML file", BLOCKED, BLOCKED),
     "line_separator_before_error": (
         _write(C, lambda d: d.replace("title_en: Upgrade the Tà Lùng–Thuỷ Khẩu gate".encode(),
                                      'title_en: "Upgrade\u2028the Tà Lùng\u0085gate"'.encode())
                .replace(b"    section: 4", b"    section: four")),
-        1, f"{C}:39:14: wrong-type section must be a whole number", BLOCKED, BLOCKED),
+        1, f"{C}:40:14: wrong-type section must be a whole number", BLOCKED, BLOCKED),
     "missing_folder": (lambda folder: shutil.rmtree(folder), 1, "does not exist; check --data-dir / BBTRACK_DATA",
                        (1, "does not exist; check --data-dir"), (1, "does not exist; check --data-dir"),
                        (1, "does not exist; check --data-dir")),

@@ -166,7 +166,7 @@ def test_duplicate_anchor_is_named(tmp_path):
 def test_comment_other_parsers_reject_is_reported(name, tmp_path):
     case = RECORDS[name]
     lines = _check_lines(_folder(tmp_path, BASE_TEXT.replace(case["old"], case["new"], 1)))
-    assert any(":30:" in line and "warning: glued-comment" in line for line in lines), lines
+    assert any(":31:" in line and "warning: glued-comment" in line for line in lines), lines
 
 
 @pytest.mark.parametrize("name", ["string-continued-at-column-0-before", "continuation-like-schema",
@@ -180,7 +180,7 @@ def test_refusal_names_the_string_not_a_missing_record(name, tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith("bbtrack: error: ") and done.stderr.count("\n") == 1, done.stderr
-    assert ":31:1: this line continues the string that begins on line 30" in done.stderr, done.stderr
+    assert ":32:1: this line continues the string that begins on line 31" in done.stderr, done.stderr
     assert "no record" not in done.stderr and "not supported" not in done.stderr
 
 

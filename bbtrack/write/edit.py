@@ -163,9 +163,6 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
             raise UsageError(f"evidence {url!r} is not an http(s) address")
     if change.confidence is not None and change.confidence not in CONFIDENCES:
         raise UsageError(f"unknown confidence {change.confidence!r}; use verified or weak")
-    for option, text in (("--note", change.note), ("--note-vi", change.note_vi), ("--note-zh", change.note_zh)):
-        if text is not None and (not text.strip() or has_unsafe(text)):
-            raise UsageError(f"{option} must be a sentence without control or bidi characters")
     noted = bool(change.note or change.note_vi or change.note_zh)
     if change.to == current and not noted and change.kind is None:
         raise UsageError(f"{rid} is already {current!r}; add --note to record an event without a change")
@@ -335,9 +332,6 @@ def add_commitment(data_dir: Path, new: NewCommitment, *, dry_run: bool = False,
     if (new.due is None) != (new.due_source is None):
         raise UsageError("--due and --due-source go together: say whether the date is in the action's own "
                          "sentence (minutes) or only the year of the programme (programme)")
-    for option, text in (("--title-zh", new.title_zh),):
-        if text is not None and (not text.strip() or has_unsafe(text)):
-            raise UsageError(f"{option} must be a title without control or bidi characters")
     parties = []
     for name in new.parties:
         party = provinces.resolve(name)
