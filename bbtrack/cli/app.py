@@ -24,9 +24,11 @@ from .. import __version__
 from ..core.errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
 from .run import STATE, exit_code_for, list_commitments, start_work
 from .run import check_format as _fmt, load as _load, parse_lang as _lang, parse_today as _today
+from .usage import Group
 
 app = typer.Typer(
     name="bbtrack",
+    cls=Group,  # Click's usage errors as one `bbtrack: error:` line; global options after the command too
     help=(
         "Track the commitments of the 22 Feb 2023 Spring Meeting (Hà Giang, Quảng Ninh, Lạng Sơn, "
         "Cao Bằng and Guangxi), kept as YAML in git.\n\n"
@@ -87,9 +89,11 @@ def main_options(
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Parse the YAML even if a fresh parse cache exists."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="vi or en, for every command [env BBTRACK_LANG]."),
 ) -> None:
     STATE.data_dir = str(data_dir) if data_dir else None
     STATE.use_cache = not no_cache
+    STATE.lang = lang
     start_work()
 
 
@@ -156,7 +160,7 @@ def check(
     """
     from ..load.validate import check_quotes
 
-    _fmt(format, ("text", "json"))
+    format = _fmt(format, ("text", "json"))
     result = _load(strict=False)
     problems = list(result.problems)
     if not result.fatal:
@@ -228,7 +232,8 @@ def list_(
 
 @command()
 def show(
-    record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id, help="Commitment id (SM23-3-17) or crossing id (tra-linh)."),
+    record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id,
+                                    help='Commitment id (SM23-3-17, sm23-3-17), crossing id (tra-linh) or name ("Huu Nghi").'),
     format: str = typer.Option("text", "--format", "-f", help="text or json."),
     today: Optional[str] = typer.Option(None, "--today", help="Reference date for overdue marks."),
     lang: Optional[str] = LANG_OPTION,
@@ -241,20 +246,20 @@ def show(
       bbtrack show sm23-3-9 --lang en
       bbtrack show tra-linh --format json
     """
-    from ..ops.query import get_commitment
+    from ..core.model import Crossing
+    from ..ops.query import find_record
     from ..views.render import render_crossing_show, render_show
     from ..load.validate import minutes_line
 
-    _fmt(format, ("text", "json"))
+    format = _fmt(format, ("text", "json"))
     result = _load()
     ds = result.dataset
     day = _today(today)
-    crossing = ds.crossing(record_id)
-    if crossing is not None and ds.commitment(record_id) is None:
-        related = [c for c in ds.commitments if crossing.id in c.crossings]
-        render_crossing_show(crossing, related, format, sys.stdout, today=day, lang=_lang(lang))
+    c = find_record(ds, record_id)
+    if isinstance(c, Crossing):
+        related = [r for r in ds.commitments if c.id in r.crossings]
+        render_crossing_show(c, related, format, sys.stdout, today=day, lang=_lang(lang))
         return
-    c = get_commitment(ds, record_id)
     render_show(c, ds, format, sys.stdout, today=day, lang=_lang(lang),
                 minutes_line=minutes_line(ds, result.data_dir, c))
 
@@ -281,7 +286,7 @@ def crossings(
     from ..ops.query import commitments_per_crossing, resolve_parties, select_crossings
     from ..views.render import FORMATS, render_crossings
 
-    _fmt(format, FORMATS)
+    format = _fmt(format, FORMATS)
     lang_ = _lang(lang)
     parties = resolve_parties(province, provinces_only=True) if province else frozenset()
     ds = _load().dataset
@@ -310,10 +315,12 @@ def summary(
       bbtrack summary --by party --lang en
       bbtrack summary --by section --format json
     """
-    from ..ops.query import summarize, totals
+    from ..core.lookup import choose
+    from ..ops.query import GROUP_KEYS, summarize, totals
     from ..views.render import FORMATS, render_summary
 
-    _fmt(format, FORMATS)
+    format = _fmt(format, FORMATS)
+    by = choose(by, GROUP_KEYS, "grouping")
     lang_ = _lang(lang)
     day = _today(today)
     ds = _load().dataset
@@ -438,7 +445,7 @@ def log(
     from ..core.dates import parse_user
     from ..views.render import FORMATS, render_events
 
-    _fmt(format, FORMATS)
+    format = _fmt(format, FORMATS)
     lang_ = _lang(lang)
     start = parse_user(since, "--since") if since else None
     ds = _load().dataset
@@ -466,7 +473,7 @@ def diff(
     from ..load.folder import find_data_dir
     from ..views.render import FORMATS, render_diff
 
-    _fmt(format, FORMATS)
+    format = _fmt(format, FORMATS)
     changes = diff_revisions(find_data_dir(STATE.data_dir), rev_a, rev_b)
     render_diff(changes, format, sys.stdout)
 
@@ -501,7 +508,7 @@ def report(
     from ..core.dates import parse_user
     from ..ops.query import resolve_parties
 
-    _fmt(format, report_module.FORMATS)
+    format = _fmt(format, report_module.FORMATS)
     lang_ = _lang(lang)
     day = _today(today)
     parties = resolve_parties(province, provinces_only=False) if province else frozenset()
@@ -527,7 +534,7 @@ def report(
     sys.stderr.write(f"wrote {output}\n")
 
 
-_GLOBAL_VALUE_OPTIONS = ("--data-dir", "-d")  # the callback's options that take a value
+_GLOBAL_VALUE_OPTIONS = ("--data-dir", "-d", "--lang")  # the callback's options that take a value
 
 
 def _app_for(args: list[str]) -> typer.Typer:

@@ -22,10 +22,11 @@ from ..core.errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
 
 
 class State:
-    """The global options (`--data-dir`, `--no-cache`) of this invocation."""
+    """The global options (`--data-dir`, `--no-cache`, `--lang`) of this invocation."""
 
     data_dir: str | None = None
     use_cache: bool = True
+    lang: str | None = None  # `bbtrack --lang en list`: the command's own --lang wins
     collector_paused: bool = False  # by the console script, for its start-up (entry.main)
 
 
@@ -114,16 +115,19 @@ def note_packaged(data_dir: Path) -> None:
 
 
 def parse_lang(value: str | None) -> str:
-    chosen = (value or os.environ.get("BBTRACK_LANG") or "vi").lower()
+    chosen = (value or STATE.lang or os.environ.get("BBTRACK_LANG") or "vi").strip().lower()
     if chosen not in ("vi", "en"):
         raise UsageError(f"unknown language {chosen!r}; use vi or en")
     return chosen
 
 
 def check_format(value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise UsageError(f"unknown format {value!r}; use one of {', '.join(allowed)}")
-    return value
+    """The format in lower case (`--format JSON` is json); an unknown one names the closest."""
+    if value in allowed:
+        return value
+    from ..core.lookup import choose
+
+    return choose(value, allowed, "format")
 
 
 def parse_today(value: str | None) -> _dt.date:
@@ -158,7 +162,7 @@ def list_commitments(
     from ..views.render import FORMATS
     from ..views.tables import RICH_MAX_ROWS, too_long_for_rich
 
-    check_format(format, FORMATS)
+    format = check_format(format, FORMATS)  # noqa: A001 - the option's name
     lang_ = parse_lang(lang)
     day = parse_today(today)
     parties = resolve_parties(province, provinces_only=True) if province else frozenset()
