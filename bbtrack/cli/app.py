@@ -21,9 +21,16 @@ from typing import Any, Callable, List, Optional, TypeVar
 import typer
 
 from .. import __version__
-from ..core.errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
+from ..core.errors import EXIT_DATA, EXIT_USAGE, UsageError
 from .run import STATE, exit_code_for, list_commitments, start_work
 from .run import check_format as _fmt, load as _load, parse_lang as _lang, parse_today as _today
+from .complete import (  # shell completion
+    complete_crossing as _complete_crossing,
+    complete_id as _complete_id,
+    complete_party as _complete_party,
+    complete_province as _complete_province,
+    complete_status as _complete_status,
+)
 from .usage import Group
 
 app = typer.Typer(
@@ -95,44 +102,6 @@ def main_options(
     STATE.use_cache = not no_cache
     STATE.lang = lang
     start_work()
-
-
-# Shell completion: cheap lists first, data only when completing ids.
-def _complete_province(incomplete: str) -> list[str]:
-    from ..core.provinces import PARTIES
-    from ..core.text import fold
-
-    return [p.name for p in PARTIES if p.country == "VN" and fold(p.name).startswith(fold(incomplete))]
-
-
-def _complete_party(incomplete: str) -> list[str]:
-    from ..core.provinces import PARTIES
-    from ..core.text import fold
-
-    return [p.name for p in PARTIES if fold(p.name).startswith(fold(incomplete)) or fold(p.name_en).startswith(fold(incomplete))]
-
-
-def _complete_status(incomplete: str) -> list[str]:
-    from ..core.model import STATUSES
-
-    return [s for s in STATUSES if s.startswith(incomplete)]
-
-
-def _complete_id(incomplete: str) -> list[str]:
-    try:
-        ds = _load(strict=False).dataset
-    except BbtrackError:
-        return []
-    ids = [c.id for c in ds.commitments] + [x.id for x in ds.crossings]
-    return [i for i in ids if i.lower().startswith(incomplete.lower())]
-
-
-def _complete_crossing(incomplete: str) -> list[str]:
-    try:
-        ds = _load(strict=False).dataset
-    except BbtrackError:
-        return []
-    return [x.id for x in ds.crossings if x.id.startswith(incomplete.lower())]
 
 
 LANG_OPTION = typer.Option(None, "--lang", help="Language of titles and labels: vi or en [env BBTRACK_LANG; default vi].")
@@ -349,7 +318,7 @@ def status_set(
     status: str = typer.Argument(..., metavar="STATUS",
                                  help="A status for a commitment (open, in_progress, ongoing, stalled, done, partly_done, "
                                       "not_done, dropped); a stage for a crossing (planned ... announced, operating, suspended)."),
-    date: Optional[str] = typer.Option(None, "--date", help='When it happened: 2024-06-25, 25/6/2024, "2024-11" [default: today].'),
+    date: Optional[str] = typer.Option(None, "--date", help='When it happened (required): 2024-06-25, 25/6/2024, "2024-11", or today.'),
     note: Optional[str] = typer.Option(None, "--note", help="What happened, in a sentence (Vietnamese or English)."),
     evidence: List[str] = typer.Option([], "--evidence", "-e", help="http(s) address of the source. Repeatable; at least one."),
     by: Optional[str] = typer.Option(None, "--by", help="Who records it [default: git config user.name]."),
@@ -375,7 +344,10 @@ def status_set(
 
     data_dir = find_data_dir(STATE.data_dir)
     day = _dt.date.today()
-    when = parse_user(date, "--date") if date else PartialDate.of(day)
+    if not date or not date.strip():
+        raise UsageError("give --date: when it happened (25/6/2024, 2024-06, 2024), or `--date today`")
+    today_words = ("today", "hôm nay", "hom nay")
+    when = PartialDate.of(day) if date.strip().lower() in today_words else parse_user(date, "--date")
     if by is None:
         from ..ops.gitio import user_name
 
@@ -383,6 +355,8 @@ def status_set(
     change = Change(record_id=record_id, to=status, date=when, note=note, evidence=tuple(evidence), by=by,
                     confidence="weak" if weak else None, kind=kind, force=force)
     _print_edit(set_status(data_dir, change, today=day, dry_run=dry_run, use_cache=STATE.use_cache), dry_run)
+    if date.strip().lower() in today_words:
+        sys.stderr.write(f"--date today is {day.isoformat()}\n")
 
 
 @command()
@@ -428,8 +402,14 @@ def add(
 @command()
 def log(
     record_id: Optional[str] = typer.Argument(None, metavar="[ID]", autocompletion=_complete_id,
-                                              help="One commitment or crossing [default: all records]."),
+                                              help='One commitment or crossing, by id or name ("Huu Nghi") [default: all].'),
+    province: List[str] = typer.Option([], "--province", "-p", autocompletion=_complete_province,
+                                       help="Records of this province (a crossing: its own). Repeat for OR."),
+    crossing: List[str] = typer.Option([], "--crossing", "-c", autocompletion=_complete_crossing,
+                                       help="A crossing (id or name) and the commitments naming it. Repeat for OR."),
     since: Optional[str] = typer.Option(None, "--since", help='Only events on or after this date ("2024", "1/3/2025").'),
+    until: Optional[str] = typer.Option(None, "--until", help='Only events on or before this date ("2024-06").'),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Show at most this many (the newest)."),
     format: str = FORMAT_OPTION,
     lang: Optional[str] = LANG_OPTION,
 ) -> None:
@@ -438,18 +418,24 @@ def log(
     \b
     Examples:
       bbtrack log
-      bbtrack log SM23-3-17
-      bbtrack log --since 2025 --format json
+      bbtrack log sm23-3-17
+      bbtrack log "Huu Nghi" --since 2024
+      bbtrack log -p "Cao Bằng" --since 2025 --until 2025-06 --format json
     """
     from ..ops.changes import events
     from ..core.dates import parse_user
+    from ..ops.query import crossing_keys, resolve_crossings, resolve_parties
     from ..views.render import FORMATS, render_events
 
     format = _fmt(format, FORMATS)
     lang_ = _lang(lang)
     start = parse_user(since, "--since") if since else None
+    end = parse_user(until, "--until") if until else None
+    parties = resolve_parties(province, provinces_only=True) if province else frozenset()
     ds = _load().dataset
-    render_events(events(ds, record_id, start), format, sys.stdout, lang=lang_)
+    ids = resolve_crossings(crossing_keys(ds.crossings), crossing) if crossing else frozenset()
+    render_events(events(ds, record_id, start, until=end, parties=parties, crossings=ids, limit=limit),
+                  format, sys.stdout, lang=lang_)
 
 
 @command()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from ..core import provinces
 from ..core.errors import NotFoundError, UsageError
 from ..core.text import fold
-from ..core.vocab import COMMITMENT_KINDS, CROSSING_KINDS, FINAL_STATUSES, STAGES, STATUSES
+from ..core.vocab import COMMITMENT_KINDS, CROSSING_KINDS, FINAL_STATUSES, STATUSES
 
 if TYPE_CHECKING:  # the list index's path runs these functions on no record at all
     from ..core.dates import PartialDate

@@ -89,10 +89,24 @@ class EditResult:
 
 
 def collection_of(record_id: str) -> tuple[str, str, str]:
-    """(collection, file name, canonical id) for an id typed in any case."""
-    if COMMITMENT_ID.match(record_id.strip().upper()):
-        return "commitments", COMMITMENTS_FILE, record_id.strip().upper()
+    """(collection, file name, canonical id) for an id typed in any case and padding (`sm23-3-9`)."""
+    from ..core.lookup import commitment_id
+
+    canonical = commitment_id(record_id)
+    if canonical is not None and COMMITMENT_ID.match(canonical):
+        return "commitments", COMMITMENTS_FILE, canonical
     return "crossings", CROSSINGS_FILE, record_id.strip().lower()
+
+
+def _unknown_id(data_dir: Path, error: NotFoundError, record_id: str, *, use_cache: bool) -> NotFoundError:
+    """`error` with the nearest ids of the folder (read only on this way out)."""
+    from ..core.lookup import did_you_mean
+    from ..load.loader import load
+
+    ds = load(data_dir, use_cache=use_cache).dataset
+    hint = did_you_mean(record_id, [*(c.id for c in ds.commitments), *(x.id for x in ds.crossings)])
+    message = error.message.replace("; check the id (bbtrack list)", "") + hint if hint else error.message
+    return NotFoundError(message, error.source)
 
 
 def _meeting_date(file: FileBytes, collection: str, record_id: str) -> PartialDate | None:
@@ -132,8 +146,11 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
         if change.kind is not None and change.kind not in CROSSING_KINDS:
             raise UsageError(f"unknown kind {change.kind!r}; use one of {', '.join(CROSSING_KINDS)}")
     if change.to not in vocabulary:
-        hint = " (crossings take a stage)" if change.to in STAGES else " (commitments take a status)" if change.to in STATUSES else ""
-        raise UsageError(f"unknown {what} {change.to!r} for {rid}{hint}; use one of {', '.join(vocabulary)}")
+        from ..core.lookup import did_you_mean
+
+        hint = (" (crossings take a stage)" if change.to in STAGES else " (commitments take a status)"
+                if change.to in STATUSES else did_you_mean(change.to, vocabulary))
+        raise UsageError(f"unknown {what} {change.to!r} for {rid}{hint} (one of {', '.join(vocabulary)})")
     current = record.get(key)
     if not isinstance(current, str) or current not in vocabulary:
         raise UsageError(f"{rid} has no valid {key}; run `bbtrack check`")
@@ -216,13 +233,13 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
     from . import storage
     from . import yamledit
 
+    from ..core.lookup import stage_of, status_of
+
     collection, filename, record_id = collection_of(change.record_id)
-    vocabulary = STATUSES if collection == "commitments" else STAGES
-    to = change.to.strip().lower()
-    for spelling in (to, to.replace("-", "_"), to.replace("_", "-"), to.replace(" ", "_"), to.replace(" ", "-")):
-        if spelling in vocabulary:
-            to = spelling
-            break
+    try:  # any spelling or a label: `In Progress`, `đang thực hiện`
+        to = (status_of if collection == "commitments" else stage_of)(change.to)
+    except UsageError:
+        to = change.to.strip().lower()  # check_change says what is wrong with it, for this record
     change = Change(**{**change.__dict__, "record_id": record_id, "to": to})
     path = data_dir / filename
     name = storage.display_path(path)
@@ -235,6 +252,18 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
         if change.kind is not None:
             fields["kind"] = change.kind
         return file.set_fields(collection, record_id, fields, history_entry(change, current))
+
+    try:
+        old, new = _splice_checked(data_dir, path, splice, dry_run=dry_run, use_cache=use_cache)
+    except NotFoundError as error:
+        raise _unknown_id(data_dir, error, change.record_id, use_cache=use_cache) from None
+    written = not dry_run and new is not None and old[new.start:new.end] != new.replacement
+    return EditResult(path, record_id, collection, old, new, written=written)
+
+
+def _splice_checked(data_dir: Path, path: Path, splice, *, dry_run: bool, use_cache: bool):
+    """`storage.splice_file` after the folder check (`_require_clean`, or the cache's verdict)."""
+    from . import storage
 
     if not use_cache:
         _require_clean(data_dir, use_cache=False)
@@ -254,7 +283,7 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
                 raise _NotKnown
             return bool(seen["checked"])
 
-        def vouch(data: bytes, done: yamledit.Splice) -> None:
+        def vouch(data: bytes, done: Splice) -> None:
             if seen["checked"]:
                 cache.vouch(data_dir, seen["checked"], path, data, done, hashed=seen["hashed"])
 
@@ -269,8 +298,7 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
             _require_clean(data_dir)
             old, new = storage.splice_file(path, splice, dry_run=dry_run,
                                            check=functools.partial(check, required=False), on_written=vouch)
-    written = not dry_run and new is not None and old[new.start:new.end] != new.replacement
-    return EditResult(path, record_id, collection, old, new, written=written)
+    return old, new
 
 
 class _NotKnown(Exception):
