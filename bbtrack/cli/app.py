@@ -224,7 +224,7 @@ def show(
     result = _load()
     ds = result.dataset
     day = _today(today)
-    c = find_record(ds, record_id)
+    c = find_record(ds, record_id, STATE.left_out)
     if isinstance(c, Crossing):
         related = [r for r in ds.commitments if c.id in r.crossings]
         render_crossing_show(c, related, format, sys.stdout, today=day, lang=_lang(lang))
@@ -438,8 +438,8 @@ def log(
     parties = resolve_parties(province, provinces_only=True) if province else frozenset()
     ds = _load().dataset
     ids = resolve_crossings(crossing_keys(ds.crossings), crossing) if crossing else frozenset()
-    render_events(events(ds, record_id, start, until=end, parties=parties, crossings=ids, limit=limit),
-                  format, sys.stdout, lang=lang_)
+    render_events(events(ds, record_id, start, until=end, parties=parties, crossings=ids, limit=limit,
+                         left_out=STATE.left_out), format, sys.stdout, lang=lang_)
 
 
 @command()

@@ -27,6 +27,7 @@ class State:
     data_dir: str | None = None
     use_cache: bool = True
     lang: str | None = None  # `bbtrack --lang en list`: the command's own --lang wins
+    left_out: tuple[str, ...] = ()  # ids a read left out for their problems (`load`)
     collector_paused: bool = False  # by the console script, for its start-up (entry.main)
 
 
@@ -84,17 +85,34 @@ class DataProblems(BbtrackError):
 
 
 def load(strict: bool = True):
-    """Load the data folder; refuse to work on data with errors (check explains them)."""
+    """Load the data folder for a read. A file that cannot be used stops the command (exit 2);
+    other problems leave their records out, said in one warning line (`load.partial`).
+    `strict=False` (check, completion) returns everything as read."""
     from ..load.folder import find_data_dir
     from ..load.loader import load as load_folder
 
     data_dir = find_data_dir(STATE.data_dir)
     note_packaged(data_dir)
     result = load_folder(data_dir, use_cache=STATE.use_cache)
-    if strict and result.errors:
-        first = result.errors[0]
+    if strict and result.fatal:
+        first = next(p for p in result.errors if p.severity == "fatal")
         more = f" (+{len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
         raise DataProblems(f"{first}{more}; run `bbtrack check` for all problems", first.severity)
+    if strict and result.errors:
+        import dataclasses
+
+        from ..load.partial import valid_part
+
+        part = valid_part(result)
+        named = ", ".join(part.left_out[:5]) + (", …" if len(part.left_out) > 5 else "")
+        left = [f"{len(part.left_out)} left out ({named})"] if part.left_out else []
+        if part.unnamed:
+            left.append(f"{part.unnamed} record{'s' if part.unnamed != 1 else ''} without an id left out")
+        STATE.left_out = part.left_out
+        problems = f"{part.problems} problem{'s' if part.problems != 1 else ''}"
+        err(f"warning: the data has {problems}; answering from the valid records"
+            + (f", {' and '.join(left)}" if left else "") + "; run `bbtrack check` to see and fix them")
+        return dataclasses.replace(result, dataset=part.dataset)
     return result
 
 

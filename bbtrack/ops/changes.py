@@ -28,7 +28,8 @@ class Event:
 
 def events(ds: Dataset, record_id: str | None = None, since: PartialDate | None = None, *,
            until: PartialDate | None = None, parties: frozenset[str] = frozenset(),
-           crossings: frozenset[str] = frozenset(), limit: int | None = None) -> list[Event]:
+           crossings: frozenset[str] = frozenset(), limit: int | None = None,
+           left_out: tuple[str, ...] = ()) -> list[Event]:
     """History entries, newest first (ties: file order reversed, i.e. latest recorded first).
 
     Filtered as `list` filters: `parties` (canonical names; a crossing counts for its
@@ -40,7 +41,7 @@ def events(ds: Dataset, record_id: str | None = None, since: PartialDate | None 
     if record_id is not None:
         from .query import find_record
 
-        records = [find_record(ds, record_id)]
+        records = [find_record(ds, record_id, left_out)]
     else:
         records = (*ds.commitments, *ds.crossings)
     for record in records:

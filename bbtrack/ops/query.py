@@ -147,12 +147,18 @@ def get_commitment(ds: Dataset, record_id: str) -> Commitment:
     return record
 
 
-def find_record(ds: Dataset, word: str) -> Commitment | Crossing:
+def find_record(ds: Dataset, word: str, left_out: Sequence[str] = ()) -> Commitment | Crossing:
     """The commitment or crossing `word` names: an id in any case and padding (`sm23-3-9`), or a
-    crossing's id or name as `list --crossing` takes it (`Huu Nghi`, `友谊关`)."""
+    crossing's id or name as `list --crossing` takes it (`Huu Nghi`, `友谊关`). `left_out`: ids
+    of records a read left out for their problems, which exist but cannot be shown."""
     found = ds.commitment(word) or ds.crossing(word) or ds.crossing(slug_of(word))
     if found is not None:
         return found
+    from ..core.lookup import commitment_id
+
+    for ident in (commitment_id(word), word.strip().lower(), slug_of(word)):
+        if ident in left_out:
+            raise NotFoundError(f"{ident} has problems in the data and cannot be shown; run `bbtrack check` to fix them")
     key = fold(word)
     keys = crossing_keys(ds.crossings)
     exact = [ident for ident, _, names in keys if key in names]
