@@ -309,6 +309,8 @@ def _print_edit(result, dry_run: bool) -> None:
         sys.stderr.write("dry run: nothing written\n")
     else:
         sys.stderr.write(f"{result.record_id}: updated {shown}; review with `git diff` or `bbtrack diff`\n")
+    if result.notice:
+        sys.stderr.write(f"{result.record_id}: {result.notice}\n")
 
 
 @command(parent=status_app, name="set")
@@ -523,6 +525,8 @@ def report(
         raise UsageError(f"cannot write {output}: {exc.strerror}") from None
     sys.stderr.write(f"wrote {output}\n")
 
+
+from . import corrections  # noqa: E402,F401 - registers `status amend` and `status remove`
 
 _GLOBAL_VALUE_OPTIONS = ("--data-dir", "-d", "--lang")  # the callback's options that take a value
 

@@ -70,6 +70,7 @@ class EditResult:
     old: str | bytes
     new: str | Splice | None  # None: a splice that changed nothing
     written: bool
+    notice: str | None = None  # what the user should know beyond the diff (a backfill, a correction)
 
     @functools.cached_property
     def old_text(self) -> str:
@@ -171,13 +172,7 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
         if last is not None and change.date.start < last.start:
             raise UsageError(
                 f"date {change.date} is before {rid}'s last event ({last}); history stays in date order")
-    if not change.evidence:
-        raise UsageError("give --evidence URL: every change needs a source a reviewer can open")
-    for url in change.evidence:
-        # has_unsafe too: a control or bidi character in a URL would reach every reader's
-        # terminal and hide what the reviewer thinks they are opening.
-        if not URL.match(url) or has_unsafe(url):
-            raise UsageError(f"evidence {url!r} is not an http(s) address")
+    valid_evidence(change.evidence)
     if change.confidence is not None and change.confidence not in CONFIDENCES:
         raise UsageError(f"unknown confidence {change.confidence!r}; use verified or weak")
     for option, text in (("--note", change.note), ("--note-vi", change.note_vi), ("--note-zh", change.note_zh)):
@@ -186,17 +181,32 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
     noted = bool(change.note or change.note_vi or change.note_zh)
     if change.to == current and not noted and change.kind is None:
         raise UsageError(f"{rid} is already {current!r}; add --note to record an event without a change")
-    if collection == "commitments":
-        backwards = _rank_status(change.to) < _rank_status(current) or (
-            current in FINAL_STATUSES and change.to != current)
-    else:
-        backwards = current != "suspended" and change.to != "suspended" and _rank_stage(change.to) < _rank_stage(current)
+    backwards = is_backwards(collection, current, change.to)
     if backwards and not change.force:
         raise UsageError(f"{rid}: {current} → {change.to} goes backwards or reopens a closed record; "
                          "add --force and a --note saying why")
     if backwards and not noted:
         raise UsageError(f"{rid}: a forced change needs a --note saying why")
     return current
+
+
+def is_backwards(collection: str, current: str, to: str) -> bool:
+    """A move back down the ladder, or out of a final status: needs --force and a note."""
+    if collection == "commitments":
+        return _rank_status(to) < _rank_status(current) or (current in FINAL_STATUSES and to != current)
+    return current != "suspended" and to != "suspended" and _rank_stage(to) < _rank_stage(current)
+
+
+def valid_evidence(evidence: tuple[str, ...]) -> list[str]:
+    """The evidence as stored: each checked, each once, in the order given."""
+    if not evidence:
+        raise UsageError("give --evidence URL: every change needs a source a reviewer can open")
+    for url in evidence:
+        # has_unsafe too: a control or bidi character in a URL would reach every reader's
+        # terminal and hide what the reviewer thinks they are opening.
+        if not URL.match(url) or has_unsafe(url):
+            raise UsageError(f"evidence {url!r} is not an http(s) address")
+    return list(dict.fromkeys(url.strip() for url in evidence))
 
 
 def history_entry(change: Change, current: str) -> dict[str, Any]:
@@ -208,7 +218,7 @@ def history_entry(change: Change, current: str) -> dict[str, Any]:
     for key in ("note", "note_vi", "note_zh"):
         if text := getattr(change, key):
             entry[key] = nfc(text)
-    entry["evidence"] = list(change.evidence)
+    entry["evidence"] = valid_evidence(change.evidence)
     if change.by:
         entry["by"] = nfc(change.by)
     if change.confidence == "weak":
@@ -256,6 +266,8 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
     def splice(data: bytes) -> yamledit.Splice | None:
         file = yamledit.FileBytes(data, name)
         record = file.read_record(collection, record_id)
+        if _before_last(record, change.date):
+            raise _Backfill
         current = check_change(record, collection, change, today, _meeting_date(file, collection, record_id))
         fields: dict[str, object] = {"status" if collection == "commitments" else "stage": change.to}
         if change.kind is not None:
@@ -266,6 +278,10 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
         old, new = _splice_checked(data_dir, path, splice, dry_run=dry_run, use_cache=use_cache)
     except NotFoundError as error:
         raise _unknown_id(data_dir, error, change.record_id, use_cache=use_cache) from None
+    except _Backfill:  # an older event found later: inserted in date order (write/correct.py)
+        from .correct import backfill
+
+        return backfill(data_dir, change, today=today, dry_run=dry_run, use_cache=use_cache)
     written = not dry_run and new is not None and old[new.start:new.end] != new.replacement
     return EditResult(path, record_id, collection, old, new, written=written)
 
@@ -312,6 +328,19 @@ def _splice_checked(data_dir: Path, path: Path, splice, *, dry_run: bool, use_ca
 
 class _NotKnown(Exception):
     """The bytes read under the lock are not of a state known clean."""
+
+
+class _Backfill(Exception):
+    """The event is dated before the record's last one."""
+
+
+def _before_last(record: dict[str, Any], date: PartialDate) -> bool:
+    history = record.get("history") or []
+    try:
+        last = parse_stored(history[-1].get("date")) if history else None
+    except (ValueError, AttributeError):
+        return False  # the folder check has refused such a record already
+    return last is not None and date.start < last.start
 
 
 # --- add --------------------------------------------------------------------------------
