@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,8 +34,6 @@ from ..load.validate import COMMITMENT_ID
 
 if TYPE_CHECKING:
     from .yamledit import FileBytes, Splice
-
-URL = re.compile(r"^https?://[^\s/$.?#]\S*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -172,7 +169,7 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
         if last is not None and change.date.start < last.start:
             raise UsageError(
                 f"date {change.date} is before {rid}'s last event ({last}); history stays in date order")
-    valid_evidence(change.evidence)
+    valid_evidence(change.evidence, today)
     if change.confidence is not None and change.confidence not in CONFIDENCES:
         raise UsageError(f"unknown confidence {change.confidence!r}; use verified or weak")
     for option, text in (("--note", change.note), ("--note-vi", change.note_vi), ("--note-zh", change.note_zh)):
@@ -197,16 +194,18 @@ def is_backwards(collection: str, current: str, to: str) -> bool:
     return current != "suspended" and to != "suspended" and _rank_stage(to) < _rank_stage(current)
 
 
-def valid_evidence(evidence: tuple[str, ...]) -> list[str]:
-    """The evidence as stored: each checked, each once, in the order given."""
+def valid_evidence(evidence: tuple[str, ...], today: _dt.date | None = None) -> list[str]:
+    """The evidence as stored: each an http(s) address or a document reference (`core.evidence`),
+    each once, in the order given."""
+    from ..core import evidence as sources
+
     if not evidence:
-        raise UsageError("give --evidence URL: every change needs a source a reviewer can open")
-    for url in evidence:
-        # has_unsafe too: a control or bidi character in a URL would reach every reader's
-        # terminal and hide what the reviewer thinks they are opening.
-        if not URL.match(url) or has_unsafe(url):
-            raise UsageError(f"evidence {url!r} is not an http(s) address")
-    return list(dict.fromkeys(url.strip() for url in evidence))
+        raise UsageError("give --evidence: an http(s) address, or a document reference such as "
+                         "\"Công văn số 123/UBND-KT ngày 12/3/2025\"; every change needs a source a reviewer can check")
+    for item in evidence:
+        if (why := sources.problem(item, today)) is not None:
+            raise UsageError(why)
+    return sources.stored(evidence)
 
 
 def history_entry(change: Change, current: str) -> dict[str, Any]:
