@@ -57,6 +57,10 @@ def hoist_globals(args: Sequence[str], commands_with_lang: frozenset[str] = froz
 def one_line(exc: Any) -> str:
     """Click's message, on one line, with where to look next."""
     message = " ".join(exc.format_message().split())
+    possible = getattr(exc, "possibilities", None)  # NoSuchOption: say it as every other lookup does
+    if possible and getattr(exc, "option_name", None):
+        near = " or ".join(sorted(possible, key=len, reverse=True)[:3])
+        message = f"no such option {exc.option_name}; did you mean {near}?"
     ctx = getattr(exc, "ctx", None)
     path = ctx.command_path if ctx is not None else "bbtrack"
     return f"{message} (see `{path} --help`)"
