@@ -171,7 +171,7 @@ CORPUS: dict[str, tuple] = {
     "c_unknown_meeting": (1, f"{C}:38:5: unknown-meeting id 'SM24-4-01' names meeting 'SM24'", BLOCKED, BLOCKED),
     "c_bad_id": (1, f"{C}:38:5: bad-id id 'SM23-4-1' is not of the form MEETING-SECTION-NN", BLOCKED, BLOCKED),
     "c_evidence_not_http": (1, f"{C}:20:9: bad-evidence SM23-3-01: evidence 'javascript:alert(1)' is not an "
-                               "http(s) address; link the source", BLOCKED, BLOCKED),
+                               "http(s) address or a document reference; link the source", BLOCKED, BLOCKED),
     "c_section_mismatch": (1, f"{C}:38:5: section-mismatch id 'SM23-4-01' says section 4 but section is 5", BLOCKED, BLOCKED),
     "x_unknown_province": (1, f"{X}:19:5: unknown-province ta-lung: province 'Hà Nội' is not a Vietnamese province "
                               "in the registry; use one of Hà Giang", BLOCKED, BLOCKED),

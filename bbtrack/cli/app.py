@@ -23,6 +23,7 @@ import typer
 from .. import __version__
 from ..core.errors import EXIT_DATA, EXIT_USAGE, UsageError
 from .run import STATE, exit_code_for, list_commitments, start_work
+from .run import print_edit as _print_edit
 from .run import check_format as _fmt, load as _load, parse_lang as _lang, parse_today as _today
 from .complete import (  # shell completion
     complete_crossing as _complete_crossing,
@@ -31,6 +32,7 @@ from .complete import (  # shell completion
     complete_province as _complete_province,
     complete_status as _complete_status,
 )
+from .corrections import status_amend, status_remove
 from .usage import Group
 
 app = typer.Typer(
@@ -300,19 +302,6 @@ def summary(
 # --- edits ------------------------------------------------------------------------------
 
 
-def _print_edit(result, dry_run: bool) -> None:
-    from ..write.storage import display_path, unified_diff
-
-    shown = display_path(result.path)
-    if dry_run:
-        sys.stdout.write(unified_diff(result.old_text, result.new_text, shown))
-        sys.stderr.write("dry run: nothing written\n")
-    else:
-        sys.stderr.write(f"{result.record_id}: updated {shown}; review with `git diff` or `bbtrack diff`\n")
-    if result.notice:
-        sys.stderr.write(f"{result.record_id}: {result.notice}\n")
-
-
 @command(parent=status_app, name="set")
 def status_set(
     record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id,
@@ -343,7 +332,8 @@ def status_set(
       bbtrack status set SM23-3-09 done --date 2024-06-25 -e https://... --dry-run
     """
     from ..core.dates import PartialDate, parse_user
-    from ..write.edit import Change, set_status
+    from ..write.correct import record_event
+    from ..write.edit import Change
     from ..load.folder import find_data_dir
 
     data_dir = find_data_dir(STATE.data_dir)
@@ -358,7 +348,7 @@ def status_set(
         by = user_name(data_dir) or os.environ.get("USER") or None
     change = Change(record_id=record_id, to=status, date=when, note=note, note_vi=note_vi, note_zh=note_zh,
                     evidence=tuple(evidence), by=by, confidence="weak" if weak else None, kind=kind, force=force)
-    _print_edit(set_status(data_dir, change, today=day, dry_run=dry_run, use_cache=STATE.use_cache), dry_run)
+    _print_edit(record_event(data_dir, change, today=day, dry_run=dry_run, use_cache=STATE.use_cache), dry_run)
     if date.strip().lower() in today_words:
         sys.stderr.write(f"--date today is {day.isoformat()}\n")
 
@@ -526,7 +516,8 @@ def report(
     sys.stderr.write(f"wrote {output}\n")
 
 
-from . import corrections  # noqa: E402,F401 - registers `status amend` and `status remove`
+command(parent=status_app, name="amend")(status_amend)
+command(parent=status_app, name="remove")(status_remove)
 
 _GLOBAL_VALUE_OPTIONS = ("--data-dir", "-d", "--lang")  # the callback's options that take a value
 

@@ -1,7 +1,7 @@
 """`bbtrack status amend` and `status remove`: correcting a mistaken history entry.
 
-Registered on the `status` group of `bbtrack.cli.app` (imported at its end);
-the rules live in `bbtrack.write.correct`.
+Plain functions: `bbtrack.cli.app` registers them on its `status` group (so
+this module needs nothing from it); the rules live in `bbtrack.write.correct`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import List, Optional
 
 import typer
 
-from .app import _complete_id, _print_edit, command, status_app
-from .run import STATE
+from .complete import complete_id as _complete_id
+from .run import STATE, print_edit as _print_edit
 
 ENTRY_HELP = "Which entry: its number in `bbtrack show` (1 = oldest), `last`, or its date."
 REASON_HELP = "Why the entry is wrong (required); bbtrack prints a commit message carrying it."
@@ -26,7 +26,6 @@ def _finish(result, fix, dry_run: bool) -> None:
         sys.stderr.write(f"commit it with the reason: git commit -am {message!r}\n")
 
 
-@command(parent=status_app, name="amend")
 def status_amend(
     record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id, help="Commitment or crossing id."),
     entry: str = typer.Option(..., "--entry", help=ENTRY_HELP),
@@ -60,7 +59,6 @@ def status_amend(
     _finish(result, fix, dry_run)
 
 
-@command(parent=status_app, name="remove")
 def status_remove(
     record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id, help="Commitment or crossing id."),
     entry: str = typer.Option(..., "--entry", help=ENTRY_HELP),

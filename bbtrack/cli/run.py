@@ -249,3 +249,17 @@ def _list_index(day: _dt.date):
         return None
     note_packaged(data_dir)  # as `load` would have
     return index
+
+
+def print_edit(result, dry_run: bool) -> None:
+    """What an edit did, on stderr (a dry run: its diff on stdout)."""
+    from ..write.storage import display_path, unified_diff
+
+    shown = display_path(result.path)
+    if dry_run:
+        sys.stdout.write(unified_diff(result.old_text, result.new_text, shown))
+        sys.stderr.write("dry run: nothing written\n")
+    else:
+        sys.stderr.write(f"{result.record_id}: updated {shown}; review with `git diff` or `bbtrack diff`\n")
+    if result.notice:
+        sys.stderr.write(f"{result.record_id}: {result.notice}\n")

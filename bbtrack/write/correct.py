@@ -25,8 +25,8 @@ from ..core.dates import PartialDate, parse_stored, parse_user
 from ..core.errors import EditRefused, NotFoundError, UsageError
 from ..core.text import nfc
 from ..core.vocab import INITIAL_STATUS
-from .edit import (Change, EditResult, _require_clean, _unknown_id, check_change, collection_of, history_entry,
-                   is_backwards, valid_evidence)
+from .edit import (Change, EditResult, OlderEvent, _require_clean, _unknown_id, check_change, collection_of,
+                   history_entry, is_backwards, set_status, valid_evidence)
 
 ENTRY_KEYS = ("date", "from", "to", "kind", "note", "note_vi", "note_zh", "evidence", "by", "confidence")
 
@@ -104,6 +104,16 @@ def _edit(data_dir: Path, record_id: str, transform, *, dry_run: bool, use_cache
         raise _unknown_id(data_dir, error, record_id, use_cache=use_cache) from None
     return EditResult(path, record_id, collection, old, new, written=not dry_run and old != new,
                       notice=notice.get("text"))
+
+
+def record_event(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool = False,
+                 use_cache: bool = True) -> EditResult:
+    """`bbtrack status set`: the event appended (`edit.set_status`), or inserted in date order when
+    it is older than the record's last one (`backfill`)."""
+    try:
+        return set_status(data_dir, change, today=today, dry_run=dry_run, use_cache=use_cache)
+    except OlderEvent:
+        return backfill(data_dir, change, today=today, dry_run=dry_run, use_cache=use_cache)
 
 
 def backfill(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool = False,

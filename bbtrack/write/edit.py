@@ -266,7 +266,8 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
         file = yamledit.FileBytes(data, name)
         record = file.read_record(collection, record_id)
         if _before_last(record, change.date):
-            raise _Backfill
+            raise OlderEvent(f"{record_id}: {change.date} is before the last event; "
+                             "`write.correct.record_event` inserts it in date order")
         current = check_change(record, collection, change, today, _meeting_date(file, collection, record_id))
         fields: dict[str, object] = {"status" if collection == "commitments" else "stage": change.to}
         if change.kind is not None:
@@ -277,10 +278,7 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
         old, new = _splice_checked(data_dir, path, splice, dry_run=dry_run, use_cache=use_cache)
     except NotFoundError as error:
         raise _unknown_id(data_dir, error, change.record_id, use_cache=use_cache) from None
-    except _Backfill:  # an older event found later: inserted in date order (write/correct.py)
-        from .correct import backfill
 
-        return backfill(data_dir, change, today=today, dry_run=dry_run, use_cache=use_cache)
     written = not dry_run and new is not None and old[new.start:new.end] != new.replacement
     return EditResult(path, record_id, collection, old, new, written=written)
 
@@ -329,8 +327,9 @@ class _NotKnown(Exception):
     """The bytes read under the lock are not of a state known clean."""
 
 
-class _Backfill(Exception):
-    """The event is dated before the record's last one."""
+class OlderEvent(UsageError):
+    """The event is dated before the record's last one: `set_status` appends only;
+    `write.correct.record_event` (what `bbtrack status set` calls) inserts it in date order."""
 
 
 def _before_last(record: dict[str, Any], date: PartialDate) -> bool:
