@@ -396,14 +396,20 @@ def add_commitment(data_dir: Path, new: NewCommitment, *, dry_run: bool = False,
     for name in new.parties:
         party = provinces.resolve(name)
         if party is None:
-            raise UsageError(f"unknown party {name!r}; use one of {', '.join(provinces.PARTY_NAMES)}")
+            from ..core.lookup import did_you_mean
+
+            near = did_you_mean(name, provinces.spellings())
+            raise UsageError(f"unknown party {name!r}{near} (one of {', '.join(provinces.PARTY_NAMES)})")
         parties.append(party.name)
     if not parties:
         raise UsageError("name at least one --party")
     crossing_ids = {x.id for x in ds.crossings}
     for ref in new.crossings:
         if ref not in crossing_ids:
-            raise NotFoundError(f"unknown crossing {ref!r}; run `bbtrack crossings` for ids")
+            from ..core.lookup import did_you_mean
+
+            raise NotFoundError(f"unknown crossing {ref!r}{did_you_mean(ref, crossing_ids)}; "
+                                "run `bbtrack crossings` for ids")
     quote = collapse_ws(nfc(new.quote))
     if meeting.minutes:
         try:
