@@ -22,7 +22,7 @@ import typer
 
 from .. import __version__
 from ..core.errors import EXIT_DATA, EXIT_USAGE, UsageError
-from .run import STATE, exit_code_for, list_commitments, start_work
+from .run import STATE, editor_refusals, event_date, exit_code_for, list_commitments, start_work
 from .run import print_edit as _print_edit
 from .run import check_format as _fmt, load as _load, parse_lang as _lang, parse_today as _today
 from .complete import (  # shell completion
@@ -135,7 +135,8 @@ def check(
     result = _load(strict=False)
     problems = list(result.problems)
     if not result.fatal:
-        problems += check_quotes(result.dataset, result.data_dir)
+        problems += check_quotes(result.dataset, result.data_dir) + editor_refusals(result)
+    problems.sort(key=lambda p: p.severity != "fatal")  # what makes a file unusable is said first
     if format == "json":
         from ..views.tables import write_json
 
@@ -331,17 +332,13 @@ def status_set(
       bbtrack status set tra-linh announced --kind international --date 2023-12-28 -e https://...
       bbtrack status set SM23-3-09 done --date 2024-06-25 -e https://... --dry-run
     """
-    from ..core.dates import PartialDate, parse_user
     from ..write.correct import record_event
     from ..write.edit import Change
     from ..load.folder import find_data_dir
 
     data_dir = find_data_dir(STATE.data_dir)
     day = _dt.date.today()
-    if not date or not date.strip():
-        raise UsageError("give --date: when it happened (25/6/2024, 2024-06, 2024), or `--date today`")
-    today_words = ("today", "hôm nay", "hom nay")
-    when = PartialDate.of(day) if date.strip().lower() in today_words else parse_user(date, "--date")
+    when = event_date(date, day)
     if by is None:
         from ..ops.gitio import user_name
 
@@ -349,8 +346,6 @@ def status_set(
     change = Change(record_id=record_id, to=status, date=when, note=note, note_vi=note_vi, note_zh=note_zh,
                     evidence=tuple(evidence), by=by, confidence="weak" if weak else None, kind=kind, force=force)
     _print_edit(record_event(data_dir, change, today=day, dry_run=dry_run, use_cache=STATE.use_cache), dry_run)
-    if date.strip().lower() in today_words:
-        sys.stderr.write(f"--date today is {day.isoformat()}\n")
 
 
 @command()
@@ -470,8 +465,9 @@ def report(
     province: List[str] = typer.Option([], "--province", "-p", autocompletion=_complete_party,
                                        help="Limit to these parties (provinces or Guangxi). Repeat for OR."),
     lang: Optional[str] = LANG_OPTION,
-    format: str = typer.Option("terminal", "--format", "-f", help="terminal, markdown or html."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    format: str = typer.Option("terminal", "--format", "-f", help="terminal, markdown, html or docx (Word)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Write to this file instead of stdout (docx: a file or a pipe)."),
     today: Optional[str] = typer.Option(None, "--today", help="As-of date [default: today]."),
 ) -> None:
     """The progress report for the next Spring Meeting.
@@ -485,12 +481,16 @@ def report(
       bbtrack report
       bbtrack report --format html --output report.html --lang en
       bbtrack report --since 2025-02-21 --format markdown -p "Cao Bằng"
+      bbtrack report --format docx --output report.docx
     """
     from ..views import report as report_module
     from ..core.dates import parse_user
     from ..ops.query import resolve_parties
 
     format = _fmt(format, report_module.FORMATS)
+    binary = format in report_module.BINARY_FORMATS
+    if binary and output is None and sys.stdout.isatty():
+        raise UsageError(f"--format {format} is a binary file: give --output FILE (or pipe it: > report.{format})")
     lang_ = _lang(lang)
     day = _today(today)
     parties = resolve_parties(province, provinces_only=False) if province else frozenset()
@@ -503,14 +503,22 @@ def report(
     options = report_module.Options(today=day, lang=lang_, fmt=format, parties=parties, since=start,
                                     since_rev=since_rev)
     if output is None:
+        if binary:
+            sys.stdout.flush()
+            report_module.write(result.dataset, result.data_dir, options, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+            return
         report_module.write(result.dataset, result.data_dir, options, sys.stdout)
         return
     import io
 
-    buffer = io.StringIO()
+    buffer = io.BytesIO() if binary else io.StringIO()
     report_module.write(result.dataset, result.data_dir, options, buffer)
     try:
-        output.write_text(buffer.getvalue(), encoding="utf-8")
+        if binary:
+            output.write_bytes(buffer.getvalue())
+        else:
+            output.write_text(buffer.getvalue(), encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror}") from None
     sys.stderr.write(f"wrote {output}\n")
@@ -518,6 +526,9 @@ def report(
 
 command(parent=status_app, name="amend")(status_amend)
 command(parent=status_app, name="remove")(status_remove)
+
+from .merging import register as _register_merging  # noqa: E402 - git-setup, merge-driver, resolve
+_register_merging(app, command, guarded)
 
 _GLOBAL_VALUE_OPTIONS = ("--data-dir", "-d", "--lang")  # the callback's options that take a value
 

@@ -95,6 +95,7 @@ def load(strict: bool = True):
     note_packaged(data_dir)
     result = load_folder(data_dir, use_cache=STATE.use_cache)
     if strict and result.fatal:
+        # A fatal problem (the file cannot be used) is named first and exits as `check` does.
         first = next(p for p in result.errors if p.severity == "fatal")
         more = f" (+{len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
         raise DataProblems(f"{first}{more}; run `bbtrack check` for all problems", first.severity)
@@ -114,6 +115,24 @@ def load(strict: bool = True):
             + (f", {' and '.join(left)}" if left else "") + "; run `bbtrack check` to see and fix them")
         return dataclasses.replace(result, dataset=part.dataset)
     return result
+
+
+def editor_refusals(result) -> list:
+    """What `status set` or `add` would refuse to edit, found by the editor itself: a user
+    learns it from `check`, not from the first edit (docs/errors.md, `not-editable`)."""
+    from ..load.folder import COMMITMENTS_FILE, CROSSINGS_FILE
+    from ..write.yamledit.audit import refusals
+
+    ds = result.dataset
+    problems = []
+    for file, name, collection, records in ((COMMITMENTS_FILE, ds.commitments_file, "commitments", ds.commitments),
+                                            (CROSSINGS_FILE, ds.crossings_file, "crossings", ds.crossings)):
+        try:
+            text = (result.data_dir / file).read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the loader has reported why
+        problems += refusals(text, name, collection, [record.id for record in records])
+    return problems
 
 
 def note_packaged(data_dir: Path) -> None:
@@ -263,3 +282,16 @@ def print_edit(result, dry_run: bool) -> None:
         sys.stderr.write(f"{result.record_id}: updated {shown}; review with `git diff` or `bbtrack diff`\n")
     if result.notice:
         sys.stderr.write(f"{result.record_id}: {result.notice}\n")
+
+
+def event_date(text: str | None, today: _dt.date):
+    """`status set --date`: required, since an unsaid date silently became today's for events found
+    later; `today` is allowed, and the date it stands for is said on stderr."""
+    from ..core.dates import PartialDate, parse_user
+
+    if not text or not text.strip():
+        raise UsageError("give --date: when it happened (25/6/2024, 2024-06, 2024), or `--date today`")
+    if text.strip().lower() in ("today", "hôm nay", "hom nay"):
+        sys.stderr.write(f"--date today is {today.isoformat()}\n")
+        return PartialDate.of(today)
+    return parse_user(text, "--date")
