@@ -338,14 +338,14 @@ def status_set(
 
     data_dir = find_data_dir(STATE.data_dir)
     day = _dt.date.today()
-    when = event_date(date, day)
+    when, said = event_date(date, day)
     if by is None:
         from ..ops.gitio import user_name
 
         by = user_name(data_dir) or os.environ.get("USER") or None
     change = Change(record_id=record_id, to=status, date=when, note=note, note_vi=note_vi, note_zh=note_zh,
                     evidence=tuple(evidence), by=by, confidence="weak" if weak else None, kind=kind, force=force)
-    _print_edit(record_event(data_dir, change, today=day, dry_run=dry_run, use_cache=STATE.use_cache), dry_run)
+    _print_edit(record_event(data_dir, change, today=day, dry_run=dry_run, use_cache=STATE.use_cache), dry_run, said)
 
 
 @command()

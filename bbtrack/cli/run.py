@@ -270,8 +270,8 @@ def _list_index(day: _dt.date):
     return index
 
 
-def print_edit(result, dry_run: bool) -> None:
-    """What an edit did, on stderr (a dry run: its diff on stdout)."""
+def print_edit(result, dry_run: bool, said: str | None = None) -> None:
+    """What an edit did, on stderr (a dry run: its diff on stdout); `said`: a line more."""
     from ..write.storage import display_path, unified_diff
 
     shown = display_path(result.path)
@@ -282,16 +282,17 @@ def print_edit(result, dry_run: bool) -> None:
         sys.stderr.write(f"{result.record_id}: updated {shown}; review with `git diff` or `bbtrack diff`\n")
     if result.notice:
         sys.stderr.write(f"{result.record_id}: {result.notice}\n")
+    if said:
+        sys.stderr.write(said + "\n")
 
 
 def event_date(text: str | None, today: _dt.date):
     """`status set --date`: required, since an unsaid date silently became today's for events found
-    later; `today` is allowed, and the date it stands for is said on stderr."""
+    later; `today` is allowed. (date, what to say once the edit is done: the date `today` stood for)."""
     from ..core.dates import PartialDate, parse_user
 
     if not text or not text.strip():
         raise UsageError("give --date: when it happened (25/6/2024, 2024-06, 2024), or `--date today`")
     if text.strip().lower() in ("today", "hôm nay", "hom nay"):
-        sys.stderr.write(f"--date today is {today.isoformat()}\n")
-        return PartialDate.of(today)
-    return parse_user(text, "--date")
+        return PartialDate.of(today), f"--date today is {today.isoformat()}"
+    return parse_user(text, "--date"), None

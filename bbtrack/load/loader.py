@@ -21,6 +21,7 @@ from typing import Any, Callable
 from ..core import provinces
 from ..core.dates import PartialDate, parse_stored
 from .folder import COMMITMENTS_FILE, CROSSINGS_FILE
+from .partial import skip as _skip
 from .portable import glued_comment
 from ..core.model import (
     COMMITMENT_KINDS,
@@ -497,16 +498,11 @@ def parse_commitments(text: str, name: str, problems: list[Problem],
     meetings = []
     if "meetings" in top:
         for node, values in _records(walker, top["meetings"][0], "meeting"):
-            if values is None:
-                _skip(skipped, walker, node)
-            else:
+            if values is not None:
                 meetings.append(Meeting(**{"minutes": None, **values}, source=walker.src(node)))
     commitments = []
     for node, values in _records(walker, top["commitments"][0], "commitment"):
-        if values is None:
-            _skip(skipped, walker, node)
-            continue
-        history = _history(walker, values.pop("history"), "commitment")
+        history = None if values is None else _history(walker, values.pop("history"), "commitment")
         if history is None:
             _skip(skipped, walker, node)
             continue
@@ -529,10 +525,7 @@ def parse_crossings(text: str, name: str, problems: list[Problem], skipped: list
         return []
     crossings = []
     for node, values in _records(walker, top["crossings"][0], "crossing"):
-        if values is None:
-            _skip(skipped, walker, node)
-            continue
-        history = _history(walker, values.pop("history"), "crossing")
+        history = None if values is None else _history(walker, values.pop("history"), "crossing")
         if history is None:
             _skip(skipped, walker, node)
             continue
@@ -544,12 +537,6 @@ def parse_crossings(text: str, name: str, problems: list[Problem], skipped: list
             problems.append(Problem(walker.src(key_node), "unknown-field",
                                     f"unknown top-level key {key!r}; the file holds only schema and crossings"))
     return crossings
-
-
-def _skip(skipped: list | None, walker: _Walker, node: Any) -> None:  # where a record left out starts, its id
-    if skipped is not None:
-        ids = [v.value for k, v in node.value if k.value == "id" and v.id == "scalar"] if node.id == "mapping" else []
-        skipped.append((walker.src(node), ids[0] if ids else None))
 
 
 # --- the whole folder ------------------------------------------------------------

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..core.model import Dataset
-    from .loader import LoadResult
 
 
 @dataclass(frozen=True)
@@ -33,8 +32,16 @@ class Partial:
     problems: int  # errors in the folder (warnings not counted)
 
 
-def valid_part(result: LoadResult) -> Partial:
-    """`result`'s dataset without the records its errors are in. Call only when not fatal."""
+def skip(skipped: list | None, walker: Any, node: Any) -> None:
+    """The loader left out the record at `node`: where it starts, and its id when one is readable."""
+    if skipped is not None:
+        ids = [v.value for k, v in node.value if k.value == "id" and v.id == "scalar"] if node.id == "mapping" else []
+        skipped.append((walker.src(node), ids[0] if ids else None))
+
+
+def valid_part(result: Any) -> Partial:
+    """The dataset of `result` (a `loader.LoadResult`, not imported: the loader imports this module)
+    without the records its errors are in. Call only when not fatal."""
     ds = result.dataset
     errors = result.errors
     bounds: dict[str, list[tuple[int, object]]] = {}
