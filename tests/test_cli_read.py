@@ -184,7 +184,7 @@ def test_show_commitment_and_crossing(cli):
 def test_show_unknown_id(cli):
     result = cli("show", "SM23-9-99")
     assert result.exit_code == 1
-    assert result.stderr.startswith("bbtrack: error: no commitment with id 'SM23-9-99'")
+    assert result.stderr.startswith("bbtrack: error: no commitment or crossing 'SM23-9-99'")
 
 
 def test_crossings_listing(cli):

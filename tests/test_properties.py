@@ -176,7 +176,8 @@ def test_random_edits_load_as_modelled_and_touch_nothing_else(initial, ops, styl
                                  confidence="weak" if weak else None, force=True)
             result = edit.set_status(folder, change, today=TODAY)
             assert result.written
-            entry = HistoryEntry(date=date, from_=current, to=to, note=_nfc(note), evidence=tuple(evidence),
+            entry = HistoryEntry(date=date, from_=current, to=to, note=_nfc(note),
+                                 evidence=tuple(dict.fromkeys(evidence)),  # given twice: stored once
                                  by=None if by is None else _nfc(by), confidence="weak" if weak else "verified")
             if kind == "set":
                 model[rid] = replace(record, status=to, history=(*record.history, entry))

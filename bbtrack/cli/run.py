@@ -22,10 +22,12 @@ from ..core.errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
 
 
 class State:
-    """The global options (`--data-dir`, `--no-cache`) of this invocation."""
+    """The global options (`--data-dir`, `--no-cache`, `--lang`) of this invocation."""
 
     data_dir: str | None = None
     use_cache: bool = True
+    lang: str | None = None  # `bbtrack --lang en list`: the command's own --lang wins
+    left_out: tuple[str, ...] = ()  # ids a read left out for their problems (`load`)
     collector_paused: bool = False  # by the console script, for its start-up (entry.main)
 
 
@@ -83,18 +85,35 @@ class DataProblems(BbtrackError):
 
 
 def load(strict: bool = True):
-    """Load the data folder; refuse to work on data with errors (check explains them)."""
+    """Load the data folder for a read. A file that cannot be used stops the command (exit 2);
+    other problems leave their records out, said in one warning line (`load.partial`).
+    `strict=False` (check, completion) returns everything as read."""
     from ..load.folder import find_data_dir
     from ..load.loader import load as load_folder
 
     data_dir = find_data_dir(STATE.data_dir)
     note_packaged(data_dir)
     result = load_folder(data_dir, use_cache=STATE.use_cache)
-    if strict and result.errors:
+    if strict and result.fatal:
         # A fatal problem (the file cannot be used) is named first and exits as `check` does.
-        first = next((p for p in result.errors if p.severity == "fatal"), result.errors[0])
+        first = next(p for p in result.errors if p.severity == "fatal")
         more = f" (+{len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
         raise DataProblems(f"{first}{more}; run `bbtrack check` for all problems", first.severity)
+    if strict and result.errors:
+        import dataclasses
+
+        from ..load.partial import valid_part
+
+        part = valid_part(result)
+        named = ", ".join(part.left_out[:5]) + (", …" if len(part.left_out) > 5 else "")
+        left = [f"{len(part.left_out)} left out ({named})"] if part.left_out else []
+        if part.unnamed:
+            left.append(f"{part.unnamed} record{'s' if part.unnamed != 1 else ''} without an id left out")
+        STATE.left_out = part.left_out
+        problems = f"{part.problems} problem{'s' if part.problems != 1 else ''}"
+        err(f"warning: the data has {problems}; answering from the valid records"
+            + (f", {' and '.join(left)}" if left else "") + "; run `bbtrack check` to see and fix them")
+        return dataclasses.replace(result, dataset=part.dataset)
     return result
 
 
@@ -167,16 +186,19 @@ def note_packaged(data_dir: Path) -> None:
 
 
 def parse_lang(value: str | None) -> str:
-    chosen = (value or os.environ.get("BBTRACK_LANG") or "vi").lower()
+    chosen = (value or STATE.lang or os.environ.get("BBTRACK_LANG") or "vi").strip().lower()
     if chosen not in ("vi", "en"):
         raise UsageError(f"unknown language {chosen!r}; use vi or en")
     return chosen
 
 
 def check_format(value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise UsageError(f"unknown format {value!r}; use one of {', '.join(allowed)}")
-    return value
+    """The format in lower case (`--format JSON` is json); an unknown one names the closest."""
+    if value in allowed:
+        return value
+    from ..core.lookup import choose
+
+    return choose(value, allowed, "format")
 
 
 def parse_today(value: str | None) -> _dt.date:
@@ -211,7 +233,7 @@ def list_commitments(
     from ..views.render import FORMATS
     from ..views.tables import RICH_MAX_ROWS, too_long_for_rich
 
-    check_format(format, FORMATS)
+    format = check_format(format, FORMATS)  # noqa: A001 - the option's name
     lang_ = parse_lang(lang)
     day = parse_today(today)
     parties = resolve_parties(province, provinces_only=True) if province else frozenset()
@@ -280,3 +302,31 @@ def _list_index(day: _dt.date):
         return None
     note_packaged(data_dir)  # as `load` would have
     return index
+
+
+def print_edit(result, dry_run: bool, said: str | None = None) -> None:
+    """What an edit did, on stderr (a dry run: its diff on stdout); `said`: a line more."""
+    from ..write.storage import display_path, unified_diff
+
+    shown = display_path(result.path)
+    if dry_run:
+        sys.stdout.write(unified_diff(result.old_text, result.new_text, shown))
+        sys.stderr.write("dry run: nothing written\n")
+    else:
+        sys.stderr.write(f"{result.record_id}: updated {shown}; review with `git diff` or `bbtrack diff`\n")
+    if result.notice:
+        sys.stderr.write(f"{result.record_id}: {result.notice}\n")
+    if said:
+        sys.stderr.write(said + "\n")
+
+
+def event_date(text: str | None, today: _dt.date):
+    """`status set --date`: required, since an unsaid date silently became today's for events found
+    later; `today` is allowed. (date, what to say once the edit is done: the date `today` stood for)."""
+    from ..core.dates import PartialDate, parse_user
+
+    if not text or not text.strip():
+        raise UsageError("give --date: when it happened (25/6/2024, 2024-06, 2024), or `--date today`")
+    if text.strip().lower() in ("today", "hôm nay", "hom nay"):
+        return PartialDate.of(today), f"--date today is {today.isoformat()}"
+    return parse_user(text, "--date"), None
