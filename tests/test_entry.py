@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import inspect
 import io
+import os
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -94,6 +96,8 @@ GOOD = {  # values each option is usually given: most generated lines should be 
     "today": ["2024-01-01", "1/3/2025", "2026-11-24"],
     "format": ["table", "json", "csv", "markdown"],
     "lang": ["vi", "en", "EN"],
+    # One file both paths overwrite: their "wrote FILE" lines and exit codes are compared.
+    "output": [str(Path(tempfile.gettempdir()) / f"bbtrack-entry-{os.getpid()}.out")],
 }
 BAD = ["nowhere", "bogus", "", "-p", "-1", "x1", "xml", "2023-13-01", "list", "3.0", "٣"]
 ODD_WORDS = ["--help", "-h", "--", "extra", "-pLạng Sơn", "--overdue=1", "--no-cache", "--version", "--provinc",
