@@ -98,3 +98,57 @@ def test_wrap_words_never_cuts_a_word():
             assert columns_of(line) <= size or " " not in line
 
     check()
+
+
+@pytest.mark.parametrize("columns", (60, 80))
+@pytest.mark.parametrize("record", ["SM23-3-19", "tra-linh", "SM23-3-13"])
+def test_show_wraps_to_the_terminal_and_keeps_urls_whole(record, columns):
+    code, out, err = run_in_terminal(["--data-dir", str(SHIPPED), "show", record], columns)
+    assert code == 0, err
+    assert_fits(out, columns)
+    full = json_of("show", record)
+    urls = [url for h in full["history"] for url in h["evidence"]] + (
+        [full["name_source"]] if full.get("name_source") else [])
+    assert urls and set(urls) <= words_of(out)
+    piped = subprocess.run([*ENTRY, "--data-dir", str(SHIPPED), "show", record], capture_output=True, text=True,
+                           cwd=ROOT, env={**__import__("os").environ, "COLUMNS": str(columns)})
+    assert words_of(piped.stdout) == words_of(out)  # the same words; piped, a field stays on one line
+
+
+@pytest.mark.parametrize("columns", (60, 80, 120))
+def test_log_keeps_urls_whole(columns):
+    code, out, err = run_in_terminal(["--data-dir", str(SHIPPED), "log", "--since", "2025"], columns)
+    assert code == 0, err
+    assert_fits(out, columns)
+    urls = {url for e in json_of("log", "--since", "2025") for url in e["evidence"]}
+    assert urls and urls <= words_of(out)
+
+
+def test_an_empty_log_says_so(shipped_cli):
+    result = shipped_cli("log", "SM23-3-03", "--since", "2099")
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == "bbtrack: no events match SM23-3-03 --since 2099\n"
+
+
+@pytest.mark.parametrize("columns", (60, 80))
+def test_a_piped_report_honours_columns(columns):
+    import os
+
+    piped = subprocess.run([*ENTRY, "--data-dir", str(SHIPPED), "report", "--today", "2026-01-01"],
+                           capture_output=True, text=True, cwd=ROOT, env={**os.environ, "COLUMNS": str(columns)})
+    assert piped.returncode == 0
+    assert max(map(columns_of, piped.stdout.splitlines())) == columns
+
+
+def test_a_long_terminal_report_goes_through_the_pager_unless_told_not_to():
+    pager = {"PAGER": f"{sys.executable} -c \"import sys; print('PAGED', len(sys.stdin.read().splitlines()))\""}
+    args = ["--data-dir", str(SHIPPED), "report", "--today", "2026-01-01"]
+    code, out, _ = run_in_terminal(args, 80, env=pager)
+    assert code == 0 and out.startswith("PAGED ") and int(out.split()[1]) > 40
+    code, out, _ = run_in_terminal([*args, "--no-pager"], 80, env=pager)
+    assert code == 0 and "PAGED" not in out and len(out.splitlines()) > 40
+    code, out, _ = run_in_terminal(args, 80, env={"PAGER": "cat"})
+    assert code == 0 and len(out.splitlines()) > 40
+    piped = subprocess.run([*ENTRY, *args], capture_output=True, text=True, cwd=ROOT,
+                           env={**__import__("os").environ, **pager})
+    assert "PAGED" not in piped.stdout

@@ -22,7 +22,7 @@ import typer
 
 from .. import __version__
 from ..core.errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
-from .run import STATE, check_output, exit_code_for, list_commitments, open_output, say_empty, start_work
+from .run import STATE, check_output, exit_code_for, list_commitments, open_output, say_empty, start_work, write_paged
 from .run import check_format as _fmt, load as _load, parse_lang as _lang, parse_today as _today
 
 app = typer.Typer(
@@ -459,7 +459,12 @@ def log(
     lang_ = _lang(lang)
     start = parse_user(since, "--since") if since else None
     ds = _load().dataset
-    render_events(events(ds, record_id, start), format, sys.stdout, lang=lang_)
+    found = events(ds, record_id, start)
+    if not found:
+        say_empty("events", {"": record_id, "since": since})
+        if format in ("table", "markdown"):
+            return
+    render_events(found, format, sys.stdout, lang=lang_)
 
 
 @command()
@@ -501,6 +506,7 @@ def report(
     format: str = typer.Option("terminal", "--format", "-f", help="terminal, markdown or html."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     today: Optional[str] = typer.Option(None, "--today", help="As-of date [default: today]."),
+    no_pager: bool = typer.Option(False, "--no-pager", help="On a terminal, print instead of paging [env PAGER=cat]."),
 ) -> None:
     """The progress report for the next Spring Meeting.
 
@@ -531,7 +537,8 @@ def report(
     options = report_module.Options(today=day, lang=lang_, fmt=format, parties=parties, since=start,
                                     since_rev=since_rev)
     if output is None:
-        report_module.write(result.dataset, result.data_dir, options, sys.stdout)
+        write_paged(lambda out: report_module.write(result.dataset, result.data_dir, options, out),
+                    no_pager or format != "terminal")
         return
     import io
 

@@ -224,12 +224,12 @@ def say_empty(what: str, typed: dict, as_of: str = "") -> None:
 
     words = []
     for name, value in typed.items():
-        flag = "--" + name.replace("_", "-")
+        flag = "--" + name.replace("_", "-") if name else ""  # "": an argument
         for one in (value if isinstance(value, (list, tuple)) else [value]):
             if one is True:
                 words.append(flag)
             elif one is not None and one is not False:
-                words.append(f"{flag} {shlex.quote(str(one))}")
+                words.append(f"{flag} {shlex.quote(str(one))}".lstrip())
     err(f"no {what} match {' '.join(words)}{as_of}" if words else f"no {what} in the data{as_of}")
 
 
@@ -276,6 +276,50 @@ class open_output:
             raise UsageError(f"cannot write {self.path}: {error.strerror}") from None
         finally:
             self.temp.unlink(missing_ok=True)
+
+
+def write_paged(write, no_pager: bool = False) -> None:
+    """`write(stream)`, through $PAGER (less by default) when stdout is a terminal and the
+    text is taller than it: the terminal report is thousands of lines.
+
+    The text is laid out for the terminal first (Rich sees a terminal and its
+    width), then handed to the pager. `--no-pager`, `PAGER=cat` or a pager that
+    cannot be started print it as it is.
+    """
+    from ..views.tables import is_terminal
+
+    pager = os.environ.get("PAGER", "less")
+    if no_pager or pager.strip() in ("", "cat") or not is_terminal(sys.stdout):
+        write(sys.stdout)
+        return
+    import io
+    import shlex
+    import shutil
+    import subprocess
+
+    class TerminalText(io.StringIO):
+        def isatty(self) -> bool:  # lay out for the terminal the text is going to
+            return True
+
+    buffer = TerminalText()
+    write(buffer)
+    text = buffer.getvalue()
+    if text.count("\n") < shutil.get_terminal_size().lines:
+        sys.stdout.write(text)
+        return
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")  # colours through, and quit at once if the text fits after all
+    try:
+        proc = subprocess.Popen(shlex.split(pager), stdin=subprocess.PIPE, env=env, text=True, encoding="utf-8")
+    except (OSError, ValueError):
+        sys.stdout.write(text)
+        return
+    try:
+        proc.stdin.write(text)
+        proc.stdin.close()
+    except BrokenPipeError:  # the reader quit the pager before the end
+        pass
+    proc.wait()
 
 
 def _due_before(value: str):

@@ -359,6 +359,30 @@ def render_crossing_show(x: Crossing, related: Sequence[Commitment], fmt: str, o
 
 def _emit_lines(lines: Iterable[str], out: TextIO, rich: bool) -> None:
     # Plain text either way: `show` has no table, and Rich would only add colour.
+    # On a terminal each line is wrapped to its width; piped, a field stays one line for grep.
+    if rich:
+        import re
+        import shutil
+
+        from .tables import wrap_words
+
+        room = shutil.get_terminal_size().columns
+        hang = re.compile(r"( *)(\S+ {2,})?")  # a value's column: after a key or a date and its gap
+        wrapped = []
+        for line in lines:
+            if width(line) <= room:
+                wrapped.append(line)
+                continue
+            indent = hang.match(line).end()
+            if room - indent < 20:
+                indent = min(4, indent)
+            head, rest = line[:indent], wrap_words(line[indent:], room - indent)
+            for index, part in enumerate(rest):
+                if width(part) > room - indent:  # a URL or a word wider than the column: whole, at the margin
+                    wrapped.append(part)
+                else:
+                    wrapped.append((head if index == 0 else " " * indent) + part)
+        lines = wrapped
     for line in lines:
         out.write(line + "\n")
 
