@@ -6,7 +6,7 @@
 Each command runs as the console script under a real pseudo-terminal whose
 window is set to the width (and with COLUMNS/LINES saying the same), so Rich
 lays it out exactly as it would for a person. Printed per command and width:
-the widest line (escape sequences removed), how many lines are wider than the
+the widest line (escape sequences removed), the widest but URLs, how many lines are wider than the
 terminal, and how many of those are a URL alone on its line (a URL longer than
 the terminal is kept whole: split, it can be neither clicked nor copied).
 tests/test_terminal_layout.py holds the same functions to limits, so the
@@ -88,6 +88,11 @@ def widest_line(text: str) -> int:
     return max((columns_of(line) for line in text.split("\n")), default=0)
 
 
+def widest_text_line(text: str) -> int:
+    """The widest line that is not a URL alone (those are kept whole, however wide)."""
+    return max((columns_of(line) for line in plain_lines(text) if not URL.match(line)), default=0)
+
+
 def over_wide(text: str, columns: int) -> tuple[int, int]:
     """(lines wider than the terminal, of which a URL alone on its line)."""
     wide = [line for line in plain_lines(text) if columns_of(line) > columns]
@@ -98,7 +103,8 @@ def measure(name: str, args: list[str], columns: int, data_dir: str | None = Non
     argv = (["--data-dir", data_dir] if data_dir else []) + args
     code, out, err = run_in_terminal(argv, columns)
     wide, urls = over_wide(out, columns)
-    return (f"{name:<14} {columns:>4} cols: widest {widest_line(out):>4}, {len(out.splitlines()):>5} lines, "
+    return (f"{name:<14} {columns:>4} cols: widest {widest_line(out):>4} (but URLs {widest_text_line(out):>4}), "
+            f"{len(out.splitlines()):>5} lines, "
             f"{wide} wider than the terminal ({urls} of them a whole URL alone){'' if code == 0 else f', exit {code}'}")
 
 
