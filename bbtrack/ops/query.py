@@ -75,9 +75,10 @@ def resolve_statuses(words: Iterable[str]) -> frozenset[str]:
         if key in STATUSES:
             wanted.add(key)
             continue
-        from ..core.vocab import STATUS_LABELS
+        from ..core.vocab import STATUS_ALIASES, STATUS_LABELS
 
         by_label = {fold(label): s for labels in STATUS_LABELS.values() for s, label in labels.items()}
+        by_label.update((fold(label), s) for label, s in STATUS_ALIASES.items())
         if fold(word) in by_label:
             wanted.add(by_label[fold(word)])
             continue
@@ -261,6 +262,11 @@ class Group:
     done_deliverables: int
     overdue: int
     late: int
+    # Open records without a single event (among `counts["open"]`): the data knows nothing
+    # of them since the minutes, which is no claim they were not carried out. Most are
+    # continuing duties (patrols, exchanges) that no source reports item by item.
+    no_update: int = 0
+    no_update_continuing: int = 0
 
     @property
     def completion(self) -> float | None:
@@ -300,6 +306,7 @@ def _group(key: str, records: list[Commitment], today: _dt.date) -> Group:
     for c in records:
         counts[c.status] += 1
     deliverables = [c for c in records if c.kind == "deliverable"]
+    silent = [c for c in records if c.status == "open" and not c.history]
     return Group(
         key=key,
         counts=counts,
@@ -308,6 +315,8 @@ def _group(key: str, records: list[Commitment], today: _dt.date) -> Group:
         done_deliverables=sum(c.status == "done" for c in deliverables),
         overdue=sum(is_overdue(c, today) for c in records),
         late=sum(timing(c, today) == "late" for c in records),
+        no_update=len(silent),
+        no_update_continuing=sum(c.kind == "continuing" for c in silent),
     )
 
 
