@@ -10,12 +10,14 @@ from ...core.model import Commitment, LADDER, STAGE_LABELS, STATUSES
 from ...core.text import safe_text, slug
 from ...ops.changes import Event
 from ...ops.query import Group, timing
-from ..render import TIMING_LABELS, status_label, status_or_stage
+from ..render import TIMING_LABELS, due_cell, standing, standing_counts, status_label, status_or_stage
+from .ladder import crossing_depth, crossing_name
 from .model import (
-    CROSSING_EVENT_COLOR, Report, STATUS_COLORS, TEXT, change_row, change_text, completion_text,
-    crossing_sub, events_title, evidence_of, headline_figures, is_web_url, ladder_cells, meeting_line,
-    own_note, parties_text, party_label, pct, report_title, scope_text, section_title, stamp_text,
-    status_columns, title_of, url_host,
+    CROSSING_EVENT_COLOR, Report, STATUS_COLORS, TEXT, as_of_text, change_row, change_text, completion_text,
+     crossing_sub, events_title, evidence_of, generated_text, headline_detail,
+    headline_figures, is_web_url, ladder_cells, meeting_line, no_update_note, own_note, parties_text, party_label,
+    pct, report_title, scope_text, section_title, stamp_text, status_columns, status_rows, timing_note_text,
+    title_of, url_host,
 )
 
 
@@ -50,11 +52,12 @@ header dt { font-weight: 600; } header dt::after { content: ":"; } header dd { m
 .stamp.dirty, .stamp.nogit { color: #9a6700; }
 nav.toc { font-size: 14px; margin-top: 12px; } nav.toc a { margin-right: 14px; }
 a { color: var(--accent); }
-.figures { display: grid; grid-template-columns: repeat(5, 1fr); gap: 12px; margin: 12px 0; }
+.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 12px; margin: 12px 0; }
 .figure { border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; background: var(--soft); }
 .figure .label { font-size: 13px; color: var(--muted); }
 .figure .value { font-size: 26px; font-weight: 650; }
 .figure.alert .value { color: #cf222e; }
+.figure .detail { font-size: 12px; color: var(--muted); }
 .note { font-size: 13px; color: var(--muted); margin: 4px 0 10px; }
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; margin: 6px 0 12px; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
@@ -126,13 +129,12 @@ def _fit(text: str, size: float, room: float) -> str:
 
 
 def status_chart(g: Group, lang: str) -> str:
-    """A stacked bar of the commitments by status."""
+    """A stacked bar of the commitments by status, those without any event apart."""
     w, bar_h = 1000, 34
     parts = [f'<svg class="status-chart" viewBox="0 0 {w} {bar_h + 4}" width="{w}" height="{bar_h + 4}" '
              f'role="img" aria-label="{h(TEXT[lang]["status"])}" xmlns="http://www.w3.org/2000/svg">']
     x = 0.0
-    for s in STATUSES:
-        n = g.counts[s]
+    for s, n in status_rows(g):
         if not n or not g.total:
             continue
         seg = w * n / g.total
@@ -174,9 +176,9 @@ def ladder_chart(r: Report) -> str:
         if row % 2 == 0:
             out.append(f'<rect x="0" y="{y}" width="{w}" height="{row_h}" fill="#f6f8fa"/>')
         out.append(f'<g class="crossing" data-crossing="{h(x.id)}" data-stage="{h(x.stage)}">')
-        out.append(f"<title>{h(x.pair)}: {h(stage)}</title>")
-        indent = 16 if x.parent else 0
-        name = ("↳ " if x.parent else "") + x.pair
+        out.append(f"<title>{h(crossing_name(x, r).lstrip())}: {h(stage)}</title>")
+        indent = 16 * crossing_depth(x, r)
+        name = crossing_name(x, r).lstrip()
         room = label_w - 12 - indent
         out.append(f'<text x="{4 + indent}" y="{y + 17}" font-size="13.5" font-weight="600" fill="#1f2328"'
                    f'{_fit(name, 13.5, room)}>{h(name)}</text>')
@@ -277,8 +279,8 @@ def _commitment_rows(records: Sequence[Commitment], r: Report, with_parties: boo
         cells = [f'<td class="id">{h(c.id)}</td>', f"<td>{h(title_of(c, r.lang))}</td>"]
         if with_parties:
             cells.append(f"<td>{h(parties_text(c, r))}</td>")
-        cells += [f'<td class="num">{h(str(c.due)) if c.due else "—"}</td>',
-                  f"<td>{_badge(c.status, r.lang)}{done}{timing_html}</td>",
+        cells += [f'<td class="num">{h(due_cell(c, r.lang) or "—")}</td>',
+                  f"<td>{_badge(standing(c), r.lang)}{done}{timing_html}</td>",
                   f"<td>{last_html}</td>", f'<td class="evidence">{links}</td>']
         rows.append(f'<tr id="{h(c.id)}" data-status="{h(c.status)}">' + "".join(cells) + "</tr>")
     return rows
@@ -296,7 +298,7 @@ def write_html(r: Report, out: TextIO) -> None:
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
         "img-src data:\">",
         '<meta name="generator" content="bbtrack report">',
-        f"<title>{h(report_title(r))} — {r.options.today.isoformat()}</title>",
+        f"<title>{h(report_title(r))} — {h(as_of_text(r))}</title>",
         f"<style>{CSS}</style>",
         "</head>",
         "<body>",
@@ -309,8 +311,9 @@ def write_html(r: Report, out: TextIO) -> None:
     stamp_attrs = (f' data-commit="{h(r.stamp[0])}" data-dirty="{str(r.stamp[1]).lower()}"' if r.stamp else "")
     p += [
         "<dl>",
-        f'<div><dt>{h(r.t("as_of"))}</dt><dd class="as-of">{r.options.today.isoformat()}</dd></div>',
+        f'<div><dt>{h(r.t("as_of"))}</dt><dd class="as-of" title="{h(r.t("as_of_note"))}">{h(as_of_text(r))}</dd></div>',
         f'<div><dt>{h(r.t("data"))}</dt><dd class="stamp {stamp_cls}"{stamp_attrs}>{h(stamp_text(r))}</dd></div>',
+        f'<div><dt>{h(r.t("generated"))}</dt><dd class="generated">{h(generated_text(r))}</dd></div>',
         f'<div><dt>{h(r.t("scope"))}</dt><dd>{h(scope_text(r))}</dd></div>',
         "</dl>",
         '<nav class="toc">' + " ".join(
@@ -326,19 +329,20 @@ def write_html(r: Report, out: TextIO) -> None:
     p.append('<div class="figures">')
     cards = [(key, value, key == "overdue" and r.timings[key] > 0) for key, value in headline_figures(r)]
     for key, value, alert in cards:
+        detail = headline_detail(r, key)
         p.append(f'<div class="figure{" alert" if alert else ""}" data-figure="{key}"><div class="label">'
-                 f'{h(r.t(key))}</div><div class="value">{h(value)}</div></div>')
+                 f'{h(r.t(key))}</div><div class="value">{h(value)}</div>'
+                 + (f'<div class="detail">{h(detail)}</div>' if detail else "") + "</div>")
     p.append("</div>")
     p.append(f'<p class="note">{h(r.t("completion"))}: {h(r.t("completion_note"))}. '
              f'{h(r.t("on-time"))}, {h(r.t("late").lower())}, {h(r.t("overdue").lower())}: '
-             f'{h(r.t("timing_note"))}.</p>')
+             f'{h(timing_note_text(r))}. {h(no_update_note(r))}</p>')
     p.append(status_chart(g, lang))
     p.append('<div class="legend">' + "".join(
         f'<span><span class="swatch" style="background:{STATUS_COLORS[s]}"></span>{h(status_label(s, lang))} '
-        f"{g.counts[s]}</span>" for s in STATUSES if g.counts[s]) + "</div>")
+        f"{n}</span>" for s, n in status_rows(g) if n) + "</div>")
     rows = []
-    for s in STATUSES:
-        n = g.counts[s]
+    for s, n in status_rows(g):
         share = n / g.total if g.total else 0
         rows.append(f'<tr data-status="{s}"><td>{_badge(s, lang)}</td><td class="num count">{n}</td>'
                     f'<td class="num">{share:.0%}</td><td><span class="meter"><span style="width:{share * 100:.1f}%;'
@@ -354,7 +358,7 @@ def write_html(r: Report, out: TextIO) -> None:
         rows.append(f'<tr data-party="{h(gp.key)}"><td><a href="#party-{slug(gp.key)}">'
                     f"{h(party_label(gp.key, lang, r.options.today))}</a></td>"
                     f'<td class="num total">{gp.total}</td>'
-                    + "".join(f'<td class="num" data-status="{s}">{gp.counts[s]}</td>' for s in used)
+                    + "".join(f'<td class="num" data-status="{s}">{standing_counts(gp)[s]}</td>' for s in used)
                     + f'<td class="num overdue">{gp.overdue}</td><td class="num late">{gp.late}</td>'
                     f'<td class="num completion">{h(pct(gp))}</td><td>{meter}</td></tr>')
     p += _table([(r.t("party"), ""), (r.t("total_short"), "num"), *((status_label(s, lang), "num") for s in used),
@@ -429,6 +433,7 @@ def write_html(r: Report, out: TextIO) -> None:
             p += _table(heads, _commitment_rows(records, r, with_parties), "commitments", widths)
         p.append("</section>")
 
-    p.append(f'<footer>bbtrack · {h(r.t("as_of"))} {r.options.today.isoformat()} · {h(stamp_text(r))}</footer>')
+    p.append(f'<footer>bbtrack · {h(r.t("as_of"))} {h(as_of_text(r))} · {h(stamp_text(r))} · '
+             f'{h(r.t("generated"))} {h(generated_text(r))}</footer>')
     p += ["</body>", "</html>"]
     out.write("\n".join(x for x in p if x) + "\n")

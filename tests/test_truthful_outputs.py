@@ -1,0 +1,175 @@
+"""What the outputs say is true of the shipped data (issue 17).
+
+A record no event has touched says "no update recorded", never "not implemented";
+the report is dated by its latest event, not by the day it is written; the ladder
+puts each passage under its own gate, each pair once. All on the shipped data,
+through the real CLI (in-process and as a subprocess for the cached `list`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import subprocess
+
+import pytest
+import yaml
+
+from bbtrack.core.vocab import NO_UPDATE_LABELS
+from conftest import ENTRY, ROOT
+from test_report import Dom, as_json, ok
+
+# What the old labels claimed: a record without an event was "not implemented".
+CLAIMS = ("chưa triển khai", "not implemented", "not started", "chưa bắt đầu", "chưa thực hiện")
+
+
+def silent_ids(cli) -> set[str]:
+    return {r["id"] for r in as_json(cli("list", "--format", "json")) if r["last_event"] is None}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_record_without_an_event_is_called_not_implemented(shipped_cli, lang):
+    silent = silent_ids(shipped_cli)
+    assert len(silent) >= 20, "the shipped data has records without any event"
+    outputs = [
+        ok(shipped_cli("list", "--lang", lang)),
+        ok(shipped_cli("list", "-p", "lang son", "--format", "markdown", "--lang", lang)),
+        ok(shipped_cli("summary", "--lang", lang)),
+        ok(shipped_cli("summary", "--by", "status", "--lang", lang)),
+        *(ok(shipped_cli("report", "--format", fmt, "--lang", lang)) for fmt in ("markdown", "terminal", "html")),
+        *(ok(shipped_cli("show", record, "--lang", lang)) for record in sorted(silent)[:3]),
+    ]
+    for text in outputs:
+        folded = text.lower()
+        assert not [claim for claim in CLAIMS if claim in folded]
+    label = NO_UPDATE_LABELS[lang]
+    table = ok(shipped_cli("list", "--format", "markdown", "--lang", lang)).splitlines()[2:]
+    status = {cells[0]: cells[-1] for cells in ([c.strip() for c in line.strip("|").split("|")] for line in table)}
+    assert {record for record, cell in status.items() if cell.startswith(label)} == silent
+
+
+def test_summary_counts_no_update_apart_and_says_how_many_are_continuing(shipped_cli):
+    listed = as_json(shipped_cli("list", "--format", "json"))
+    total = as_json(shipped_cli("summary", "--format", "json"))["total"]
+    silent = [r for r in listed if r["last_event"] is None and r["status"] == "open"]
+    assert total["no_update"] == len(silent)
+    assert total["no_update_continuing"] == sum(r["kind"] == "continuing" for r in silent)
+    text = ok(shipped_cli("summary", "--lang", "en"))
+    assert f"({total['no_update_continuing']} of {total['no_update']} are continuing duties)" in text
+
+
+def test_a_warm_list_shows_the_labels_too(shipped_dir, tmp_path):
+    """The list index keeps pre-rendered cells in the cache: the second run reads them."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "BBTRACK_DATA": str(shipped_dir)}
+    env.pop("BBTRACK_LANG", None)
+    runs = [subprocess.run([*ENTRY, "list", "-p", "lang son"], cwd=ROOT, env=env, capture_output=True, text=True,
+                           check=True).stdout for _ in range(2)]
+    assert runs[0] == runs[1]
+    row = next(line for line in runs[1].splitlines() if line.startswith("SM23-0-01"))
+    assert row.rstrip().endswith(NO_UPDATE_LABELS["vi"])
+    assert not any(claim in runs[1] for claim in CLAIMS)
+
+
+# --- the report's date ---------------------------------------------------------------------------
+
+
+def test_the_report_is_dated_by_its_latest_event(shipped_cli):
+    latest = max(r["last_event"] for r in as_json(shipped_cli("list", "--format", "json")) if r["last_event"])
+    today = datetime.date.today().isoformat()
+    assert latest != today
+    md = ok(shipped_cli("report", "--format", "markdown", "--lang", "en"))
+    assert re.search(rf"^- \*\*Data as of:\*\* {latest} \(", md, re.M)
+    assert f"- **Generated on:** {today}" in md
+    vi = ok(shipped_cli("report", "--format", "markdown"))
+    assert re.search(rf"^- \*\*Số liệu đến ngày:\*\* {latest} \(", vi, re.M)
+    root = Dom(ok(shipped_cli("report", "--format", "html"))).root
+    assert root.find("dd", cls="as-of").text() == latest
+    assert root.find("dd", cls="generated").text() == today
+    terminal = ok(shipped_cli("report", "--lang", "en"))
+    assert f"Data as of: {latest} " in terminal and f"Generated on: {today}" in terminal
+
+
+def test_a_past_today_dates_the_report_by_the_events_up_to_it(shipped_cli):
+    listed = as_json(shipped_cli("list", "--format", "json"))
+    events = as_json(shipped_cli("log", "--format", "json"))
+    latest = max(e["date"] for e in events if e["date"] <= "2024-06-30")
+    md = ok(shipped_cli("report", "--format", "markdown", "--lang", "en", "--today", "2024-06-30"))
+    assert re.search(rf"^- \*\*Data as of:\*\* {latest} \(Standing on 2024-06-30\)", md, re.M)
+    assert listed  # the later events exist, and are not the report's date
+    assert max(r["last_event"] for r in listed if r["last_event"]) > latest
+
+
+# --- the ladder ------------------------------------------------------------------------------------
+
+
+def shipped_crossings() -> list[dict]:
+    with open(ROOT / "data" / "crossings.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)["crossings"]
+
+
+def ladder_ids(names: list[str], crossings: list[dict]) -> list[str]:
+    """The crossing each ladder row names: by its pair, or for a road named by its gate pair by its markers."""
+    ids = []
+    for name in names:
+        child = name.lstrip().startswith("↳")
+        bare = name.lstrip().removeprefix("↳").strip()
+        same = [x for x in crossings if bool(x["parent"]) == child]
+        found = ([x["id"] for x in same if f"{x['name_vi']} – {x['partner_vi']}" == bare]
+                 or [x["id"] for x in same if x["markers"] and x["markers"] in bare])
+        assert len(found) == 1, f"{name!r} names no single crossing: {found}"
+        ids.append(found[0])
+    return ids
+
+
+def assert_ladder(names: list[str], crossings: list[dict]) -> None:
+    parents = {x["id"]: x["parent"] for x in crossings}
+    bare = [name.lstrip().removeprefix("↳").strip() for name in names]
+    assert len(bare) == len(set(bare)) == len(crossings), names  # each row, and each pair, once
+    ids = ladder_ids(names, crossings)
+    assert sorted(ids) == sorted(parents)
+    for name, ident in zip(names, ids):
+        assert name.lstrip().startswith("↳") == bool(parents[ident]), name
+    for i, ident in enumerate(ids):
+        if parents[ident]:
+            above = next(j for j in range(i - 1, -1, -1) if not names[j].lstrip().startswith("↳"))
+            assert ids[above] == parents[ident], f"{names[i]!r} sits under {names[above]!r}"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_markdown_ladder_nests_each_passage_under_its_parent(shipped_cli, lang):
+    md = ok(shipped_cli("report", "--format", "markdown", "--lang", lang))
+    heading = "## Cửa khẩu" if lang == "vi" else "## Crossings"
+    table = md.split(heading, 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ")][2:]  # header and rule
+    assert_ladder([line.strip("|").split(" | ")[0].strip() for line in rows], shipped_crossings())
+
+
+def test_the_terminal_ladder_nests_each_passage_under_its_parent(shipped_cli):
+    out = ok(shipped_cli("report", "--lang", "en"))
+    panel = out.split("Crossings: the opening", 1)[1].split("Legend:", 1)[0]
+    names = [re.split(r"\s{2,}", line.strip("│ ╭╮"))[0] for line in panel.splitlines()
+             if re.search(r"(██|··|▒▒)\s+(██|··|▒▒)", line)]
+    assert_ladder(names, shipped_crossings())
+
+
+def test_the_html_ladder_nests_each_passage_under_its_parent(shipped_cli):
+    root = Dom(ok(shipped_cli("report", "--format", "html", "--lang", "en"))).root
+    rows = root.find("svg", cls="ladder-chart").find_all("g", cls="crossing")
+    crossings = {x["id"]: x for x in shipped_crossings()}
+    names = []
+    for g in rows:
+        label = g.find_all("text")[0].text()
+        names.append(label)
+        assert bool(crossings[g.attrs["data-crossing"]]["parent"]) == label.startswith("↳")
+    assert_ladder(names, list(crossings.values()))
+    assert [crossings[i]["id"] for i in ladder_ids(names, list(crossings.values()))] == \
+        [g.attrs["data-crossing"] for g in rows]
+
+
+def test_the_shipped_order_is_the_trap_these_tests_need():
+    """The shipped data lists Tân Thanh after Km3+4 Hải Yên: data order alone nests it wrongly."""
+    order = [x["id"] for x in shipped_crossings()]
+    assert order.index("km3-4-hai-yen") < order.index("tan-thanh")
+    assert order.index("na-doong") == order.index("ta-lung-bridge-2") - 1
