@@ -19,7 +19,7 @@ import yaml
 
 from bbtrack.core.vocab import NO_UPDATE_LABELS
 from conftest import ENTRY, ROOT
-from test_report import Dom, as_json, ok
+from test_report import TEXT, Dom, as_json, ok
 
 # What the old labels claimed: a record without an event was "not implemented".
 CLAIMS = ("chưa triển khai", "not implemented", "not started", "chưa bắt đầu", "chưa thực hiện")
@@ -33,20 +33,27 @@ def silent_ids(cli) -> set[str]:
 def test_no_record_without_an_event_is_called_not_implemented(shipped_cli, lang):
     silent = silent_ids(shipped_cli)
     assert len(silent) >= 20, "the shipped data has records without any event"
+    events = TEXT[lang]["events_all"]
+    md = ok(shipped_cli("report", "--format", "markdown", "--lang", lang))
     outputs = [
         ok(shipped_cli("list", "--lang", lang)),
         ok(shipped_cli("list", "-p", "lang son", "--format", "markdown", "--lang", lang)),
         ok(shipped_cli("summary", "--lang", lang)),
         ok(shipped_cli("summary", "--by", "status", "--lang", lang)),
-        *(ok(shipped_cli("report", "--format", fmt, "--lang", lang)) for fmt in ("markdown", "terminal", "html")),
-        *(ok(shipped_cli("show", record, "--lang", lang)) for record in sorted(silent)[:3]),
+        *(ok(shipped_cli("show", record, "--lang", lang)) for record in sorted(silent)),
+        # The report up to its events (whose notes are the data's own words), and each silent record's row.
+        *(ok(shipped_cli("report", "--format", fmt, "--lang", lang)).split(events, 1)[0]
+          for fmt in ("markdown", "terminal", "html")),
+        *(line for line in md.splitlines() if line.split(" | ")[0].strip("| ") in silent),
     ]
+    assert len(outputs) > 7 + len(silent)  # a row of each silent record, in a section of its own
     for text in outputs:
         folded = text.lower()
         assert not [claim for claim in CLAIMS if claim in folded]
     label = NO_UPDATE_LABELS[lang]
     table = ok(shipped_cli("list", "--format", "markdown", "--lang", lang)).splitlines()[2:]
-    status = {cells[0]: cells[-1] for cells in ([c.strip() for c in line.strip("|").split("|")] for line in table)}
+    status = {cells[0]: cells[-1] for cells in ([c.strip() for c in line.strip("|").split("|")] for line in table
+                                                 if line.startswith("| "))}
     assert {record for record, cell in status.items() if cell.startswith(label)} == silent
 
 
@@ -149,8 +156,17 @@ def test_the_markdown_ladder_nests_each_passage_under_its_parent(shipped_cli, la
 def test_the_terminal_ladder_nests_each_passage_under_its_parent(shipped_cli):
     out = ok(shipped_cli("report", "--lang", "en"))
     panel = out.split("Crossings: the opening", 1)[1].split("Legend:", 1)[0]
-    names = [re.split(r"\s{2,}", line.strip("│ ╭╮"))[0] for line in panel.splitlines()
-             if re.search(r"(██|··|▒▒)\s+(██|··|▒▒)", line)]
+    names: list[str] = []
+    wrapped = False  # a long name runs on until the row's second part, "中文 · province · kind"
+    for line in panel.splitlines():
+        text = re.split(r"\s{2,}", line.strip("│ ╭╮"))[0]
+        if re.search(r"(██|··|▒▒)\s+(██|··|▒▒)", line):
+            names.append(text)
+            wrapped = True
+        elif " · " in text or not text:
+            wrapped = False
+        elif wrapped:
+            names[-1] += " " + text
     assert_ladder(names, shipped_crossings())
 
 
@@ -173,3 +189,72 @@ def test_the_shipped_order_is_the_trap_these_tests_need():
     order = [x["id"] for x in shipped_crossings()]
     assert order.index("km3-4-hai-yen") < order.index("tan-thanh")
     assert order.index("na-doong") == order.index("ta-lung-bridge-2") - 1
+
+
+# --- deadlines and their basis ---------------------------------------------------------------------
+
+
+def test_every_output_names_the_basis_of_a_due_date(shipped_cli):
+    listed = as_json(shipped_cli("list", "--format", "json"))
+    by_source = {source: [r for r in listed if r["due_source"] == source] for source in ("minutes", "programme")}
+    assert by_source["minutes"] and by_source["programme"], "the shipped data has both bases"
+    for source, en, vi in (("minutes", "in the minutes", "nêu trong biên bản"),
+                           ("programme", "programme year", "theo chương trình")):
+        record = by_source[source][0]
+        assert f"due        {record['due']} ({en})" in ok(shipped_cli("show", record["id"], "--lang", "en"))
+        assert f"{record['due']} ({vi})" in ok(shipped_cli("show", record["id"]))
+    md = ok(shipped_cli("report", "--format", "markdown", "--lang", "en"))
+    for record in by_source["programme"]:
+        row = next(line for line in md.splitlines() if line.startswith(f"| {record['id']} "))
+        assert f"| {record['due']} (programme year) |" in row
+    # list's narrow column marks a programme year and names it under the table.
+    table = ok(shipped_cli("list", "--format", "markdown", "--lang", "en"))
+    marked = {line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| SM")
+              and line.split("|")[5].strip().endswith("*")}
+    assert marked == {r["id"] for r in by_source["programme"]}
+    assert "* programme year: the minutes set this action no deadline of its own." in table
+
+
+def test_the_report_never_calls_a_programme_year_a_deadline_in_the_minutes(shipped_cli):
+    listed = as_json(shipped_cli("list", "--format", "json"))
+    for lang in ("vi", "en"):
+        text = ok(shipped_cli("report", "--format", "markdown", "--lang", lang))
+        assert "so với hạn trong biên bản" not in text and "against the dates in the minutes" not in text
+    md = ok(shipped_cli("report", "--format", "markdown", "--lang", "en"))
+    late = [r for r in listed if r["timing"] == "late"]
+    minutes = sum(r["due_source"] == "minutes" for r in late)
+    assert (f"| Done late | {len(late)} | {minutes} against a date in the minutes · "
+            f"{len(late) - minutes} against the programme year |") in re.sub(r" {2,}", " ", md)
+
+
+def test_due_source_filters_list_summary_and_report(shipped_cli):
+    listed = as_json(shipped_cli("list", "--format", "json"))
+    for source in ("minutes", "programme"):
+        wanted = [r for r in listed if r["due_source"] == source]
+        picked = as_json(shipped_cli("list", "--due-source", source, "--format", "json"))
+        assert [r["id"] for r in picked] == [r["id"] for r in wanted]
+        total = as_json(shipped_cli("summary", "--due-source", source, "--format", "json"))["total"]
+        assert total["total"] == len(wanted)
+        assert total["overdue"] == sum(r["timing"] == "overdue" for r in wanted)
+        assert total["late"] == sum(r["timing"] == "late" for r in wanted)
+        root = Dom(ok(shipped_cli("report", "--format", "html", "--due-source", source))).root
+        assert root.find(cls="figure", data_figure="total").find(cls="value").text() == str(len(wanted))
+    result = shipped_cli("summary", "--due-source", "year")
+    assert result.exit_code == 2 and "unknown due source 'year'" in result.output
+
+
+# --- history notes in the reader's language -----------------------------------------------------------
+
+
+def test_every_history_entry_shows_a_vietnamese_note_or_says_it_is_english(shipped_cli):
+    events = as_json(shipped_cli("log", "--format", "json"))
+    rows = [line for line in ok(shipped_cli("log", "--format", "markdown", "--lang", "vi")).splitlines()[2:]]
+    assert len(rows) == len(events)
+    for event, row in zip(events, rows):
+        note = row.split(" | ")[3].strip()
+        if event["note_vi"]:
+            assert not note.startswith("(EN)")
+        elif event["note"]:
+            assert note.startswith("(EN) "), row
+    english = ok(shipped_cli("log", "--format", "markdown", "--lang", "en"))
+    assert "(EN)" not in english

@@ -133,6 +133,8 @@ def _complete_crossing(incomplete: str) -> list[str]:
 
 LANG_OPTION = typer.Option(None, "--lang", help="Language of titles and labels: vi or en [env BBTRACK_LANG; default vi].")
 FORMAT_OPTION = typer.Option("table", "--format", "-f", help="table (Rich on a terminal, aligned text when piped), json, csv or markdown.")
+DUE_SOURCE_HELP = ("Only records whose due date has this basis: minutes (the action's own sentence gives it) or "
+                   "programme (only the programme year). Repeat for OR.")
 
 
 # --- check ----------------------------------------------------------------------------
@@ -199,6 +201,7 @@ def list_(
     kind: List[str] = typer.Option([], "--kind", help="deliverable (one-off) or continuing."),
     due_before: Optional[str] = typer.Option(None, "--due-before", help='Due period ends before this date ("2024", "15/9/2023").'),
     due_within: Optional[int] = typer.Option(None, "--due-within", help="Due within this many days from --today, not closed."),
+    due_source: List[str] = typer.Option([], "--due-source", help=DUE_SOURCE_HELP),
     overdue: bool = typer.Option(False, "--overdue", help="Due period over and not in a final status."),
     late: bool = typer.Option(False, "--late", help="Done after its due period, or overdue."),
     grep: Optional[str] = typer.Option(None, "--grep", "-g", help="Text in titles or quote (diacritic-insensitive)."),
@@ -219,7 +222,8 @@ def list_(
       bbtrack list --overdue --today 2024-01-01
     """
     list_commitments(province=province, party=party, status=status, crossing=crossing, section=section, kind=kind,
-                     due_before=due_before, due_within=due_within, overdue=overdue, late=late, grep=grep,
+                     due_before=due_before, due_within=due_within, due_source=due_source, overdue=overdue,
+                     late=late, grep=grep,
                      sort=sort, limit=limit, today=today, format=format, lang=lang)
 
 
@@ -296,29 +300,35 @@ def crossings(
 def summary(
     by: str = typer.Option("province", "--by", help="province, party, section or status."),
     today: Optional[str] = typer.Option(None, "--today", help="Reference date for overdue counts."),
+    due_source: List[str] = typer.Option([], "--due-source", help=DUE_SOURCE_HELP + " With minutes, overdue and "
+                                          "late count only deadlines the minutes set."),
     format: str = FORMAT_OPTION,
     lang: Optional[str] = LANG_OPTION,
 ) -> None:
     """Counts per status for each group, completion of one-off deliverables, overdue and late.
 
     A commitment shared by several parties counts once in each party's row and
-    once in the total.
+    once in the total. "no update recorded" (JSON: no_update) counts the open
+    records without a single event, apart from those with one; no_update_continuing
+    says how many of them are continuing duties.
 
     \b
     Examples:
       bbtrack summary
       bbtrack summary --by party --lang en
       bbtrack summary --by section --format json
+      bbtrack summary --due-source minutes   # overdue/late against deadlines the minutes set
     """
-    from ..ops.query import summarize, totals
+    from ..ops.query import check_due_sources, summarize, totals, with_due_source
     from ..views.render import FORMATS, render_summary
 
     _fmt(format, FORMATS)
     lang_ = _lang(lang)
     day = _today(today)
+    sources = check_due_sources(due_source)
     ds = _load().dataset
-    render_summary(summarize(ds.commitments, by, day), totals(ds.commitments, day), by, format, sys.stdout,
-                   lang=lang_)
+    records = with_due_source(ds.commitments, sources)
+    render_summary(summarize(records, by, day), totals(records, day), by, format, sys.stdout, lang=lang_)
 
 
 # --- edits ------------------------------------------------------------------------------
@@ -488,6 +498,7 @@ def report(
     format: str = typer.Option("terminal", "--format", "-f", help="terminal, markdown or html."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     today: Optional[str] = typer.Option(None, "--today", help="As-of date [default: today]."),
+    due_source: List[str] = typer.Option([], "--due-source", help=DUE_SOURCE_HELP),
 ) -> None:
     """The progress report for the next Spring Meeting.
 
@@ -516,7 +527,7 @@ def report(
         check_rev(since_rev)
     result = _load()
     options = report_module.Options(today=day, lang=lang_, fmt=format, parties=parties, since=start,
-                                    since_rev=since_rev)
+                                    since_rev=since_rev, due_sources=frozenset(due_source))
     if output is None:
         report_module.write(result.dataset, result.data_dir, options, sys.stdout)
         return

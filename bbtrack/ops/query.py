@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from ..core import provinces
 from ..core.errors import NotFoundError, UsageError
 from ..core.text import fold
-from ..core.vocab import COMMITMENT_KINDS, CROSSING_KINDS, FINAL_STATUSES, STAGES, STATUSES
+from ..core.vocab import COMMITMENT_KINDS, CROSSING_KINDS, DUE_SOURCES, FINAL_STATUSES, STAGES, STATUSES
 
 if TYPE_CHECKING:  # the list index's path runs these functions on no record at all
     from ..core.dates import PartialDate
@@ -154,6 +154,9 @@ class CommitmentFilter:
     kinds: frozenset[str] = frozenset()
     due_before: PartialDate | None = None
     due_within: int | None = None
+    # `--due-source minutes`: only the records whose due date their own sentence gives, so that
+    # overdue and late are counted against deadlines the minutes set, not the programme year.
+    due_sources: frozenset[str] = frozenset()
     overdue: bool = False
     late: bool = False
     grep: str | None = None
@@ -163,6 +166,7 @@ class CommitmentFilter:
         for kind in self.kinds:
             if kind not in COMMITMENT_KINDS:
                 raise UsageError(f"unknown kind {kind!r}; use one of {', '.join(COMMITMENT_KINDS)}")
+        check_due_sources(self.due_sources)
         if self.due_within is not None and self.due_within < 0:
             raise UsageError("--due-within takes a number of days ≥ 0")
 
@@ -184,6 +188,8 @@ def matches(c: Commitment, f: CommitmentFilter) -> bool:
         horizon = f.today + _dt.timedelta(days=f.due_within)
         if c.due is None or c.is_final or not f.today <= c.due.end <= horizon:
             return False
+    if f.due_sources and c.due_source not in f.due_sources:
+        return False
     if f.overdue and not is_overdue(c, f.today):
         return False
     if f.late and timing(c, f.today) not in ("late", "overdue"):
@@ -193,6 +199,19 @@ def matches(c: Commitment, f: CommitmentFilter) -> bool:
         if not any(needle in fold(t) for t in (c.title_vi, c.title_en, c.quote, c.id)):
             return False
     return True
+
+
+def check_due_sources(words: Iterable[str]) -> frozenset[str]:
+    wanted = frozenset(words)
+    for word in wanted:
+        if word not in DUE_SOURCES:
+            raise UsageError(f"unknown due source {word!r}; use one of {', '.join(DUE_SOURCES)}")
+    return wanted
+
+
+def with_due_source(records: Iterable[Commitment], sources: frozenset[str]) -> list[Commitment]:
+    """The records whose due date has one of these bases (all of them when none is asked)."""
+    return [c for c in records if not sources or c.due_source in sources]
 
 
 def _first_province(c: Commitment) -> str:

@@ -353,10 +353,19 @@ def history_lines(h: HistoryEntry, lang: str) -> list[str]:
     if h.kind:
         change += f" ({kind_label(h.kind, lang)})"
     lines = [f"  {h.date}  {change}{weak}" + (f"  by {h.by}" if h.by else "")]
-    if note := h.note_in(lang):
+    if note := note_text(h, lang):
         lines.append(f"      {note}")
     lines.extend(f"      {url}" for url in h.evidence)
     return [safe_text(line) for line in lines]
+
+
+def note_text(h: HistoryEntry, lang: str) -> str:
+    """The entry's note in the reader's language; the English one, marked "(EN) ", when the
+    entry has none in that language, so a reader knows the line is not in their language."""
+    own = h.note if lang == "en" else {"vi": h.note_vi, "zh": h.note_zh}.get(lang)
+    if own:
+        return own
+    return f"(EN) {h.note}" if h.note else ""
 
 
 def status_or_stage(word: str, lang: str) -> str:
@@ -424,7 +433,7 @@ def render_events(events, fmt: str, out: TextIO, *, lang: str = "vi") -> None:
             change += f" ({kind_label(entry.kind, lang)})"
         if entry.confidence == "weak":
             change += " [weak]"
-        rows.append([str(entry.date), e.record_id, change, entry.note_in(lang) or "", " ".join(entry.evidence)])
+        rows.append([str(entry.date), e.record_id, change, note_text(entry, lang), " ".join(entry.evidence)])
     write_table(fmt, headers, rows, out)
 
 

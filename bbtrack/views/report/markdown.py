@@ -8,7 +8,7 @@ from urllib.parse import quote as _urlquote
 
 from ...core.model import LADDER
 from ...core.text import safe_text
-from ..render import bar as text_bar, due_cell, standing_counts, status_cell, status_label, status_or_stage
+from ..render import bar as text_bar, due_cell, note_text, standing_counts, status_cell, status_label, status_or_stage
 from ..tables import width
 from .ladder import crossing_name
 from .model import (
@@ -103,7 +103,7 @@ def write_markdown(r: Report, out: TextIO) -> None:
     if r.events:
         rows = [[str(e.entry.date), md(e.record_id),
                  md(change_text(e.entry, r.lang) + (f" [{r.t('weak')}]" if e.entry.confidence == "weak" else "")),
-                 md(e.entry.note_in(r.lang) or ""), ", ".join(md_link(u) for u in e.entry.evidence)] for e in r.events]
+                 md(note_text(e.entry, r.lang) or ""), ", ".join(md_link(u) for u in e.entry.evidence)] for e in r.events]
         lines += md_table([md(r.t(k)) for k in ("date", "record", "change", "note", "evidence")], rows)
     else:
         lines.append(md(r.t("no_events")))

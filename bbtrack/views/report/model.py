@@ -18,12 +18,13 @@ from ...ops.changes import Event, FieldChange, diff_revisions, events
 from ...core.dates import PartialDate
 from ...core.errors import UsageError
 from ...core.model import LADDER, STAGE_LABELS, STATUSES, Commitment, Crossing, Dataset, HistoryEntry, Meeting
-from ...ops.query import Group, as_of, id_key, summarize, timing, totals
+from ...ops.query import Group, as_of, check_due_sources, id_key, summarize, timing, totals, with_due_source
 from ..render import (
-    NO_UPDATE, STANDINGS, due_cell, kind_label, short_value, standing_counts, status_or_stage,
+    NO_UPDATE, STANDINGS, due_cell, kind_label, note_text, short_value, standing_counts, status_or_stage,
     summary_no_update_note,
 )
 from ...core.text import slug
+from ...core.vocab import DUE_SOURCE_LABELS, DUE_SOURCES
 from .ladder import nested
 
 FORMATS = ("terminal", "markdown", "html")
@@ -58,6 +59,7 @@ TEXT = {
         "not_in_git": "không nằm trong git",
         "scope": "Phạm vi",
         "scope_all": "cả 5 bên",
+        "due_only": "chỉ các việc có hạn {basis}",
         "headline": "Số liệu chính",
         "commitments": "cam kết",
         "total": "Tổng số cam kết",
@@ -130,6 +132,7 @@ TEXT = {
         "not_in_git": "not in git",
         "scope": "Scope",
         "scope_all": "all five parties",
+        "due_only": "only actions due {basis}",
         "headline": "Headline figures",
         "commitments": "commitments",
         "total": "Commitments",
@@ -216,6 +219,7 @@ class Options:
     since: PartialDate | None = None
     since_rev: str | None = None
     generated: _dt.date = field(default_factory=_dt.date.today)  # the day it is written, shown apart
+    due_sources: frozenset[str] = frozenset()  # only records whose due date has this basis; empty = all
 
     def __post_init__(self) -> None:
         if self.fmt not in FORMATS:
@@ -225,6 +229,7 @@ class Options:
         unknown = [p for p in self.parties if p not in provinces.BY_NAME]
         if unknown:
             raise UsageError(f"unknown party {unknown[0]!r}; use one of {', '.join(provinces.MINUTES_PARTIES)}")
+        check_due_sources(self.due_sources)
 
 
 @dataclass(frozen=True)
@@ -289,8 +294,8 @@ def build(ds: Dataset, data_dir: Path, options: Options) -> Report:
     today, wanted = options.today, options.parties
     # As they stood on `today`, like `list` and `summary`: with a past --today every
     # figure, status cell and event of the report is of that day.
-    records = tuple(sorted((as_of(c, today) for c in ds.commitments if not wanted or wanted.intersection(c.parties)),
-                           key=lambda c: id_key(c.id)))
+    records = tuple(sorted((as_of(c, today) for c in with_due_source(ds.commitments, options.due_sources)
+                            if not wanted or wanted.intersection(c.parties)), key=lambda c: id_key(c.id)))
     total = totals(records, today)
     timings = Counter(timing(c, today) for c in records)
     shown = [p for p in provinces.MINUTES_PARTIES if not wanted or p in wanted]
@@ -389,7 +394,7 @@ def last_event_text(c: Commitment, r: Report) -> str:
     last = c.last_event
     if last is None:
         return ""
-    text = f"{last.date}: {last.note_in(r.lang) or change_text(last, r.lang)}"
+    text = f"{last.date}: {note_text(last, r.lang) or change_text(last, r.lang)}"
     return text + (f" [{r.t('weak')}]" if last.confidence == "weak" else "")
 
 
@@ -419,9 +424,14 @@ def stamp_text(r: Report) -> str:
 
 def scope_text(r: Report) -> str:
     if not r.options.parties:
-        return r.t("scope_all")
-    return ", ".join(party_label(p, r.lang, r.options.today) for p in provinces.MINUTES_PARTIES
-                     if p in r.options.parties)
+        text = r.t("scope_all")
+    else:
+        text = ", ".join(party_label(p, r.lang, r.options.today) for p in provinces.MINUTES_PARTIES
+                         if p in r.options.parties)
+    if r.options.due_sources:  # a report of part of the commitments says which part
+        labels = DUE_SOURCE_LABELS[r.lang]
+        text += "; " + r.t("due_only", basis=", ".join(labels[s] for s in DUE_SOURCES if s in r.options.due_sources))
+    return text
 
 
 def report_title(r: Report) -> str:
@@ -554,7 +564,7 @@ def crossing_sub(x: Crossing, r: Report) -> str:
 def change_row(ch: FieldChange, lang: str) -> tuple[str, str, str]:
     if ch.change == "history":
         e = ch.new
-        detail = f"{e.date}: {change_text(e, lang)}" + (f" — {e.note_in(lang)}" if e.note_in(lang) else "")
+        detail = f"{e.date}: {change_text(e, lang)}" + (f" — {note_text(e, lang)}" if note_text(e, lang) else "")
         return ch.record_id, "history +", detail
     if ch.change in ("added", "removed"):
         return ch.record_id, ch.change, str(ch.new if ch.change == "added" else ch.old)

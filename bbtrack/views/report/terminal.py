@@ -6,7 +6,7 @@ from typing import TextIO
 
 from ...core.model import LADDER
 from ...core.text import safe_text
-from ..render import due_cell, standing, standing_counts, status_cell, status_label, status_or_stage
+from ..render import due_cell, note_text, standing, standing_counts, status_cell, status_label, status_or_stage
 from .ladder import crossing_name
 from .model import (
     RICH_STYLES, Report, as_of_text, change_row, change_text, completion_text,  crossing_sub,
@@ -85,7 +85,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
             weak = f" [{r.t('weak')}]" if e.entry.confidence == "weak" else ""
             style = RICH_STYLES.get(e.entry.to) if e.collection == "commitments" else "magenta"
             table.add_row(T(str(e.entry.date)), T(e.record_id, "bold"), T(change_text(e.entry, r.lang) + weak, style),
-                          T(e.entry.note_in(r.lang) or ""), T("\n".join(e.entry.evidence), "blue"))
+                          T(note_text(e.entry, r.lang) or ""), T("\n".join(e.entry.evidence), "blue"))
         body = table
     else:
         body = T(r.t("no_events"), "italic")
