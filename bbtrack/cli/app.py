@@ -133,8 +133,7 @@ def _complete_crossing(incomplete: str) -> list[str]:
 
 LANG_OPTION = typer.Option(None, "--lang", help="Language of titles and labels: vi or en [env BBTRACK_LANG; default vi].")
 FORMAT_OPTION = typer.Option("table", "--format", "-f", help="table (Rich on a terminal, aligned text when piped), json, csv or markdown.")
-DUE_SOURCE_HELP = ("Only records whose due date has this basis: minutes (the action's own sentence gives it) or "
-                   "programme (only the programme year). Repeat for OR.")
+DUE_SOURCE_OPTION = typer.Option([], "--due-source", help="minutes or programme: only records due by their own sentence, or by the programme year alone.")
 
 
 # --- check ----------------------------------------------------------------------------
@@ -201,7 +200,7 @@ def list_(
     kind: List[str] = typer.Option([], "--kind", help="deliverable (one-off) or continuing."),
     due_before: Optional[str] = typer.Option(None, "--due-before", help='Due period ends before this date ("2024", "15/9/2023").'),
     due_within: Optional[int] = typer.Option(None, "--due-within", help="Due within this many days from --today, not closed."),
-    due_source: List[str] = typer.Option([], "--due-source", help=DUE_SOURCE_HELP),
+    due_source: List[str] = DUE_SOURCE_OPTION,
     overdue: bool = typer.Option(False, "--overdue", help="Due period over and not in a final status."),
     late: bool = typer.Option(False, "--late", help="Done after its due period, or overdue."),
     grep: Optional[str] = typer.Option(None, "--grep", "-g", help="Text in titles or quote (diacritic-insensitive)."),
@@ -222,9 +221,8 @@ def list_(
       bbtrack list --overdue --today 2024-01-01
     """
     list_commitments(province=province, party=party, status=status, crossing=crossing, section=section, kind=kind,
-                     due_before=due_before, due_within=due_within, due_source=due_source, overdue=overdue,
-                     late=late, grep=grep,
-                     sort=sort, limit=limit, today=today, format=format, lang=lang)
+                     due_before=due_before, due_within=due_within, due_source=due_source, overdue=overdue, late=late,
+                     grep=grep, sort=sort, limit=limit, today=today, format=format, lang=lang)
 
 
 # --- show -----------------------------------------------------------------------------
@@ -300,17 +298,14 @@ def crossings(
 def summary(
     by: str = typer.Option("province", "--by", help="province, party, section or status."),
     today: Optional[str] = typer.Option(None, "--today", help="Reference date for overdue counts."),
-    due_source: List[str] = typer.Option([], "--due-source", help=DUE_SOURCE_HELP + " With minutes, overdue and "
-                                          "late count only deadlines the minutes set."),
+    due_source: List[str] = DUE_SOURCE_OPTION,
     format: str = FORMAT_OPTION,
     lang: Optional[str] = LANG_OPTION,
 ) -> None:
     """Counts per status for each group, completion of one-off deliverables, overdue and late.
 
     A commitment shared by several parties counts once in each party's row and
-    once in the total. "no update recorded" (JSON: no_update) counts the open
-    records without a single event, apart from those with one; no_update_continuing
-    says how many of them are continuing duties.
+    once in the total. no_update: open, without a single event.
 
     \b
     Examples:
@@ -319,16 +314,9 @@ def summary(
       bbtrack summary --by section --format json
       bbtrack summary --due-source minutes   # overdue/late against deadlines the minutes set
     """
-    from ..ops.query import check_due_sources, summarize, totals, with_due_source
-    from ..views.render import FORMATS, render_summary
+    from .run import summary_table
 
-    _fmt(format, FORMATS)
-    lang_ = _lang(lang)
-    day = _today(today)
-    sources = check_due_sources(due_source)
-    ds = _load().dataset
-    records = with_due_source(ds.commitments, sources)
-    render_summary(summarize(records, by, day), totals(records, day), by, format, sys.stdout, lang=lang_)
+    summary_table(by=by, today=today, due_source=due_source, format=format, lang=lang)
 
 
 # --- edits ------------------------------------------------------------------------------
@@ -498,7 +486,7 @@ def report(
     format: str = typer.Option("terminal", "--format", "-f", help="terminal, markdown or html."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
     today: Optional[str] = typer.Option(None, "--today", help="As-of date [default: today]."),
-    due_source: List[str] = typer.Option([], "--due-source", help=DUE_SOURCE_HELP),
+    due_source: List[str] = DUE_SOURCE_OPTION,
 ) -> None:
     """The progress report for the next Spring Meeting.
 

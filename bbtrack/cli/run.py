@@ -209,6 +209,20 @@ def list_commitments(
         render_commitments(records, format, sys.stdout, today=day, lang=lang_)
 
 
+def summary_table(by: str, today: str | None, due_source: Sequence[str], format: str,  # noqa: A002
+                  lang: str | None) -> None:
+    """`bbtrack summary`; with `--due-source minutes`, overdue and late count only deadlines the minutes set."""
+    from ..ops.query import check_due_sources, summarize, totals, with_due_source
+    from ..views.render import FORMATS, render_summary
+
+    check_format(format, FORMATS)
+    lang_ = parse_lang(lang)
+    day = parse_today(today)
+    sources = check_due_sources(due_source)
+    records = with_due_source(load().dataset.commitments, sources)
+    render_summary(summarize(records, by, day), totals(records, day), by, format, sys.stdout, lang=lang_)
+
+
 def _due_before(value: str):
     from ..core.dates import parse_user  # only here: the list index's path creates no date class
 
