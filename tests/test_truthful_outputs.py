@@ -65,6 +65,11 @@ def test_summary_counts_no_update_apart_and_says_how_many_are_continuing(shipped
     assert total["no_update_continuing"] == sum(r["kind"] == "continuing" for r in silent)
     text = ok(shipped_cli("summary", "--lang", "en"))
     assert f"({total['no_update_continuing']} of {total['no_update']} are continuing duties)" in text
+    # By status, they are a row of their own: the "no progress recorded" row holds only open records
+    # with an event.
+    groups = {g["group"]: g for g in as_json(shipped_cli("summary", "--by", "status", "--format", "json"))["groups"]}
+    assert groups["no_update"]["total"] == len(silent)
+    assert groups["open"]["total"] == sum(r["status"] == "open" for r in listed) - len(silent) > 0
 
 
 def test_a_warm_list_shows_the_labels_too(shipped_dir, tmp_path):

@@ -61,6 +61,9 @@ STATUS_LABELS = {
         "dropped": "已取消",
     },
 }
+# An `open` record no event has touched stands apart where records are counted or
+# labelled (`summary --by status` groups it so): not a status, nothing moved it.
+NO_UPDATE = "no_update"
 # What a record no event has touched says, whatever its status: nothing is known since
 # the minutes (glossary T4; 暂无更新 is its suggested label, used by no government).
 NO_UPDATE_LABELS = {

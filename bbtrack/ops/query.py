@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from ..core import provinces
 from ..core.errors import NotFoundError, UsageError
 from ..core.text import fold
-from ..core.vocab import COMMITMENT_KINDS, CROSSING_KINDS, DUE_SOURCES, FINAL_STATUSES, STAGES, STATUSES
+from ..core.vocab import COMMITMENT_KINDS, CROSSING_KINDS, DUE_SOURCES, FINAL_STATUSES, NO_UPDATE, STAGES, STATUSES
 
 if TYPE_CHECKING:  # the list index's path runs these functions on no record at all
     from ..core.dates import PartialDate
@@ -294,8 +294,8 @@ class Group:
 
 
 def _group_keys(c: Commitment, by: str) -> list[str]:
-    if by == "status":
-        return [c.status]
+    if by == "status":  # those no event has touched apart: their row is not "no progress recorded"
+        return [NO_UPDATE if c.status == "open" and not c.history else c.status]
     if by == "section":
         return [str(c.section)]
     if by == "province":
@@ -312,7 +312,7 @@ def summarize(records: Iterable[Commitment], by: str, today: _dt.date) -> list[G
         for key in _group_keys(c, by):
             groups.setdefault(key, []).append(c)
     order = {
-        "status": lambda k: STATUSES.index(k),
+        "status": lambda k: STATUSES.index(k) if k in STATUSES else -1,
         "section": lambda k: int(k),
         "province": lambda k: provinces.PARTY_NAMES.index(k) if k in provinces.PARTY_NAMES else 99,
         "party": lambda k: provinces.PARTY_NAMES.index(k) if k in provinces.PARTY_NAMES else 99,

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TextIO
 from ..core import provinces
 from ..ops.query import timing
 from ..core.text import safe_text
-from ..core.vocab import DUE_SOURCE_LABELS, KIND_LABELS, NO_UPDATE_LABELS, STAGE_LABELS, STATUS_LABELS, STATUSES
+from ..core.vocab import (
+    DUE_SOURCE_LABELS, KIND_LABELS, NO_UPDATE, NO_UPDATE_LABELS, STAGE_LABELS, STATUS_LABELS, STATUSES,
+)
 from .tables import _pad, is_terminal, width, write_csv, write_json, write_table, write_table_columns
 
 if TYPE_CHECKING:
@@ -49,8 +51,7 @@ TIMING_LABELS = {
     "en": {"late": "late", "overdue": "overdue", "on-time": "on time", "due": "", "": ""},
     "zh": {"late": "逾期完成", "overdue": "逾期", "on-time": "按时完成", "due": "", "": ""},
 }
-NO_UPDATE = "no_update"  # not a status: an `open` record no event has touched, counted and shown apart
-STANDINGS = (NO_UPDATE, *STATUSES)
+STANDINGS = (NO_UPDATE, *STATUSES)  # NO_UPDATE: an `open` record no event has touched, shown apart
 
 
 def status_label(status: str, lang: str) -> str:
