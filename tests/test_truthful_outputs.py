@@ -32,7 +32,7 @@ def silent_ids(cli) -> set[str]:
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_no_record_without_an_event_is_called_not_implemented(shipped_cli, lang):
     silent = silent_ids(shipped_cli)
-    assert len(silent) >= 20, "the shipped data has records without any event"
+    assert len(silent) >= 5, "the shipped data has records without any event"
     events = TEXT[lang]["events_all"]
     md = ok(shipped_cli("report", "--format", "markdown", "--lang", lang))
     outputs = [
@@ -177,7 +177,7 @@ def test_the_terminal_ladder_nests_each_passage_under_its_parent(shipped_cli):
 
 def test_the_html_ladder_nests_each_passage_under_its_parent(shipped_cli):
     root = Dom(ok(shipped_cli("report", "--format", "html", "--lang", "en"))).root
-    rows = root.find("svg", cls="ladder-chart").find_all("g", cls="crossing")
+    rows = [g for chart in root.find_all("svg", cls="ladder-chart") for g in chart.find_all("g", cls="crossing")]
     crossings = {x["id"]: x for x in shipped_crossings()}
     names = []
     for g in rows:

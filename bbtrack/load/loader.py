@@ -21,6 +21,7 @@ from typing import Any, Callable
 from ..core import provinces
 from ..core.dates import PartialDate, parse_stored
 from .folder import COMMITMENTS_FILE, CROSSINGS_FILE
+from .portable import glued_comment
 from ..core.model import (
     COMMITMENT_KINDS,
     CONFIDENCES,
@@ -136,9 +137,13 @@ def compose(text: str, name: str, problems: list[Problem], lines: _Lines | None 
         mark = exc.problem_mark or exc.context_mark
         where = (lines or _Lines(text)).source(name, mark) if mark else Source(name)
         what = " ".join(str(exc.problem or exc.context or "syntax error").split())
+        if what == "second occurrence" and exc.context_mark:  # the problem half of "found duplicate anchor"
+            first, anchor = (lines or _Lines(text)).source(name, exc.context_mark).line, text[mark.index:].split()[0]
+            what = f"anchor {anchor} is defined twice (first on line {first}); bbtrack data has no anchors"
         at = text[mark.index:mark.index + 1] if mark else ""
         tab = "\\t" in what or "tab" in what or at == "\t"
-        hint = "indent with spaces, not tabs" if tab else "fix the YAML syntax"
+        hint = "indent with spaces, not tabs" if tab else "write the values out" if "anchor &" in what \
+            else "fix the YAML syntax"
         problems.append(Problem(where, "yaml-syntax", f"{what}; {hint}", "fatal"))
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, other controls)
         # libyaml reports a byte offset into the UTF-8 text: find the character ourselves.
@@ -165,6 +170,7 @@ class _Walker:
     lines: _Lines
     seen: set[int] = field(default_factory=set)
     _constructor: Any = None
+    text: str = ""  # the composed text (BOM stripped), for what only the characters show
 
     def src(self, node: Any) -> Source:
         return self.lines.source(self.name, node.start_mark)
@@ -182,6 +188,8 @@ class _Walker:
                 Problem(self.src(node), "tag", f"YAML tag {node.tag!r} is not allowed; remove it", "fatal")
             )
             return False
+        if self.text and (problem := glued_comment(self.text, node, self.name)):
+            self.problems.append(problem)
         return True
 
     def scalar(self, node: Any) -> Any:
@@ -445,7 +453,7 @@ def _history(walker: _Walker, node: Any, what: str) -> tuple[HistoryEntry, ...] 
 
 
 def _top(walker: _Walker, root: Any, collection: str) -> dict[str, tuple[Any, Any]] | None:
-    if root is None:
+    if root is None or not walker.check_node(root):  # a tag on the document itself is as fatal as any
         return None
     top = walker.mapping(root, "the file")
     if top is None:
@@ -481,7 +489,7 @@ _FIELD_SPECS = {"commitment": _COMMITMENT_FIELDS, "crossing": _CROSSING_FIELDS, 
 
 def parse_commitments(text: str, name: str, problems: list[Problem]) -> tuple[list[Commitment], list[Meeting]]:
     lines = _Lines(_strip_bom(text))
-    walker = _Walker(name, problems, lines)
+    walker = _Walker(name, problems, lines, text=_strip_bom(text))
     top = _top(walker, compose(text, name, problems, lines), "commitments")
     if top is None:
         return [], []
@@ -510,7 +518,7 @@ def parse_commitments(text: str, name: str, problems: list[Problem]) -> tuple[li
 
 def parse_crossings(text: str, name: str, problems: list[Problem]) -> list[Crossing]:
     lines = _Lines(_strip_bom(text))
-    walker = _Walker(name, problems, lines)
+    walker = _Walker(name, problems, lines, text=_strip_bom(text))
     top = _top(walker, compose(text, name, problems, lines), "crossings")
     if top is None:
         return []

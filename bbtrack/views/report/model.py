@@ -27,7 +27,8 @@ from ...core.text import slug
 from ...core.vocab import DUE_SOURCE_LABELS, DUE_SOURCES
 from .ladder import nested
 
-FORMATS = ("terminal", "markdown", "html")
+FORMATS = ("terminal", "markdown", "html", "docx")
+BINARY_FORMATS = ("docx",)  # written to a file or a pipe, never to a terminal
 LANGS = ("vi", "en")
 GUANGXI = "Quảng Tây"
 
