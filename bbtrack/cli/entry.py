@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 # an int, an int ≥ 1, or a flag without a value.
 MANY, MANY_INT, ONE, INT, POSITIVE, FLAG = "many", "many-int", "one", "int", "positive", "flag"
 
-GLOBAL_OPTIONS = {"--data-dir": ("data_dir", ONE), "-d": ("data_dir", ONE), "--no-cache": ("no_cache", FLAG)}
+GLOBAL_OPTIONS = {"--data-dir": ("data_dir", ONE), "-d": ("data_dir", ONE), "--no-cache": ("no_cache", FLAG),
+                  "--lang": ("lang", ONE)}
 LIST_OPTIONS = {
     "--province": ("province", MANY), "-p": ("province", MANY),
     "--party": ("party", MANY),
@@ -128,6 +129,7 @@ def run(argv: Sequence[str]) -> int | None:
     data_dir = global_options.get("data_dir")
     STATE.data_dir = str(Path(data_dir)) if data_dir else None  # as Typer's Path option spells it
     STATE.use_cache = not global_options.get("no_cache", False)
+    STATE.lang = global_options.get("lang")
     start_work()
     try:
         list_commitments(**list_options)

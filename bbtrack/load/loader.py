@@ -21,6 +21,7 @@ from typing import Any, Callable
 from ..core import provinces
 from ..core.dates import PartialDate, parse_stored
 from .folder import COMMITMENTS_FILE, CROSSINGS_FILE
+from .partial import skip as _skip
 from .portable import glued_comment
 from ..core.model import (
     COMMITMENT_KINDS,
@@ -487,7 +488,8 @@ def _records(walker: _Walker, seq: Any, what: str) -> list[tuple[Any, dict[str, 
 _FIELD_SPECS = {"commitment": _COMMITMENT_FIELDS, "crossing": _CROSSING_FIELDS, "meeting": _MEETING_FIELDS}
 
 
-def parse_commitments(text: str, name: str, problems: list[Problem]) -> tuple[list[Commitment], list[Meeting]]:
+def parse_commitments(text: str, name: str, problems: list[Problem],
+                      skipped: list | None = None) -> tuple[list[Commitment], list[Meeting]]:
     lines = _Lines(_strip_bom(text))
     walker = _Walker(name, problems, lines, text=_strip_bom(text))
     top = _top(walker, compose(text, name, problems, lines), "commitments")
@@ -500,10 +502,9 @@ def parse_commitments(text: str, name: str, problems: list[Problem]) -> tuple[li
                 meetings.append(Meeting(**{"minutes": None, **values}, source=walker.src(node)))
     commitments = []
     for node, values in _records(walker, top["commitments"][0], "commitment"):
-        if values is None:
-            continue
-        history = _history(walker, values.pop("history"), "commitment")
+        history = None if values is None else _history(walker, values.pop("history"), "commitment")
         if history is None:
+            _skip(skipped, walker, node)
             continue
         commitments.append(
             Commitment(**{**values, "parties": values["parties"], "crossings": values["crossings"]},
@@ -516,7 +517,7 @@ def parse_commitments(text: str, name: str, problems: list[Problem]) -> tuple[li
     return commitments, meetings
 
 
-def parse_crossings(text: str, name: str, problems: list[Problem]) -> list[Crossing]:
+def parse_crossings(text: str, name: str, problems: list[Problem], skipped: list | None = None) -> list[Crossing]:
     lines = _Lines(_strip_bom(text))
     walker = _Walker(name, problems, lines, text=_strip_bom(text))
     top = _top(walker, compose(text, name, problems, lines), "crossings")
@@ -524,10 +525,9 @@ def parse_crossings(text: str, name: str, problems: list[Problem]) -> list[Cross
         return []
     crossings = []
     for node, values in _records(walker, top["crossings"][0], "crossing"):
-        if values is None:
-            continue
-        history = _history(walker, values.pop("history"), "crossing")
+        history = None if values is None else _history(walker, values.pop("history"), "crossing")
         if history is None:
+            _skip(skipped, walker, node)
             continue
         defaults = dict.fromkeys(("name_zh", "partner_zh", "partner_pinyin", "zh_confidence", "name_source",
                                   "target_kind", "parent", "markers"))
@@ -549,6 +549,7 @@ class LoadResult:
     dataset: Dataset
     problems: tuple[Problem, ...]
     data_dir: Path
+    skipped: tuple[tuple[Source, str | None], ...] = ()  # where records left out start, and their ids
 
     @property
     def fatal(self) -> bool:
@@ -564,6 +565,7 @@ def parse_folder(data_dir: Path) -> LoadResult:
     from .validate import validate
 
     problems: list[Problem] = []
+    skipped: list[tuple[Source, str | None]] = []
     commitments_path = data_dir / COMMITMENTS_FILE
     crossings_path = data_dir / CROSSINGS_FILE
     commitments: list[Commitment] = []
@@ -571,13 +573,13 @@ def parse_folder(data_dir: Path) -> LoadResult:
     crossings: list[Crossing] = []
     c_name, x_name = display_path(commitments_path), display_path(crossings_path)
     if (text := read_text(commitments_path, problems)) is not None:
-        commitments, meetings = parse_commitments(text, c_name, problems)
+        commitments, meetings = parse_commitments(text, c_name, problems, skipped)
     if (text := read_text(crossings_path, problems)) is not None:
-        crossings = parse_crossings(text, x_name, problems)
+        crossings = parse_crossings(text, x_name, problems, skipped)
     dataset = Dataset(tuple(commitments), tuple(crossings), tuple(meetings), c_name, x_name)
     if not any(p.severity == "fatal" for p in problems):
         problems.extend(validate(dataset))
-    return LoadResult(dataset, tuple(problems), data_dir)
+    return LoadResult(dataset, tuple(problems), data_dir, tuple(skipped))
 
 
 def load(data_dir: Path, *, use_cache: bool = True) -> LoadResult:
