@@ -178,6 +178,15 @@ def docx_pdf_pages(docx: Path, workdir: Path) -> int:
     return pdf_pages((workdir / (docx.stem + ".pdf")).read_bytes())
 
 
+def terminal_widths(widths: tuple[int, ...] = (60, 80, 120)) -> list[str]:
+    """The widest line of list, crossings, summary, show and log under a pseudo-terminal of
+    each width, one line per command and width (tools/measure_terminal.py runs them)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from measure_terminal import COMMANDS, measure
+
+    return [measure(name, args, columns, str(ROOT / "data")) for name, args in COMMANDS.items() for columns in widths]
+
+
 # --- the script -----------------------------------------------------------------------------
 
 
@@ -195,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--province", default="Hà Giang", help="the one-province report measured too")
     opts = parser.parse_args(argv)
     common = ["--lang", opts.lang, *(["--today", opts.today] if opts.today else [])]
+    for line in terminal_widths():
+        print(line)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         whole = report(work / "report.html", "html", *common)

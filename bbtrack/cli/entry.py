@@ -48,6 +48,7 @@ LIST_OPTIONS = {
     "--today": ("today", ONE),
     "--format": ("format", ONE), "-f": ("format", ONE),
     "--lang": ("lang", ONE),
+    "--output": ("output", ONE), "-o": ("output", ONE),
 }
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TextIO
 
 from ..core import provinces
 from ..ops.query import timing
+from ..core.errors import UsageError
 from ..core.text import safe_text
 from ..core.vocab import (
     DUE_SOURCE_LABELS, KIND_LABELS, NO_UPDATE, NO_UPDATE_LABELS, STAGE_LABELS, STATUS_LABELS, STATUSES,
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from ..ops.query import Group
 
 FORMATS = ("table", "json", "csv", "markdown")
+SHEET_FORMATS = (*FORMATS, "xlsx")  # list, crossings and summary: the lists offices keep in Excel
 LANGS = ("vi", "en")
 
 HEADERS = {
@@ -185,8 +187,8 @@ def render_commitments(records: Sequence[Commitment], fmt: str, out: TextIO, *, 
     if fmt == "json":
         write_json([commitment_row(c, today) for c in records], out)
         return
-    if fmt == "csv":
-        write_csv([commitment_row(c, today) for c in records], out, COMMITMENT_CSV_COLUMNS)
+    if fmt in ("csv", "xlsx"):
+        write_sheet(fmt, [commitment_row(c, today) for c in records], out, COMMITMENT_CSV_COLUMNS)
         return
     columns = [
         [c.id for c in records],
@@ -215,6 +217,25 @@ COMMITMENT_CSV_COLUMNS = ("id", "section", "title_vi", "title_en", "title_zh", "
                           "due_source", "status", "timing", "done_on", "last_event", "quote")
 
 
+CROSSING_CSV_COLUMNS = ("id", "name_vi", "name_zh", "partner_vi", "partner_zh", "partner_pinyin", "zh_confidence",
+                        "province", "kind", "target_kind", "stage", "parent", "markers", "commitments")
+
+
+def write_sheet(fmt: str, rows: Sequence[dict[str, Any]], out: TextIO, columns: Sequence[str] | None = None) -> None:
+    """CSV, or the same rows and columns as an Excel workbook on `out`'s bytes."""
+    if fmt == "csv":
+        write_csv(rows, out, columns)
+        return
+    from .xlsx import write_xlsx
+
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        raise UsageError("xlsx is a binary workbook: write it with --output FILE")
+    out.flush()
+    write_xlsx(rows, binary, columns)
+    out.buffer.flush()
+
+
 def row_style(c: Commitment, today: _dt.date) -> str | None:
     return {"overdue": "red", "late": "yellow", "on-time": "green"}.get(timing(c, today)) or (
         "green" if c.status == "done" else None)
@@ -238,8 +259,8 @@ def render_crossings(records: Sequence[Crossing], counts: dict[str, int], fmt: s
     if fmt == "json":
         write_json([crossing_row(x, counts.get(x.id, 0)) for x in records], out)
         return
-    if fmt == "csv":
-        write_csv([crossing_row(x, counts.get(x.id, 0)) for x in records], out)
+    if fmt in ("csv", "xlsx"):
+        write_sheet(fmt, [crossing_row(x, counts.get(x.id, 0)) for x in records], out, CROSSING_CSV_COLUMNS)
         return
     h = HEADERS[lang]
     headers = [h["id"], h["pair"], h["zh"], h["province"], h["kind"], h["stage"], h["commitments"]]
@@ -274,8 +295,8 @@ def render_summary(groups: Sequence[Group], total: Group, by: str, fmt: str, out
     if fmt == "json":
         write_json({"by": by, "groups": [group_row(g) for g in groups], "total": group_row(total)}, out)
         return
-    if fmt == "csv":
-        write_csv([group_row(g) for g in (*groups, total)], out)
+    if fmt in ("csv", "xlsx"):
+        write_sheet(fmt, [group_row(g) for g in (*groups, total)], out)
         return
     used = [s for s in STANDINGS if standing_counts(total)[s]] or [NO_UPDATE]
     h = HEADERS[lang]
@@ -404,6 +425,30 @@ def render_crossing_show(x: Crossing, related: Sequence[Commitment], fmt: str, o
 
 def _emit_lines(lines: Iterable[str], out: TextIO, rich: bool) -> None:
     # Plain text either way: `show` has no table, and Rich would only add colour.
+    # On a terminal each line is wrapped to its width; piped, a field stays one line for grep.
+    if rich:
+        import re
+        import shutil
+
+        from .tables import wrap_words
+
+        room = shutil.get_terminal_size().columns
+        hang = re.compile(r"( *)(\S+ {2,})?")  # a value's column: after a key or a date and its gap
+        wrapped = []
+        for line in lines:
+            if width(line) <= room:
+                wrapped.append(line)
+                continue
+            indent = hang.match(line).end()
+            if room - indent < 20:
+                indent = min(4, indent)
+            head, rest = line[:indent], wrap_words(line[indent:], room - indent)
+            for index, part in enumerate(rest):
+                if width(part) > room - indent:  # a URL or a word wider than the column: whole, at the margin
+                    wrapped.append(part)
+                else:
+                    wrapped.append((head if index == 0 else " " * indent) + part)
+        lines = wrapped
     for line in lines:
         out.write(line + "\n")
 

@@ -27,7 +27,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
 
     from ..tables import console as make_console, is_terminal
 
-    console = make_console(out, width=None if is_terminal(out) else 120)
+    console = make_console(out, width=None if is_terminal(out) else piped_width())
 
     def T(text: str, style: str | None = None) -> Text:
         return Text(safe_text(text), style=style or "")
@@ -150,6 +150,17 @@ def write_terminal(r: Report, out: TextIO) -> None:
 
 
 PANEL_CHUNK = 2000  # segments per write: bounds the memory held, not what is written
+
+
+def piped_width() -> int:
+    """COLUMNS when the caller set it (`COLUMNS=80 bbtrack report | lpr`), else 120."""
+    import os
+
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return 120
+    return columns if columns > 0 else 120
 
 
 def print_panel(console, body, *, title=None, box=None) -> None:
