@@ -90,6 +90,7 @@ GOOD = {  # values each option is usually given: most generated lines should be 
     "kind": ["deliverable", "continuing"],
     "due_before": ["2024", "15/9/2023", "2023-12"],
     "due_within": ["0", "30", "400"],
+    "due_source": ["minutes", "programme"],
     "grep": ["cửa khẩu", "CUA KHAU", "đường sắt", "zzz"],
     "sort": ["id", "due", "status", "province"],
     "limit": ["1", "3", "100"],

@@ -109,6 +109,7 @@ def main_options(
 
 LANG_OPTION = typer.Option(None, "--lang", help="Language of titles and labels: vi or en [env BBTRACK_LANG; default vi].")
 FORMAT_OPTION = typer.Option("table", "--format", "-f", help="table (Rich on a terminal, aligned text when piped), json, csv or markdown.")
+DUE_SOURCE_OPTION = typer.Option([], "--due-source", help="minutes or programme: only records due by their own sentence, or by the programme year alone.")
 SHEET_FORMAT_OPTION = typer.Option("table", "--format", "-f", help="table, json, csv, markdown or xlsx (an Excel workbook: with --output).")
 OUTPUT_OPTION = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout (CSV then starts with a BOM for Excel).")
 
@@ -178,6 +179,7 @@ def list_(
     kind: List[str] = typer.Option([], "--kind", help="deliverable (one-off) or continuing."),
     due_before: Optional[str] = typer.Option(None, "--due-before", help='Due period ends before this date ("2024", "15/9/2023").'),
     due_within: Optional[int] = typer.Option(None, "--due-within", help="Due within this many days from --today, not closed."),
+    due_source: List[str] = DUE_SOURCE_OPTION,
     overdue: bool = typer.Option(False, "--overdue", help="Due period over and not in a final status."),
     late: bool = typer.Option(False, "--late", help="Done after its due period, or overdue."),
     grep: Optional[str] = typer.Option(None, "--grep", "-g", help="Text in titles or quote (diacritic-insensitive)."),
@@ -200,8 +202,8 @@ def list_(
       bbtrack list -p "lang son" --format xlsx --output lang-son.xlsx
     """
     list_commitments(province=province, party=party, status=status, crossing=crossing, section=section, kind=kind,
-                     due_before=due_before, due_within=due_within, overdue=overdue, late=late, grep=grep,
-                     sort=sort, limit=limit, today=today, format=format, lang=lang, output=output)
+                     due_before=due_before, due_within=due_within, due_source=due_source, overdue=overdue, late=late,
+                     grep=grep, sort=sort, limit=limit, today=today, format=format, lang=lang, output=output)
 
 
 # --- show -----------------------------------------------------------------------------
@@ -285,6 +287,7 @@ def crossings(
 def summary(
     by: str = typer.Option("province", "--by", help="province, party, section or status."),
     today: Optional[str] = typer.Option(None, "--today", help="Reference date for overdue counts."),
+    due_source: List[str] = DUE_SOURCE_OPTION,
     format: str = SHEET_FORMAT_OPTION,
     lang: Optional[str] = LANG_OPTION,
     output: Optional[Path] = OUTPUT_OPTION,
@@ -292,16 +295,17 @@ def summary(
     """Counts per status for each group, completion of one-off deliverables, overdue and late.
 
     A commitment shared by several parties counts once in each party's row and
-    once in the total.
+    once in the total. no_update: open, without a single event.
 
     \b
     Examples:
       bbtrack summary
       bbtrack summary --by party --lang en
       bbtrack summary --by section --format json
+      bbtrack summary --due-source minutes   # overdue/late against deadlines the minutes set
     """
     from ..core.lookup import choose
-    from ..ops.query import GROUP_KEYS, summarize, totals
+    from ..ops.query import GROUP_KEYS, check_due_sources, summarize, totals, with_due_source
     from ..views.render import SHEET_FORMATS, render_summary
 
     format = _fmt(format, SHEET_FORMATS)
@@ -309,9 +313,9 @@ def summary(
     by = choose(by, GROUP_KEYS, "grouping")
     lang_ = _lang(lang)
     day = _today(today)
-    ds = _load().dataset
+    records = with_due_source(_load().dataset.commitments, check_due_sources(due_source))
     with open_output(output, format) as out:
-        render_summary(summarize(ds.commitments, by, day), totals(ds.commitments, day), by, format, out, lang=lang_)
+        render_summary(summarize(records, by, day), totals(records, day), by, format, out, lang=lang_)
 
 
 # --- edits ------------------------------------------------------------------------------
@@ -489,6 +493,7 @@ def report(
     output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="Write to this file instead of stdout (docx: a file or a pipe)."),
     today: Optional[str] = typer.Option(None, "--today", help="As-of date [default: today]."),
+    due_source: List[str] = DUE_SOURCE_OPTION,
     no_pager: bool = typer.Option(False, "--no-pager", help="On a terminal, print instead of paging [env PAGER=cat]."),
 ) -> None:
     """The progress report for the next Spring Meeting.
@@ -522,7 +527,7 @@ def report(
         check_rev(since_rev)
     result = _load()
     options = report_module.Options(today=day, lang=lang_, fmt=format, parties=parties, since=start,
-                                    since_rev=since_rev)
+                                    since_rev=since_rev, due_sources=frozenset(due_source))
     if output is None and not binary:  # a binary report goes to write_output, a pipe's bytes
         write_paged(lambda out: report_module.write(result.dataset, result.data_dir, options, out),
                     no_pager or format != "terminal")

@@ -245,6 +245,7 @@ def list_commitments(
     kind: Sequence[str] = (),
     due_before: str | None = None,
     due_within: int | None = None,
+    due_source: Sequence[str] = (),
     overdue: bool = False,
     late: bool = False,
     grep: str | None = None,
@@ -273,7 +274,7 @@ def list_commitments(
             parties = frozenset({"\0none"})  # --province and --party that exclude each other
     # The table of a list sorted by id and filtered on fields the list index holds needs no records.
     simple = format in ("table", "markdown") and sort == "id" and not (
-        due_before or due_within is not None or overdue or late or grep)
+        due_before or due_within is not None or due_source or overdue or late or grep)
     index = _list_index(day) if simple else None
     ds = load().dataset if index is None else None
     f = CommitmentFilter(
@@ -285,6 +286,7 @@ def list_commitments(
         kinds=frozenset(kind),
         due_before=_due_before(due_before) if due_before else None,
         due_within=due_within,
+        due_sources=frozenset(due_source),
         overdue=overdue,
         late=late,
         grep=grep,
