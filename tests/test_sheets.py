@@ -14,7 +14,6 @@ import subprocess
 import sys
 
 import openpyxl
-import pytest
 
 from conftest import ROOT
 

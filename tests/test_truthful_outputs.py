@@ -9,7 +9,6 @@ through the real CLI (in-process and as a subprocess for the cached `list`).
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import re
 import subprocess

@@ -29,7 +29,7 @@ from ..core.model import (
     STAGES,
     STATUSES,
 )
-from ..core.text import collapse_ws, has_unsafe, nfc
+from ..core.text import collapse_ws, nfc
 from ..load.validate import COMMITMENT_ID
 
 if TYPE_CHECKING:

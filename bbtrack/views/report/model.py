@@ -17,10 +17,10 @@ from ...core import provinces
 from ...ops.changes import Event, FieldChange, diff_revisions, events
 from ...core.dates import PartialDate
 from ...core.errors import UsageError
-from ...core.model import LADDER, STAGE_LABELS, STATUSES, Commitment, Crossing, Dataset, HistoryEntry, Meeting
+from ...core.model import LADDER, STAGE_LABELS, Commitment, Crossing, Dataset, HistoryEntry, Meeting
 from ...ops.query import Group, as_of, check_due_sources, id_key, summarize, timing, totals, with_due_source
 from ..render import (
-    NO_UPDATE, STANDINGS, due_cell, kind_label, note_text, short_value, standing_counts, status_or_stage,
+    NO_UPDATE, STANDINGS, kind_label, note_text, short_value, standing_counts, status_or_stage,
     summary_no_update_note,
 )
 from ...core.text import slug

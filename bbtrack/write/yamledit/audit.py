@@ -19,7 +19,6 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import re
-from collections import Counter
 from typing import Any, Iterable
 
 import yaml
