@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from bbtrack.load import cache
-from bbtrack.load.loader import COMMITMENTS_FILE, load, parse_folder
+from bbtrack.load.cached import load
+from bbtrack.load.loader import COMMITMENTS_FILE, parse_folder
 
 
 class CountingParse:

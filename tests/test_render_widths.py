@@ -80,8 +80,8 @@ def test_fixed_widths_on_the_edge_of_the_room():
 
 def test_list_table_on_a_wide_terminal_skips_measuring(shipped_dir):
     """The shipped data at 160 columns (the bench's terminal) takes the layout without measuring."""
-    from bbtrack.load import listindex
-    from bbtrack.load.loader import load
+    from bbtrack.views import listindex
+    from bbtrack.load.cached import load
 
     # The cells `list` prints, as the list index makes them (held to the record way by test_listindex).
     index = listindex.build(load(shipped_dir).dataset)

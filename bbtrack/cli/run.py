@@ -85,7 +85,7 @@ class DataProblems(BbtrackError):
 def load(strict: bool = True):
     """Load the data folder; refuse to work on data with errors (check explains them)."""
     from ..load.folder import find_data_dir
-    from ..load.loader import load as load_folder
+    from ..load.cached import load as load_folder
 
     data_dir = find_data_dir(STATE.data_dir)
     note_packaged(data_dir)
@@ -187,7 +187,7 @@ def list_commitments(
         today=day,
     )
     if index is not None:
-        from ..load import listindex
+        from ..views import listindex
 
         picked = listindex.select(index, f, limit)
         count = len(picked)
@@ -218,7 +218,7 @@ def _list_index(day: _dt.date):
     if not STATE.use_cache:
         return None
     from ..load import cache
-    from ..load import listindex
+    from ..views import listindex
     from ..load.folder import find_data_dir
 
     data_dir = find_data_dir(STATE.data_dir)

@@ -7,7 +7,7 @@ that could change the result, and any doubt — a missing, corrupt, stale or
 foreign entry — means parse again. It is never the source of truth, and it
 never holds a folder with errors (those are re-parsed, and reported, each time).
 
-An entry is one file: the fingerprint, the `listindex.ListIndex` (after its
+An entry is one file: the fingerprint, `list`'s index (`views.listindex`, after its
 length, so that a reader of the records can seek past it), then the
 `LoadResult`. A stale entry is recognised from the first, small pickle
 without unpickling anything else; `list` reads the index and never the
@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Callable
 from .. import __version__
 
 if TYPE_CHECKING:
-    from .listindex import ListIndex
     from .loader import LoadResult
 
 try:  # the C modules themselves: pickle.py and hashlib cost ~1 ms and ~3 ms more to import
@@ -47,7 +46,8 @@ _BIG = 8 << 20  # bytes: above this, hash with hashlib's SHA-256
 # Modules whose code decides what a parse yields or how its objects are pickled:
 # editing one (a development checkout) makes every entry stale without a version bump.
 # Paths are relative to the package folder.
-_CODE = ("load/cache.py", "core/dates.py", "core/errors.py", "load/folder.py", "load/listindex.py", "load/loader.py",
+_CODE = ("load/cache.py", "core/dates.py", "core/errors.py", "load/folder.py", "views/listindex.py", "load/loader.py",
+         "load/cached.py",
          "core/model.py", "core/problems.py", "core/provinces.py", "ops/query.py", "views/render.py", "views/tables.py", "core/text.py",
          "load/validate.py", "core/vocab.py")
 
@@ -222,8 +222,9 @@ def vouch(data_dir: Path, checked: tuple, path: Path, old: bytes, new: bytes | t
     _write(verdict_path(data_dir), tuple(parts))
 
 
-def cached_load(data_dir: Path, parse: Callable[[Path], LoadResult]) -> LoadResult:
-    """`parse(data_dir)`, or its result from a fresh cache entry."""
+def cached_load(data_dir: Path, parse: Callable[[Path], LoadResult], index: Callable | None = None) -> LoadResult:
+    """`parse(data_dir)`, or its result from a fresh cache entry. `index(result.dataset)`
+    is stored beside a new entry's records, for `cached_index` (None: none is stored)."""
     fingerprint = _fingerprint(data_dir)
     if not fingerprint:
         return _no_gc(parse, data_dir)
@@ -234,7 +235,7 @@ def cached_load(data_dir: Path, parse: Callable[[Path], LoadResult]) -> LoadResu
     result = _no_gc(parse, data_dir)
     # Only cache a clean parse of files that did not change while being read.
     if not result.errors and _fingerprint(data_dir) == fingerprint:
-        _write(entry, fingerprint, result)
+        _write(entry, fingerprint, result, index)
     return result
 
 
@@ -262,13 +263,13 @@ def _no_gc(function, *args):
             gc.enable()
 
 
-def cached_index(data_dir: Path) -> ListIndex | None:
-    """The list index of a fresh entry for the folder; None on any miss (`list` then loads)."""
+def cached_index(data_dir: Path):
+    """The index stored with a fresh entry for the folder; None on any miss (`list` then loads)."""
     fingerprint = _fingerprint(data_dir)
     return _read(entry_path(data_dir), fingerprint, records=False) if fingerprint else None
 
 
-def _read(entry: Path, fingerprint: tuple, *, records: bool = True) -> LoadResult | ListIndex | None:
+def _read(entry: Path, fingerprint: tuple, *, records: bool = True):
     """The records of the entry (or, with records=False, its list index) if it is `fingerprint`'s."""
     try:
         with open(entry, "rb") as handle:
@@ -282,7 +283,7 @@ def _read(entry: Path, fingerprint: tuple, *, records: bool = True) -> LoadResul
         return None
 
 
-def _write(entry: Path, fingerprint: tuple, result: LoadResult | None = None) -> None:
+def _write(entry: Path, fingerprint: tuple, result: LoadResult | None = None, index: Callable | None = None) -> None:
     import pickle
 
     tmp = entry.with_name(f".tmp-{os.getpid()}-{entry.name}")
@@ -294,11 +295,9 @@ def _write(entry: Path, fingerprint: tuple, result: LoadResult | None = None) ->
             with open(fd, "wb") as handle:
                 pickle.dump(fingerprint, handle, protocol=pickle.HIGHEST_PROTOCOL)
                 if result is not None:
-                    from .listindex import build
-
-                    index = pickle.dumps(build(result.dataset), protocol=pickle.HIGHEST_PROTOCOL)
-                    pickle.dump(len(index), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                    handle.write(index)
+                    built = pickle.dumps(index(result.dataset) if index else None, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(len(built), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    handle.write(built)
                     _pickler(handle).dump(result)
             os.replace(tmp, entry)  # readers see the old entry or the new one, never half of one
         except BaseException:

@@ -565,14 +565,5 @@ def parse_folder(data_dir: Path) -> LoadResult:
     return LoadResult(dataset, tuple(problems), data_dir)
 
 
-def load(data_dir: Path, *, use_cache: bool = True) -> LoadResult:
-    """The folder's records, from the parse cache when it is provably fresh."""
-    if use_cache:
-        from .cache import cached_load
-
-        return cached_load(data_dir, parse_folder)
-    return parse_folder(data_dir)
-
-
 def known_party(name: str) -> bool:
     return name in provinces.PARTY_NAMES

@@ -195,7 +195,7 @@ def _require_clean(data_dir: Path, *, use_cache: bool = True):
 
     The editor only reads the record it splices, so without this a write would
     happily land next to a broken record and the reviewer would inherit both."""
-    from ..load.loader import load
+    from ..load.cached import load
 
     result = load(data_dir, use_cache=use_cache)
     if result.errors:

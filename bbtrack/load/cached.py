@@ -1,0 +1,23 @@
+"""The data folder as commands read it: the loader, wrapped by the parse cache.
+
+The loader parses and knows nothing of caching; the cache stores and checks
+entries and knows nothing of YAML; this module puts one around the other, and
+hands the cache the builder of `list`'s index (`views.listindex`), which the
+cache stores beside the records without knowing what it is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .loader import LoadResult, parse_folder
+
+
+def load(data_dir: Path, *, use_cache: bool = True) -> LoadResult:
+    """The folder's records, from the parse cache when it is provably fresh."""
+    if not use_cache:
+        return parse_folder(data_dir)
+    from ..views.listindex import build
+    from .cache import cached_load
+
+    return cached_load(data_dir, parse_folder, build)
