@@ -231,7 +231,7 @@ QUOTE = "thúc đẩy mở cặp cửa khẩu song phương Bình Nghi"
 def test_add_appends_with_next_id(repo, repo_cli):
     result = ok(repo_cli("add", "--section", "3", "--party", "lang son", "--party", "Guangxi",
                          "--title-vi", "Thử: mở Bình Nghi", "--title-en", "Test: open Bình Nghi",
-                         "--quote", QUOTE, "--crossing", "binh-nghi", "--due", "2024"))
+                         "--quote", QUOTE, "--crossing", "binh-nghi", "--due", "2024", "--due-source", "programme"))
     assert "SM23-3-" in result.stderr
     removed, added = changed_lines(repo)
     assert removed == []

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 COMMITMENTS = DATA / "commitments.yaml"
 CROSSINGS = DATA / "crossings.yaml"
-SHARED = ROOT.parent / "shared"
+# ../shared beside the checkout; a git worktree (/work/wt/NAME) finds it one level further up.
+SHARED = next((p / "shared" for p in ROOT.parents if (p / "shared" / "research").is_dir()), ROOT.parent / "shared")
 RESEARCH = SHARED / "research" / "implementation-2023-2026.md"
 SHARED_MINUTES = SHARED / "minutes" / "2023-02-22-bien-ban-hoi-nghi.txt"
 
@@ -35,9 +36,10 @@ STAGES = {
     "operating", "suspended",
 }
 COMMITMENT_KEYS = [
-    "id", "section", "title_vi", "title_en", "quote", "parties", "crossings", "kind", "due",
-    "status", "history",
+    "id", "section", "title_vi", "title_en", "title_zh", "quote", "parties", "crossings", "kind", "due",
+    "due_source", "status", "history",
 ]
+OPTIONAL_COMMITMENT_KEYS = {"title_zh", "due_source"}
 CROSSING_KEYS = [
     "id", "name_vi", "name_zh", "partner_vi", "partner_zh", "partner_pinyin", "zh_confidence",
     "name_source", "province", "kind", "target_kind", "stage", "parent", "markers", "history",
@@ -159,7 +161,7 @@ def test_top_level_keys(cdoc, xdoc):
 
 def test_record_keys_in_order(commitments, crossings):
     for c in commitments:
-        assert list(c) == COMMITMENT_KEYS, c.get("id")
+        assert list(c) == [k for k in COMMITMENT_KEYS if k in c or k not in OPTIONAL_COMMITMENT_KEYS], c.get("id")
     for x in crossings:
         assert list(x) == CROSSING_KEYS, x.get("id")
 
@@ -245,6 +247,18 @@ def test_dues_stated_in_the_minutes(commitments, minutes):
         else:
             assert c["due"] is not None, c["id"]
             assert c["due"][:4] in c["quote"] or c["due"] == "2023", c["id"]
+
+
+def test_due_source_says_whether_the_sentence_dates_the_action(commitments):
+    """`minutes` exactly where the record's own words give a year ("năm 2024"), `programme`
+    where the date is only the programme year; no basis without a due."""
+    for c in commitments:
+        if c["due"] is None:
+            assert c.get("due_source") is None, c["id"]
+        elif re.search(r"năm 20\d\d", c["quote"]):
+            assert c["due_source"] == "minutes" and c["due"] in c["quote"], c["id"]
+        else:
+            assert c["due_source"] == "programme" and c["due"] == "2023", c["id"]
 
 
 def test_crossing_references_exist(commitments, crossings):

@@ -343,7 +343,9 @@ def status_set(
                                  help="A status for a commitment (open, in_progress, ongoing, stalled, done, partly_done, "
                                       "not_done, dropped); a stage for a crossing (planned ... announced, operating, suspended)."),
     date: Optional[str] = typer.Option(None, "--date", help='When it happened: 2024-06-25, 25/6/2024, "2024-11" [default: today].'),
-    note: Optional[str] = typer.Option(None, "--note", help="What happened, in a sentence (Vietnamese or English)."),
+    note: Optional[str] = typer.Option(None, "--note", help="What happened, in a sentence (English)."),
+    note_vi: Optional[str] = typer.Option(None, "--note-vi", help="The same sentence in Vietnamese (shown by --lang vi)."),
+    note_zh: Optional[str] = typer.Option(None, "--note-zh", help="The same sentence in Chinese."),
     evidence: List[str] = typer.Option([], "--evidence", "-e", help="http(s) address of the source. Repeatable; at least one."),
     by: Optional[str] = typer.Option(None, "--by", help="Who records it [default: git config user.name]."),
     weak: bool = typer.Option(False, "--weak", help="The source is weak (a mirror or aggregator): stored as confidence: weak."),
@@ -358,7 +360,7 @@ def status_set(
 
     \b
     Examples:
-      bbtrack status set SM23-3-19 done --date 27/2/2025 -e https://vietnamnews.vn/... --note "Opening ceremony held"
+      bbtrack status set SM23-3-19 done --date 27/2/2025 -e https://... --note "Opening ceremony" --note-vi "Lễ công bố"
       bbtrack status set tra-linh announced --kind international --date 2023-12-28 -e https://...
       bbtrack status set SM23-3-09 done --date 2024-06-25 -e https://... --dry-run
     """
@@ -373,8 +375,8 @@ def status_set(
         from ..ops.gitio import user_name
 
         by = user_name(data_dir) or os.environ.get("USER") or None
-    change = Change(record_id=record_id, to=status, date=when, note=note, evidence=tuple(evidence), by=by,
-                    confidence="weak" if weak else None, kind=kind, force=force)
+    change = Change(record_id=record_id, to=status, date=when, note=note, note_vi=note_vi, note_zh=note_zh,
+                    evidence=tuple(evidence), by=by, confidence="weak" if weak else None, kind=kind, force=force)
     _print_edit(set_status(data_dir, change, today=day, dry_run=dry_run, use_cache=STATE.use_cache), dry_run)
 
 
@@ -382,6 +384,7 @@ def status_set(
 def add(
     title_vi: str = typer.Option(..., "--title-vi", help="Short Vietnamese title."),
     title_en: str = typer.Option(..., "--title-en", help="Short English title."),
+    title_zh: Optional[str] = typer.Option(None, "--title-zh", help="Short Chinese title."),
     quote: str = typer.Option(..., "--quote", help="Verbatim words of the minutes that locate the action."),
     party: List[str] = typer.Option(..., "--party", autocompletion=_complete_party, help="A party; repeat for several."),
     section: int = typer.Option(..., "--section", help="Section of the minutes (0 = preamble)."),
@@ -389,6 +392,7 @@ def add(
     crossing: List[str] = typer.Option([], "--crossing", "-c", autocompletion=_complete_crossing, help="Crossing id; repeatable."),
     kind: str = typer.Option("deliverable", "--kind", help="deliverable (one-off) or continuing."),
     due: Optional[str] = typer.Option(None, "--due", help='Due date as the minutes give it: "2024", "2024-09", "15/9/2024".'),
+    due_source: Optional[str] = typer.Option(None, "--due-source", help="With --due: minutes (its own sentence) or programme."),
     dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff that would be applied; write nothing."),
 ) -> None:
     """Add a commitment, from these or a later meeting's minutes, with the next free id.
@@ -411,7 +415,7 @@ def add(
         parties.extend(MINUTES_PARTIES if name.strip().lower() in ("all", "tất cả", "cac ben", "các bên") else [name])
     new = NewCommitment(meeting=meeting, section=section, title_vi=title_vi, title_en=title_en, quote=quote,
                         parties=tuple(dict.fromkeys(parties)), crossings=tuple(crossing), kind=kind,
-                        due=parse_user(due, "--due") if due else None)
+                        due=parse_user(due, "--due") if due else None, due_source=due_source, title_zh=title_zh)
     result = add_commitment(find_data_dir(STATE.data_dir), new, dry_run=dry_run, use_cache=STATE.use_cache)
     if not dry_run:
         print(result.record_id)

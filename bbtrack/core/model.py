@@ -16,6 +16,7 @@ from .vocab import (
     COMMITMENT_KINDS,
     CONFIDENCES,
     CROSSING_KINDS,
+    DUE_SOURCES,
     FINAL_STATUSES,
     INITIAL_STATUS,
     KIND_LABELS,
@@ -30,7 +31,7 @@ from .vocab import (
 
 __all__ = [  # the vocabularies are re-exported: `from .model import STATUSES` keeps working
     "HistoryEntry", "Meeting", "Commitment", "Crossing", "Dataset",
-    "COMMITMENT_KINDS", "CONFIDENCES", "CROSSING_KINDS", "FINAL_STATUSES", "INITIAL_STATUS", "KIND_LABELS",
+    "COMMITMENT_KINDS", "CONFIDENCES", "CROSSING_KINDS", "DUE_SOURCES", "FINAL_STATUSES", "INITIAL_STATUS", "KIND_LABELS",
     "LADDER", "SCHEMA_VERSION", "STAGES", "STAGE_LABELS", "STATUSES", "STATUS_LABELS", "STATUS_MEANING",
 ]
 
@@ -43,11 +44,18 @@ class HistoryEntry:
     from_: str
     to: str
     note: str | None = None
+    # The same fact in Vietnamese and Chinese, for the outputs in those languages; `note` stays the English one.
+    note_vi: str | None = None
+    note_zh: str | None = None
     evidence: tuple[str, ...] = ()
     by: str | None = None
     confidence: str = "verified"
     kind: str | None = None  # crossings only: the new kind after an upgrade
     source: Source | None = field(default=None, compare=False)
+
+    def note_in(self, lang: str) -> str | None:
+        """The note in `lang` when the entry has one, else the English note (never nothing when a note exists)."""
+        return {"vi": self.note_vi, "zh": self.note_zh}.get(lang) or self.note
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +84,10 @@ class Commitment:
     kind: str
     due: PartialDate | None
     status: str
+    title_zh: str | None = None
+    # Where `due` comes from: "minutes" (the action's own sentence gives the date) or "programme"
+    # (only the minutes' framing of everything as the 2023 programme); None exactly when due is None.
+    due_source: str | None = None
     history: tuple[HistoryEntry, ...] = ()
     source: Source | None = field(default=None, compare=False)
 

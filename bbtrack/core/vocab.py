@@ -104,3 +104,7 @@ STAGE_LABELS = {
 }
 
 CONFIDENCES: tuple[str, ...] = ("verified", "weak")
+
+# Where a commitment's due date comes from: its own sentence in the minutes, or only the
+# minutes' framing of the whole programme as the programme for one year.
+DUE_SOURCES: tuple[str, ...] = ("minutes", "programme")

@@ -143,11 +143,11 @@ def check_text(ds: Dataset) -> Iterator[Problem]:
     """Control characters in data would reach terminals: flag them (they are shown escaped)."""
     def history_texts(record: Commitment | Crossing) -> Iterator[str]:
         for h in record.history:
-            yield from (h.note or "", h.by or "", *h.evidence)
+            yield from (h.note or "", h.note_vi or "", h.note_zh or "", h.by or "", *h.evidence)
 
     records: list[tuple[Commitment | Crossing, str, Iterable[str]]] = []
     for c in ds.commitments:
-        records.append((c, ds.commitments_file, (c.id, c.title_vi, c.title_en, c.quote, *c.parties, *c.crossings)))
+        records.append((c, ds.commitments_file, (c.id, c.title_vi, c.title_en, c.title_zh or "", c.quote, *c.parties, *c.crossings)))
     for x in ds.crossings:
         texts = (x.id, x.name_vi, x.name_zh, x.partner_vi, x.partner_zh, x.partner_pinyin, x.name_source,
                  x.province, x.parent, x.markers)

@@ -58,7 +58,8 @@ def history_row(h: HistoryEntry) -> dict[str, Any]:
     row: dict[str, Any] = {"date": str(h.date), "from": h.from_, "to": h.to}
     if h.kind:
         row["kind"] = h.kind
-    row.update(note=h.note, evidence=list(h.evidence), by=h.by, confidence=h.confidence)
+    row.update(note=h.note, note_vi=h.note_vi, note_zh=h.note_zh, evidence=list(h.evidence), by=h.by,
+               confidence=h.confidence)
     return row
 
 
@@ -70,10 +71,12 @@ def commitment_row(c: Commitment, today: _dt.date, *, full: bool = False) -> dic
         "section": c.section,
         "title_vi": c.title_vi,
         "title_en": c.title_en,
+        "title_zh": c.title_zh,
         "parties": list(c.parties),
         "crossings": list(c.crossings),
         "kind": c.kind,
         "due": str(c.due) if c.due else None,
+        "due_source": c.due_source,
         "status": c.status,
         "timing": timing(c, today) or None,
         "done_on": str(done) if done else None,
@@ -161,8 +164,8 @@ def write_commitment_table(fmt: str, columns: Sequence[list[str]], out: TextIO, 
                         wrap=1)
 
 
-COMMITMENT_CSV_COLUMNS = ("id", "section", "title_vi", "title_en", "parties", "crossings", "kind", "due",
-                          "status", "timing", "done_on", "last_event", "quote")
+COMMITMENT_CSV_COLUMNS = ("id", "section", "title_vi", "title_en", "title_zh", "parties", "crossings", "kind", "due",
+                          "due_source", "status", "timing", "done_on", "last_event", "quote")
 
 
 def row_style(c: Commitment, today: _dt.date) -> str | None:
@@ -294,8 +297,8 @@ def history_lines(h: HistoryEntry, lang: str) -> list[str]:
     if h.kind:
         change += f" ({kind_label(h.kind, lang)})"
     lines = [f"  {h.date}  {change}{weak}" + (f"  by {h.by}" if h.by else "")]
-    if h.note:
-        lines.append(f"      {h.note}")
+    if note := h.note_in(lang):
+        lines.append(f"      {note}")
     lines.extend(f"      {url}" for url in h.evidence)
     return [safe_text(line) for line in lines]
 
@@ -352,8 +355,8 @@ def render_events(events, fmt: str, out: TextIO, *, lang: str = "vi") -> None:
         if fmt == "json":
             write_json(rows, out)
         else:
-            write_csv(rows, out, ("id", "collection", "date", "from", "to", "kind", "note", "evidence", "by",
-                                  "confidence"))
+            write_csv(rows, out, ("id", "collection", "date", "from", "to", "kind", "note", "note_vi", "note_zh",
+                                  "evidence", "by", "confidence"))
         return
     h = HEADERS[lang]
     headers = [h["date"], h["record"], h["change"], h["note"], h["evidence"]]
@@ -365,7 +368,7 @@ def render_events(events, fmt: str, out: TextIO, *, lang: str = "vi") -> None:
             change += f" ({kind_label(entry.kind, lang)})"
         if entry.confidence == "weak":
             change += " [weak]"
-        rows.append([str(entry.date), e.record_id, change, entry.note or "", " ".join(entry.evidence)])
+        rows.append([str(entry.date), e.record_id, change, entry.note_in(lang) or "", " ".join(entry.evidence)])
     write_table(fmt, headers, rows, out)
 
 

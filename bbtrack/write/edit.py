@@ -23,6 +23,7 @@ from ..core.model import (
     COMMITMENT_KINDS,
     CONFIDENCES,
     CROSSING_KINDS,
+    DUE_SOURCES,
     FINAL_STATUSES,
     INITIAL_STATUS,
     LADDER,
@@ -46,6 +47,8 @@ class Change:
     to: str
     date: PartialDate
     note: str | None = None
+    note_vi: str | None = None  # the same fact in Vietnamese / Chinese
+    note_zh: str | None = None
     evidence: tuple[str, ...] = ()
     by: str | None = None
     confidence: str | None = None  # None = verified
@@ -160,7 +163,11 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
             raise UsageError(f"evidence {url!r} is not an http(s) address")
     if change.confidence is not None and change.confidence not in CONFIDENCES:
         raise UsageError(f"unknown confidence {change.confidence!r}; use verified or weak")
-    if change.to == current and not change.note and change.kind is None:
+    for option, text in (("--note", change.note), ("--note-vi", change.note_vi), ("--note-zh", change.note_zh)):
+        if text is not None and (not text.strip() or has_unsafe(text)):
+            raise UsageError(f"{option} must be a sentence without control or bidi characters")
+    noted = bool(change.note or change.note_vi or change.note_zh)
+    if change.to == current and not noted and change.kind is None:
         raise UsageError(f"{rid} is already {current!r}; add --note to record an event without a change")
     if collection == "commitments":
         backwards = _rank_status(change.to) < _rank_status(current) or (
@@ -170,7 +177,7 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
     if backwards and not change.force:
         raise UsageError(f"{rid}: {current} → {change.to} goes backwards or reopens a closed record; "
                          "add --force and a --note saying why")
-    if backwards and not change.note:
+    if backwards and not noted:
         raise UsageError(f"{rid}: a forced change needs a --note saying why")
     return current
 
@@ -180,8 +187,10 @@ def history_entry(change: Change, current: str) -> dict[str, Any]:
     entry: dict[str, Any] = {"date": change.date.to_yaml_value(), "from": current, "to": change.to}
     if change.kind is not None:
         entry["kind"] = change.kind
-    if change.note:
-        entry["note"] = nfc(change.note)
+    # The three notes side by side, English first: a reviewer compares them line by line.
+    for key in ("note", "note_vi", "note_zh"):
+        if text := getattr(change, key):
+            entry[key] = nfc(text)
     entry["evidence"] = list(change.evidence)
     if change.by:
         entry["by"] = nfc(change.by)
@@ -293,6 +302,8 @@ class NewCommitment:
     crossings: tuple[str, ...] = ()
     kind: str = "deliverable"
     due: PartialDate | None = None
+    due_source: str | None = None  # "minutes" | "programme"; given exactly when due is
+    title_zh: str | None = None
 
 
 def next_id(ids: list[str], meeting: str, section: int) -> str:
@@ -318,6 +329,14 @@ def add_commitment(data_dir: Path, new: NewCommitment, *, dry_run: bool = False,
         raise UsageError("--section must be 0 (preamble) or a section number")
     if new.kind not in COMMITMENT_KINDS:
         raise UsageError(f"unknown kind {new.kind!r}; use one of {', '.join(COMMITMENT_KINDS)}")
+    if new.due_source is not None and new.due_source not in DUE_SOURCES:
+        raise UsageError(f"unknown due source {new.due_source!r}; use one of {', '.join(DUE_SOURCES)}")
+    if (new.due is None) != (new.due_source is None):
+        raise UsageError("--due and --due-source go together: say whether the date is in the action's own "
+                         "sentence (minutes) or only the year of the programme (programme)")
+    for option, text in (("--title-zh", new.title_zh),):
+        if text is not None and (not text.strip() or has_unsafe(text)):
+            raise UsageError(f"{option} must be a title without control or bidi characters")
     parties = []
     for name in new.parties:
         party = provinces.resolve(name)
@@ -350,11 +369,13 @@ def add_commitment(data_dir: Path, new: NewCommitment, *, dry_run: bool = False,
             "section": new.section,
             "title_vi": nfc(new.title_vi.strip()),
             "title_en": nfc(new.title_en.strip()),
+            **({"title_zh": nfc(new.title_zh.strip())} if new.title_zh else {}),
             "quote": quote,
             "parties": parties,
             "crossings": list(new.crossings),
             "kind": new.kind,
             "due": str(new.due) if new.due else None,
+            **({"due_source": new.due_source} if new.due_source else {}),
             "status": INITIAL_STATUS,
             "history": [],
         }

@@ -252,7 +252,7 @@ def timeline_chart(r: Report) -> str:
         out.append(f'<line x1="{x:.1f}" y1="{y}" x2="{x:.1f}" y2="{axis}" stroke="{color}" stroke-opacity="0.35"/>')
         out.append(f'<g class="event" data-record="{h(e.record_id)}"><title>{h(str(e.entry.date))} '
                    f"{h(e.record_id)}: {h(change_text(e.entry, r.lang))}"
-                   f"{h(' — ' + e.entry.note) if e.entry.note else ''}</title>"
+                   f"{h(' — ' + e.entry.note_in(r.lang)) if e.entry.note_in(r.lang) else ''}</title>"
                    f'<circle cx="{x:.1f}" cy="{y}" r="5" fill="{color}"/>'
                    f'<text x="{x + 8:.1f}" y="{y + 4}" font-size="11.5" fill="#24292f">{h(e.record_id)}</text></g>')
     out.append("</svg>")
@@ -271,7 +271,7 @@ def _commitment_rows(records: Sequence[Commitment], r: Report, with_parties: boo
             last_html = f'<span class="none">{h(r.t("none"))}</span>'
         else:
             last_html = (f'<time class="date" datetime="{h(str(last.date))}">{h(str(last.date))}</time> '
-                         f"{h(last.note or change_text(last, r.lang))}"
+                         f"{h(last.note_in(r.lang) or change_text(last, r.lang))}"
                          + (f' <span class="weak">[{h(r.t("weak"))}]</span>' if last.confidence == "weak" else ""))
         links = ", ".join(html_link(u) for u in evidence_of(c)) or '<span class="none">—</span>'
         cells = [f'<td class="id">{h(c.id)}</td>', f"<td>{h(title_of(c, r.lang))}</td>"]
@@ -379,7 +379,7 @@ def write_html(r: Report, out: TextIO) -> None:
             links = ", ".join(html_link(u) for u in e.entry.evidence)
             rows.append(f'<tr data-record="{h(e.record_id)}"><td class="num">{h(str(e.entry.date))}</td>'
                         f'<td class="id">{h(e.record_id)}</td><td>{h(change_text(e.entry, lang))}{weak}</td>'
-                        f'<td>{h(e.entry.note or "")}</td><td class="evidence">{links}</td></tr>')
+                        f'<td>{h(e.entry.note_in(r.lang) or "")}</td><td class="evidence">{links}</td></tr>')
         p += _table([(r.t(k), "num" if k == "date" else "") for k in ("date", "record", "change", "note", "evidence")],
                     rows, "events")
     else:

@@ -99,7 +99,7 @@ def write_markdown(r: Report, out: TextIO) -> None:
     if r.events:
         rows = [[str(e.entry.date), md(e.record_id),
                  md(change_text(e.entry, r.lang) + (f" [{r.t('weak')}]" if e.entry.confidence == "weak" else "")),
-                 md(e.entry.note or ""), ", ".join(md_link(u) for u in e.entry.evidence)] for e in r.events]
+                 md(e.entry.note_in(r.lang) or ""), ", ".join(md_link(u) for u in e.entry.evidence)] for e in r.events]
         lines += md_table([md(r.t(k)) for k in ("date", "record", "change", "note", "evidence")], rows)
     else:
         lines.append(md(r.t("no_events")))

@@ -349,7 +349,7 @@ def last_event_text(c: Commitment, r: Report) -> str:
     last = c.last_event
     if last is None:
         return ""
-    text = f"{last.date}: {last.note or change_text(last, r.lang)}"
+    text = f"{last.date}: {last.note_in(r.lang) or change_text(last, r.lang)}"
     return text + (f" [{r.t('weak')}]" if last.confidence == "weak" else "")
 
 
@@ -457,7 +457,7 @@ def crossing_sub(x: Crossing, r: Report) -> str:
 def change_row(ch: FieldChange, lang: str) -> tuple[str, str, str]:
     if ch.change == "history":
         e = ch.new
-        detail = f"{e.date}: {change_text(e, lang)}" + (f" — {e.note}" if e.note else "")
+        detail = f"{e.date}: {change_text(e, lang)}" + (f" — {e.note_in(lang)}" if e.note_in(lang) else "")
         return ch.record_id, "history +", detail
     if ch.change in ("added", "removed"):
         return ch.record_id, ch.change, str(ch.new if ch.change == "added" else ch.old)

@@ -82,7 +82,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
             weak = f" [{r.t('weak')}]" if e.entry.confidence == "weak" else ""
             style = RICH_STYLES.get(e.entry.to) if e.collection == "commitments" else "magenta"
             table.add_row(T(str(e.entry.date)), T(e.record_id, "bold"), T(change_text(e.entry, r.lang) + weak, style),
-                          T(e.entry.note or ""), T("\n".join(e.entry.evidence), "blue"))
+                          T(e.entry.note_in(r.lang) or ""), T("\n".join(e.entry.evidence), "blue"))
         body = table
     else:
         body = T(r.t("no_events"), "italic")
