@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .loader import LoadResult, parse_folder
+from . import loader
 
 
-def load(data_dir: Path, *, use_cache: bool = True) -> LoadResult:
+def load(data_dir: Path, *, use_cache: bool = True) -> loader.LoadResult:
     """The folder's records, from the parse cache when it is provably fresh."""
     if not use_cache:
-        return parse_folder(data_dir)
+        return loader.parse_folder(data_dir)
     from ..views.listindex import build
     from .cache import cached_load
 
-    return cached_load(data_dir, parse_folder, build)
+    return cached_load(data_dir, loader.parse_folder, build)
