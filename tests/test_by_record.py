@@ -195,3 +195,42 @@ def test_after_a_status_set_the_next_read_parses_one_record(repo, tmp_path):
     for args in (["log", "SM23-2-01"], ["check", "--format", "json"], ["list", "--format", "json"]):
         assert env_run(*args).stdout == env_run("--no-cache", *args).stdout
     git(repo, "diff", "--quiet", "--", "data/crossings.yaml")
+
+
+def test_a_long_parse_shows_progress_on_a_terminal(tmp_path):
+    """`run.Progress` as the loader drives it: nothing in the first second, then the count
+    of records read, and a last line with the total (a clock that ticks 0.5 s a call)."""
+    import io
+
+    from bench import datasets
+    from bbtrack.cli.run import Progress
+
+    folder = tmp_path / "data"
+    datasets.build(folder, 1500)
+    out = io.StringIO()
+    progress = Progress(out)
+    ticks = iter(range(10_000))
+    progress.clock = lambda: next(ticks) * 0.5
+    progress.started = 0.0
+    result = loader.parse_folder(folder, progress=progress)
+    progress.close()
+    assert len(result.dataset.commitments) == 1500 and result.spans is not None
+    shown = out.getvalue().split("\r")
+    assert shown[0] == ""
+    # calls at 0, 0.5, 1.0 s (records 500, 1,000, 1,500): only the one after a second shows
+    assert not any(line.endswith((" 500 of 1,500 records", "1,000 of 1,500 records")) for line in shown)
+    assert any(line.startswith("bbtrack: reading ") and line.endswith("commitments.yaml: 1,500 of 1,500 records")
+               for line in shown)
+    assert shown[-1].startswith("bbtrack: read 1,500 records in ") and shown[-1].endswith(" s\n")
+
+
+def test_a_short_parse_shows_nothing(shipped_dir):
+    import io
+
+    from bbtrack.cli.run import Progress
+
+    out = io.StringIO()
+    progress = Progress(out)
+    loader.parse_folder(shipped_dir, progress=progress)
+    progress.close()
+    assert out.getvalue() == ""

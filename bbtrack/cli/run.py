@@ -89,12 +89,44 @@ def load(strict: bool = True):
 
     data_dir = find_data_dir(STATE.data_dir)
     note_packaged(data_dir)
-    result = load_folder(data_dir, use_cache=STATE.use_cache)
+    progress = Progress(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        result = load_folder(data_dir, use_cache=STATE.use_cache, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
     if strict and result.errors:
         first = result.errors[0]
         more = f" (+{len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
         raise DataProblems(f"{first}{more}; run `bbtrack check` for all problems", first.severity)
     return result
+
+
+class Progress:
+    """How far a parse is, on a terminal's stderr, once it has taken a second: a parse
+    of 100k records takes tens of seconds, which without a sign looks like a hang."""
+
+    def __init__(self, stream) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.stream = stream
+        self.started = self.clock()
+        self.shown = 0.0
+        self.count = 0
+
+    def __call__(self, name: str, done: int, total: int) -> None:
+        now = self.clock()
+        self.count = max(self.count, total)
+        if now - self.started >= 1.0 and now - self.shown >= 0.2:
+            self.shown = now
+            self.stream.write(f"\rbbtrack: reading {name}: {done:,} of {total:,} records")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write(f"\rbbtrack: read {self.count:,} records in {self.clock() - self.started:.1f} s\n")
+            self.stream.flush()
 
 
 def note_packaged(data_dir: Path) -> None:

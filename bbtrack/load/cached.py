@@ -13,11 +13,14 @@ from pathlib import Path
 from . import loader
 
 
-def load(data_dir: Path, *, use_cache: bool = True) -> loader.LoadResult:
-    """The folder's records, from the parse cache when it is provably fresh."""
+def load(data_dir: Path, *, use_cache: bool = True, progress: loader.Progress | None = None) -> loader.LoadResult:
+    """The folder's records, from the parse cache when it is provably fresh.
+    `progress` is told how far a parse is (`loader.parse_folder`)."""
     if not use_cache:
-        return loader.parse_folder(data_dir)
+        return loader.parse_folder(data_dir, progress=progress)
+    import functools
+
     from ..views.listindex import build
     from .cache import cached_load
 
-    return cached_load(data_dir, loader.parse_folder, build)
+    return cached_load(data_dir, functools.partial(loader.parse_folder, progress=progress), build)

@@ -472,7 +472,7 @@ def parse_by_record(text: str, name: str, collection: str, split: Split, known: 
             if record is None or problems:
                 return None
         records.append(record)
-        if progress is not None and i % 2000 == 1999:
+        if progress is not None and (i % 500 == 499 or i + 1 == total):
             progress(name, i + 1, total)
     return records, meetings
 
