@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from bbtrack.cli import entry
+from bbtrack.cli import entry, optiontable
 from bbtrack.cli.app import app
 from bbtrack.cli.run import STATE, list_commitments
 
@@ -35,13 +35,13 @@ def _click_group():
 def _kind(param) -> str:
     type_name = type(param.type).__name__
     if param.is_flag:
-        return entry.FLAG
+        return optiontable.FLAG
     if param.multiple:
-        return entry.MANY_INT if type_name == "IntParamType" else entry.MANY
+        return optiontable.MANY_INT if type_name == "IntParamType" else optiontable.MANY
     if type_name == "IntRange":
         assert (param.type.min, param.type.min_open, param.type.max) == (1, False, None)
-        return entry.POSITIVE
-    return entry.INT if type_name == "IntParamType" else entry.ONE
+        return optiontable.POSITIVE
+    return optiontable.INT if type_name == "IntParamType" else optiontable.ONE
 
 
 def _table_of(command, leave_out: set[str]) -> dict:
@@ -58,11 +58,11 @@ def _table_of(command, leave_out: set[str]) -> dict:
 @pytest.fixture(autouse=True)
 def table(shipped_copy):
     """The option table, as the first `list` through Typer writes it (in this test's cache folder)."""
-    assert entry.load_table() is None, "no table before Typer has run list"
+    assert optiontable.load_table() is None, "no table before Typer has run list"
     assert entry.parse(["--data-dir", str(shipped_copy), "list"]) is None
     assert CliRunner().invoke(app, ["--data-dir", str(shipped_copy), "list", "--limit", "1"]).exit_code == 0
     STATE.data_dir, STATE.use_cache = None, True
-    loaded = entry.load_table()
+    loaded = optiontable.load_table()
     assert loaded is not None
     return loaded
 
@@ -90,28 +90,28 @@ def test_an_option_added_to_the_app_is_in_the_table():
     extra = copy.copy(next(p for p in command.params if p.name == "grep"))
     extra.name, extra.opts, extra.secondary_opts = "owner", ["--owner"], []
     command.params = [*command.params, extra]
-    text = entry._derive(group, command)
+    text = optiontable._derive(group, command)
     assert "list\t--owner\towner\tone\n" in text and "default\towner\tnone\n" in text
 
 
 def test_a_changed_app_is_not_answered_from_an_old_table(shipped_copy, monkeypatch):
     import os
 
-    path = entry._table_path()
-    st = os.stat(os.path.join(os.path.dirname(entry.__file__), "app.py"))
+    path = optiontable._table_path()
+    st = os.stat(os.path.join(os.path.dirname(optiontable.__file__), "app.py"))
     assert path.endswith(f"-{st.st_size}-{st.st_mtime_ns}.txt")
-    monkeypatch.setattr(entry, "_table_path", lambda: path.replace(f"-{st.st_size}-", f"-{st.st_size + 1}-"))
+    monkeypatch.setattr(optiontable, "_table_path", lambda: path.replace(f"-{st.st_size}-", f"-{st.st_size + 1}-"))
     assert entry.parse(["--data-dir", str(shipped_copy), "list"]) is None
 
 
 def test_a_damaged_table_is_not_used(shipped_copy):
     from pathlib import Path
 
-    path = Path(entry._table_path())
+    path = Path(optiontable._table_path())
     text = path.read_text(encoding="utf-8")
     for damaged in (text[:-4], text.replace("\tmany\n", "\n", 1), "bogus\tline\nend\n"):
         path.write_text(damaged, encoding="utf-8")
-        assert entry.load_table() is None, damaged[-40:]
+        assert optiontable.load_table() is None, damaged[-40:]
 
 
 def test_list_defaults_are_the_typer_commands():
@@ -150,7 +150,7 @@ ODD_WORDS = ["--help", "-h", "--", "extra", "-pLạng Sơn", "--overdue=1", "--n
 def _line(data: str, words: dict):
     def option(word: str):
         key, how = words[word]
-        if how == entry.FLAG:
+        if how == optiontable.FLAG:
             return st.just([word])
         return st.sampled_from([*GOOD[key], *GOOD[key], *BAD]).map(lambda value: [word, value])
 

@@ -90,7 +90,7 @@ def main_options(
 ) -> None:
     STATE.data_dir = str(data_dir) if data_dir else None
     STATE.use_cache = not no_cache
-    start_work()
+    start_work(typer=True)
 
 
 # Shell completion: cheap lists first, data only when completing ids.
@@ -218,9 +218,6 @@ def list_(
       bbtrack list -p "cao bang" --status open --format csv > cao-bang.csv
       bbtrack list --overdue --today 2024-01-01
     """
-    from .entry import remember
-
-    remember()  # the console script's Typer-free `list` takes its option words from this command
     list_commitments(province=province, party=party, status=status, crossing=crossing, section=section, kind=kind,
                      due_before=due_before, due_within=due_within, overdue=overdue, late=late, grep=grep,
                      sort=sort, limit=limit, today=today, format=format, lang=lang)

@@ -32,14 +32,19 @@ class State:
 STATE = State()
 
 
-def start_work() -> None:
-    """The command line is parsed and the command about to run.
+def start_work(typer: bool = False) -> None:
+    """The command line is parsed and the command about to run (`typer`: by the Typer app,
+    which then leaves `list`'s option words for the console script: cli/optiontable.py).
 
     If the console script paused the cyclic collector for start-up, freeze
     what start-up built (modules, Typer's command) so that no collection walks
     it again, and turn the collector back on. Library users' collector is
     never touched.
     """
+    if typer:
+        from .optiontable import remember
+
+        remember()
     if STATE.collector_paused:
         STATE.collector_paused = False
         gc.freeze()
