@@ -66,7 +66,9 @@ REQUIRED_CROSSINGS = {
     "ta-lung": ("Tà Lùng", "*", None, "main-bilateral", "international"),
     "ta-lung-bridge-2": ("*", "*", "ta-lung", "*", "*"),
     "ly-van": ("Lý Vạn", "Thạc Long", None, "*", "*"),
-    "na-doong": ("Nà Đoỏng", "Nà Ráy", None, "*", "*"),
+    # The minutes tie the opening to no pair; it was opened as a clearance passage with
+    # Trà Lĩnh's upgrade (research §2, 2023-12-28), and such a passage belongs to a gate.
+    "na-doong": ("Nà Đoỏng", "Nà Ráy", "tra-linh", "*", "*"),
     "ban-gioc": ("Bản Giốc", "Đức Thiên", None, "tourism-area", "*"),
     "dong-dang-railway": ("Đồng Đăng", "Bằng Tường", None, "railway", "*"),
 }

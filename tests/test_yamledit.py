@@ -32,8 +32,8 @@ if C_LOADER is not None:
 
 @pytest.fixture(params=LOADERS)
 def loader(request, monkeypatch):
-    """Run the test with ye.LOADER set to each available loader."""
-    monkeypatch.setattr(ye, "LOADER", request.param)
+    """Run the test with ye.compose.LOADER set to each available loader."""
+    monkeypatch.setattr(ye.compose, "LOADER", request.param)
     return request.param
 
 
@@ -336,7 +336,7 @@ def test_pitfall_block_end_mark_swallows_comments(loader):
     text = "- id: a\n  h:\n    - d: 1\n  # comment\n\n- id: b\n"
     item = yaml.compose(text, Loader=loader).value[0]
     assert item.end_mark.index == text.index("- id: b")
-    assert ye._last_leaf(item).end_mark.index == text.index("1\n") + 1
+    assert ye.compose._last_leaf(item).end_mark.index == text.index("1\n") + 1
 
 
 def test_history_append_does_not_swallow_following_comment(loader):
@@ -485,17 +485,18 @@ def test_lookalike_characters_are_not_tokens(loader):
 
 def test_token_check_in_large_region_scans_one_record(loader, monkeypatch):
     """Above _REGION_SCAN_LIMIT only the record holding a suspicious character is scanned."""
-    monkeypatch.setattr(ye, "_REGION_SCAN_LIMIT", 200)
+    monkeypatch.setattr(ye.tokens, "_REGION_SCAN_LIMIT", 200)
     records = "".join(f"  - id: R{i}\n    note: a & b\n    history: []\n" for i in range(50))
     text = "commitments:\n" + records
     scanned = []
-    real = ye._refuse_tokens
+    real = ye.compose._refuse_tokens
 
     def spy(chunk, *args):
         scanned.append(len(chunk))
         return real(chunk, *args)
 
-    monkeypatch.setattr(ye, "_refuse_tokens", spy)
+    monkeypatch.setattr(ye.tokens, "_refuse_tokens", spy)
+    monkeypatch.setattr(ye.compose, "_refuse_tokens", spy)
     ye.set_fields(text, "commitments", "R7", {"x": 1})
     # 49 other records one at a time, and the edited record itself (once or twice:
     # it is scanned again when composed)
@@ -605,7 +606,7 @@ def test_validate_splice_catches_tampering(loader, tamper):
 
 
 def test_set_fields_refuses_instead_of_returning_bad_text(loader, monkeypatch):
-    monkeypatch.setattr(ye, "format_scalar", lambda value, flow=False: "yes")  # a broken formatter
+    monkeypatch.setattr(ye.splice, "format_scalar", lambda value, flow=False: "yes")  # a broken formatter
     with pytest.raises(EditRefused, match="read back"):
         ye.set_fields(SAMPLE, "commitments", "SM23-0-01", {"status": "done"})
 
@@ -732,12 +733,12 @@ def test_format_scalar_roundtrip_hypothesis(value):
        st.sampled_from([p.values[0] for p in LOADERS]))
 def test_set_fields_roundtrip_hypothesis(fields, loader_cls):
     """Arbitrary text values land in the right record and read back exactly."""
-    old = ye.LOADER
-    ye.LOADER = loader_cls
+    old = ye.compose.LOADER
+    ye.compose.LOADER = loader_cls
     try:
         new = ye.set_fields(SAMPLE, "commitments", "SM23-1-01", {"status": "x"}, fields)
     finally:
-        ye.LOADER = old
+        ye.compose.LOADER = old
     assert record(new, "commitments", "SM23-1-01")["history"][-1] == fields
     before = SAMPLE.index("  - id: SM23-1-01")
     assert new[:before] == SAMPLE[:before]
