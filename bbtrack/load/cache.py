@@ -49,7 +49,7 @@ _BIG = 8 << 20  # bytes: above this, hash with hashlib's SHA-256
 # editing one (a development checkout) makes every entry stale without a version bump.
 # Paths are relative to the package folder.
 _CODE = ("load/cache.py", "core/dates.py", "core/errors.py", "load/folder.py", "views/listindex.py", "load/loader.py",
-         "load/cached.py",
+         "load/cached.py", "load/spans.py",
          "core/model.py", "core/problems.py", "core/provinces.py", "ops/query.py", "views/render.py", "views/tables.py", "core/text.py",
          "load/validate.py", "core/vocab.py")
 
@@ -239,17 +239,22 @@ def cached_load(data_dir: Path, parse: Callable[..., LoadResult], index: Callabl
     hit = _read(entry, fingerprint)
     if hit is not None:
         return hit
-    result = _no_gc(parse, data_dir, reuse=functools.partial(_reuse, entry))
+    result = _no_gc(parse, data_dir, reuse=functools.partial(_reuse, entry, fingerprint))
     # Only cache a clean parse of files that did not change while being read.
     if not result.errors and _fingerprint(data_dir) == fingerprint:
         _write(entry, fingerprint, result, index)
     return result
 
 
-def _reuse(entry: Path, plan: dict) -> dict:
+_SAME_CODE = 6  # fingerprint parts before the files': versions, format, code, folders
+
+
+def _reuse(entry: Path, fingerprint: tuple, plan: dict) -> dict:
     """The records of `entry` whose spans' bytes recur in `plan`, at their new lines.
 
-    `plan` is {collection: (file name, [Span, ...])} of the files as they are now
+    Only an entry of the same bbtrack code, folders and versions is used: records
+    pickled by other code may not mean the same (a field added to a class would
+    shift every value after it). `plan` is {collection: (file name, [Span, ...])} of the files as they are now
     (`loader.parse_folder`); the answer {collection: {span index: record}}. The
     entry's records are unpickled with every `Source` moved by the number of
     lines its record's span moved: an edit above a record shifts it, and its
@@ -262,7 +267,8 @@ def _reuse(entry: Path, plan: dict) -> dict:
 
     try:
         with open(entry, "rb") as handle:
-            _unpickle(handle)  # another state's fingerprint: each span's digest says what still holds
+            if _unpickle(handle)[:_SAME_CODE] != fingerprint[:_SAME_CODE]:
+                return {}  # the files may differ (each span's digest says what still holds); the code may not
             handle.seek(_unpickle(handle), os.SEEK_CUR)  # the list index
             _unpickle(handle)  # the spans' length
             before = _unpickle(handle)
