@@ -209,6 +209,11 @@ def list_commitments(
         due_before or due_within is not None or overdue or late or grep)
     index = _list_index(day) if simple else None
     ds = load().dataset if index is None else None
+    if simple and ds is not None and STATE.use_cache:
+        # A miss (the first list after a write or a pull) has just stored the new state's index:
+        # printing from it is ~4× faster than from the records at scale, and prints the same.
+        index = _list_index(day, noted=True)
+        ds = None if index is not None else ds
     f = CommitmentFilter(
         parties=parties,
         statuses=resolve_statuses(status),
@@ -250,7 +255,7 @@ def _due_before(value: str):
     return parse_user(value, "--due-before")
 
 
-def _list_index(day: _dt.date):
+def _list_index(day: _dt.date, noted: bool = False):
     """The folder's list index when the cache holds a fresh one that answers for `day`; else None."""
     if not STATE.use_cache:
         return None
@@ -262,5 +267,6 @@ def _list_index(day: _dt.date):
     index = cache.cached_index(data_dir)
     if index is None or not listindex.answers(index, day):
         return None
-    note_packaged(data_dir)  # as `load` would have
+    if not noted:
+        note_packaged(data_dir)  # as `load` would have
     return index
