@@ -659,7 +659,7 @@ def test_errors_reference_lists_every_problem_code_and_exit_code():
 
     doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     codes = set()
-    for module in ("loader.py", "spans.py", "validate.py"):
+    for module in ("loader.py", "spans.py", "validate.py", "portable.py"):
         source = (ROOT / "bbtrack" / "load" / module).read_text(encoding="utf-8")
         codes |= set(re.findall(r'Problem\([^"]*?"([a-z]+(?:-[a-z0-9]+)+|[a-z]+)",', source, re.S))
         codes |= set(re.findall(r'_Bad\("([a-z-]+)"', source))

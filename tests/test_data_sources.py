@@ -263,6 +263,15 @@ def test_due_source_says_whether_the_sentence_dates_the_action(commitments):
             assert c["due_source"] == "programme" and c["due"] == "2023", c["id"]
 
 
+def test_every_history_entry_has_a_vietnamese_note(commitments, crossings):
+    """The Vietnamese outputs show note_vi: an entry with an English note has one beside it."""
+    for record in (*commitments, *crossings):
+        for h in record["history"]:
+            assert h.get("note") and h.get("note_vi"), (record["id"], str(h["date"]))
+            assert list(h).index("note_vi") == list(h).index("note") + 1, (record["id"], str(h["date"]))
+            assert h["note_vi"] != h["note"], (record["id"], str(h["date"]))
+
+
 def test_crossing_references_exist(commitments, crossings):
     known = {x["id"] for x in crossings}
     for c in commitments:

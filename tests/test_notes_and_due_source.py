@@ -155,3 +155,54 @@ def test_the_vietnamese_report_shows_the_vietnamese_note(repo, repo_cli):
         en = ok(repo_cli("report", "--format", fmt, "--lang", "en", "--since", "2023-01-01")).stdout
         assert "Hội đàm tại Nam Ninh" in vi and "Talks in Nanning" not in vi, fmt
         assert "Talks in Nanning" in en and "Hội đàm tại Nam Ninh" not in en, fmt
+# --- due_source in the data and in the outputs ---------------------------------------------------
+
+
+def test_list_json_and_csv_carry_due_source_and_title_zh(cli):
+    rows = json.loads(ok(cli("list", "--format", "json")).stdout)
+    assert all("due_source" in r and "title_zh" in r for r in rows)
+    for r in rows:
+        assert (r["due"] is None) == (r["due_source"] is None), r["id"]
+        assert r["due_source"] in (None, "minutes", "programme")
+    table = list(csv.DictReader(io.StringIO(ok(cli("list", "--format", "csv")).stdout)))
+    assert [r["due_source"] for r in table] == [r["due_source"] or "" for r in rows]
+
+
+def test_due_source_mismatch_is_a_check_problem(data_dir, cli):
+    path = data_dir / "commitments.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - id: SM23-3-07")
+    line = text.index("    due_source: ", start)
+    end = text.index("\n", line) + 1
+    path.write_text(text[:line] + text[end:], encoding="utf-8")  # a due without its basis
+    # A warning: files from before due_source existed are still schema 1, readable and editable.
+    result = cli("check")
+    assert result.exit_code == 0 and "warning: due-source SM23-3-07" in result.stdout
+    ok(cli("status", "set", "SM23-3-07", "in_progress", "--date", "2024", "-e", URL, "--by", "t"))
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - id: SM23-0-01")
+    due = text.index("    due: null\n", start) + len("    due: null\n")
+    path.write_text(text[:due] + "    due_source: minutes\n" + text[due:], encoding="utf-8")  # a basis without a due
+    result = cli("check")
+    assert result.exit_code == 1 and "due-source SM23-0-01: due_source 'minutes' without a due date" in result.stdout
+    path.write_text(text.replace("    due: null\n", "    due: null\n    due_source: sometime\n", 1),
+                    encoding="utf-8")
+    assert "unknown-due_source" in cli("check").stdout
+
+
+def test_due_source_reaches_a_subprocess_json(data_dir):
+    out = subprocess.run([*ENTRY, "--data-dir", str(data_dir), "list", "--format", "json", "--section", "2"],
+                         capture_output=True, text=True, check=True).stdout
+    rows = {r["id"]: r for r in json.loads(out)}
+    assert rows["SM23-2-04"]["due_source"] == "minutes"
+    assert rows["SM23-2-02"]["due_source"] is None
+
+
+def test_later_events_on_a_done_record_keep_the_date_it_was_done(repo, repo_cli):
+    # SM23-4-04 is due 2023: done in 2023 is on time, and news of 2025 does not make it late.
+    ok(repo_cli("status", "set", "SM23-4-04", "done", "--date", "2023-11-30", "-e", URL, "--by", "t", "--note", "a"))
+    ok(repo_cli("status", "set", "SM23-4-04", "done", "--date", "2025-05-01", "-e", URL, "--by", "t", "--note", "b"))
+    (row,) = [r for r in json.loads(ok(repo_cli("list", "--format", "json")).stdout) if r["id"] == "SM23-4-04"]
+    assert (row["status"], row["done_on"], row["timing"], row["last_event"]) == ("done", "2023-11-30", "on-time",
+                                                                                 "2025-05-01")
+    assert "SM23-4-04" not in ok(repo_cli("list", "--late", "--format", "csv")).stdout

@@ -22,7 +22,7 @@ import typer
 
 from .. import __version__
 from ..core.errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
-from .run import STATE, exit_code_for, list_commitments, start_work
+from .run import STATE, editor_refusals, exit_code_for, list_commitments, start_work
 from .run import check_format as _fmt, load as _load, parse_lang as _lang, parse_today as _today
 
 app = typer.Typer(
@@ -160,7 +160,8 @@ def check(
     result = _load(strict=False)
     problems = list(result.problems)
     if not result.fatal:
-        problems += check_quotes(result.dataset, result.data_dir)
+        problems += check_quotes(result.dataset, result.data_dir) + editor_refusals(result)
+    problems.sort(key=lambda p: p.severity != "fatal")  # what makes a file unusable is said first
     if format == "json":
         from ..views.tables import write_json
 
@@ -485,8 +486,9 @@ def report(
     province: List[str] = typer.Option([], "--province", "-p", autocompletion=_complete_party,
                                        help="Limit to these parties (provinces or Guangxi). Repeat for OR."),
     lang: Optional[str] = LANG_OPTION,
-    format: str = typer.Option("terminal", "--format", "-f", help="terminal, markdown or html."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
+    format: str = typer.Option("terminal", "--format", "-f", help="terminal, markdown, html or docx (Word)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Write to this file instead of stdout (docx: a file or a pipe)."),
     today: Optional[str] = typer.Option(None, "--today", help="As-of date [default: today]."),
 ) -> None:
     """The progress report for the next Spring Meeting.
@@ -500,12 +502,16 @@ def report(
       bbtrack report
       bbtrack report --format html --output report.html --lang en
       bbtrack report --since 2025-02-21 --format markdown -p "Cao Bằng"
+      bbtrack report --format docx --output report.docx
     """
     from ..views import report as report_module
     from ..core.dates import parse_user
     from ..ops.query import resolve_parties
 
     _fmt(format, report_module.FORMATS)
+    binary = format in report_module.BINARY_FORMATS
+    if binary and output is None and sys.stdout.isatty():
+        raise UsageError(f"--format {format} is a binary file: give --output FILE (or pipe it: > report.{format})")
     lang_ = _lang(lang)
     day = _today(today)
     parties = resolve_parties(province, provinces_only=False) if province else frozenset()
@@ -518,18 +524,29 @@ def report(
     options = report_module.Options(today=day, lang=lang_, fmt=format, parties=parties, since=start,
                                     since_rev=since_rev)
     if output is None:
+        if binary:
+            sys.stdout.flush()
+            report_module.write(result.dataset, result.data_dir, options, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+            return
         report_module.write(result.dataset, result.data_dir, options, sys.stdout)
         return
     import io
 
-    buffer = io.StringIO()
+    buffer = io.BytesIO() if binary else io.StringIO()
     report_module.write(result.dataset, result.data_dir, options, buffer)
     try:
-        output.write_text(buffer.getvalue(), encoding="utf-8")
+        if binary:
+            output.write_bytes(buffer.getvalue())
+        else:
+            output.write_text(buffer.getvalue(), encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror}") from None
     sys.stderr.write(f"wrote {output}\n")
 
+
+from .merging import register as _register_merging  # noqa: E402 - git-setup, merge-driver, resolve
+_register_merging(app, command, guarded)
 
 _GLOBAL_VALUE_OPTIONS = ("--data-dir", "-d")  # the callback's options that take a value
 

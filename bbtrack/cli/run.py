@@ -101,7 +101,8 @@ def load(strict: bool = True):
         if progress is not None:
             progress.close()
     if strict and result.errors:
-        first = result.errors[0]
+        # A fatal problem (the file cannot be used) is named first and exits as `check` does.
+        first = next((p for p in result.errors if p.severity == "fatal"), result.errors[0])
         more = f" (+{len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
         raise DataProblems(f"{first}{more}; run `bbtrack check` for all problems", first.severity)
     return result
@@ -132,6 +133,24 @@ class Progress:
         if self.shown:
             self.stream.write(f"\rbbtrack: read {self.count:,} records in {self.clock() - self.started:.1f} s\n")
             self.stream.flush()
+
+
+def editor_refusals(result) -> list:
+    """What `status set` or `add` would refuse to edit, found by the editor itself: a user
+    learns it from `check`, not from the first edit (docs/errors.md, `not-editable`)."""
+    from ..load.folder import COMMITMENTS_FILE, CROSSINGS_FILE
+    from ..write.yamledit.audit import refusals
+
+    ds = result.dataset
+    problems = []
+    for file, name, collection, records in ((COMMITMENTS_FILE, ds.commitments_file, "commitments", ds.commitments),
+                                            (CROSSINGS_FILE, ds.crossings_file, "crossings", ds.crossings)):
+        try:
+            text = (result.data_dir / file).read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the loader has reported why
+        problems += refusals(text, name, collection, [record.id for record in records])
+    return problems
 
 
 def note_packaged(data_dir: Path) -> None:

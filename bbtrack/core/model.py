@@ -105,13 +105,20 @@ class Commitment:
 
     @property
     def done_on(self) -> PartialDate | None:
-        """When the record reached its current final status, if it has one."""
+        """When the record reached its current final status, if it has one.
+
+        Events recorded after that (`done → done` with a note) do not move it: a
+        deliverable done on time stays on time when later news is added."""
         if not self.is_final:
             return None
+        reached = None
         for entry in reversed(self.history):
-            if entry.to == self.status:
-                return entry.date
-        return None
+            if entry.to != self.status:
+                break
+            reached = entry.date
+            if entry.from_ != self.status:
+                break
+        return reached
 
 
 @dataclass(frozen=True, slots=True)

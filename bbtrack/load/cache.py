@@ -49,7 +49,7 @@ _BIG = 8 << 20  # bytes: above this, hash with hashlib's SHA-256
 # editing one (a development checkout) makes every entry stale without a version bump.
 # Paths are relative to the package folder.
 _CODE = ("load/cache.py", "core/dates.py", "core/errors.py", "load/folder.py", "views/listindex.py", "load/loader.py",
-         "load/cached.py", "load/spans.py",
+         "load/cached.py", "load/spans.py", "load/portable.py",
          "core/model.py", "core/problems.py", "core/provinces.py", "ops/query.py", "views/render.py", "views/tables.py", "core/text.py",
          "load/validate.py", "core/vocab.py")
 

@@ -19,6 +19,7 @@ from typing import Any, Callable
 from ..core import provinces
 from ..core.dates import PartialDate, parse_stored
 from .folder import COMMITMENTS_FILE, CROSSINGS_FILE
+from .portable import glued_comment
 from ..core.model import (
     COMMITMENT_KINDS,
     CONFIDENCES,
@@ -69,9 +70,13 @@ def compose(text: str, name: str, problems: list[Problem], lines: _Lines | None 
         mark = exc.problem_mark or exc.context_mark
         where = (lines or _Lines(text)).source(name, mark) if mark else Source(name)
         what = " ".join(str(exc.problem or exc.context or "syntax error").split())
+        if what == "second occurrence" and exc.context_mark:  # the problem half of "found duplicate anchor"
+            first, anchor = (lines or _Lines(text)).source(name, exc.context_mark).line, text[mark.index:].split()[0]
+            what = f"anchor {anchor} is defined twice (first on line {first}); bbtrack data has no anchors"
         at = text[mark.index:mark.index + 1] if mark else ""
         tab = "\\t" in what or "tab" in what or at == "\t"
-        hint = "indent with spaces, not tabs" if tab else "fix the YAML syntax"
+        hint = "indent with spaces, not tabs" if tab else "write the values out" if "anchor &" in what \
+            else "fix the YAML syntax"
         problems.append(Problem(where, "yaml-syntax", f"{what}; {hint}", "fatal"))
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, other controls)
         # libyaml reports a byte offset into the UTF-8 text: find the character ourselves.
@@ -98,6 +103,7 @@ class _Walker:
     lines: _Lines
     seen: set[int] = field(default_factory=set)
     _constructor: Any = None
+    text: str = ""  # the composed text (BOM stripped), for what only the characters show
 
     def src(self, node: Any) -> Source:
         return self.lines.source(self.name, node.start_mark)
@@ -115,6 +121,8 @@ class _Walker:
                 Problem(self.src(node), "tag", f"YAML tag {node.tag!r} is not allowed; remove it", "fatal")
             )
             return False
+        if self.text and (problem := glued_comment(self.text, node, self.name)):
+            self.problems.append(problem)
         return True
 
     def scalar(self, node: Any) -> Any:
@@ -378,7 +386,7 @@ def _history(walker: _Walker, node: Any, what: str) -> tuple[HistoryEntry, ...] 
 
 
 def _top(walker: _Walker, root: Any, collection: str) -> dict[str, tuple[Any, Any]] | None:
-    if root is None:
+    if root is None or not walker.check_node(root):  # a tag on the document itself is as fatal as any
         return None
     top = walker.mapping(root, "the file")
     if top is None:
@@ -430,25 +438,20 @@ def _record(walker: _Walker, node: Any, what: str) -> Commitment | Crossing | No
 
 def parse_by_record(text: str, name: str, collection: str, split: Split, known: dict[int, Any],
                     progress: Progress | None = None) -> tuple[list[Any], list[Meeting]] | None:
-    """(records, meetings) of `text` (BOM stripped), each record composed alone from its
-    span (`spans.split_records`), the `known` ones (by span index) taken as given.
-
-    None when anything at all is amiss: the caller then reads the file whole, so that
-    every message, and its order, is the one a whole read gives. Memory is one
-    record's node graph at a time instead of the whole file's (100k records: 2.1 GB).
-    """
+    """(records, meetings) of `text` (BOM stripped), each record's span (`spans.split_records`)
+    composed alone (one node graph at a time), the `known` ones (by span index) taken as given.
+    None when anything is amiss: the caller reads the file whole, so messages are a whole read's."""
     problems: list[Problem] = []
     header = text[:split.header_end]
     lines = _Lines(header)
     walker = _Walker(name, problems, lines)
     root = compose(header, name, problems, lines)
     top = walker.mapping(root, "the file") if root is not None and not problems else None
-    if top is None or problems or list(top)[-1] != collection or "schema" not in top:
+    if top is None or problems or list(top)[-1] != collection or "schema" not in top or set(top) - {
+            "schema", collection, *(("meetings",) if collection == "commitments" else ())}:
         return None
     empty = top[collection][0]  # the items follow: the header alone reads the key as null
     if empty.id != "scalar" or empty.value != "" or walker.value(top["schema"][0]) != SCHEMA_VERSION:
-        return None
-    if set(top) - {"schema", collection, *(("meetings",) if collection == "commitments" else ())}:
         return None
     meetings = []
     if "meetings" in top:
@@ -479,7 +482,7 @@ def parse_by_record(text: str, name: str, collection: str, split: Split, known: 
 
 def parse_commitments(text: str, name: str, problems: list[Problem]) -> tuple[list[Commitment], list[Meeting]]:
     lines = _Lines(_strip_bom(text))
-    walker = _Walker(name, problems, lines)
+    walker = _Walker(name, problems, lines, text=_strip_bom(text))
     top = _top(walker, compose(text, name, problems, lines), "commitments")
     if top is None:
         return [], []
@@ -508,7 +511,7 @@ def parse_commitments(text: str, name: str, problems: list[Problem]) -> tuple[li
 
 def parse_crossings(text: str, name: str, problems: list[Problem]) -> list[Crossing]:
     lines = _Lines(_strip_bom(text))
-    walker = _Walker(name, problems, lines)
+    walker = _Walker(name, problems, lines, text=_strip_bom(text))
     top = _top(walker, compose(text, name, problems, lines), "crossings")
     if top is None:
         return []
@@ -550,17 +553,14 @@ class LoadResult:
         return tuple(p for p in self.problems if p.severity != "warning")
 
 
-# Given {collection: (file name, spans)}, the records a caller already has for some spans:
-# {collection: {span index: record}}, each record's sources at its span's lines now.
+# {collection: (file name, spans)} -> the records a caller has for some: {collection: {span index: record}}
 Reuse = Callable[[dict[str, tuple[str, list[Span]]]], dict[str, dict[int, Any]]]
 Progress = Callable[[str, int, int], None]  # (file name, records read, records in the file)
 
 
 def parse_folder(data_dir: Path, *, reuse: Reuse | None = None, progress: Progress | None = None) -> LoadResult:
-    """Parse and validate both files of `data_dir`.
-
-    `reuse` may hand back records of an earlier parse whose spans did not change
-    (the cache does); `progress` is told how far the reading of a file is."""
+    """Parse and validate both files of `data_dir`. `reuse` may hand back records of an earlier
+    parse whose spans did not change (the cache does); `progress` hears how far a file's read is."""
     from .validate import validate
 
     problems: list[Problem] = []

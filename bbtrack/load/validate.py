@@ -75,6 +75,21 @@ def check_parties(ds: Dataset) -> Iterator[Problem]:
                           + ", ".join(p.name for p in provinces.PARTIES if p.country == "VN"))
 
 
+def check_due_source(ds: Dataset) -> Iterator[Problem]:
+    """A due date says where it comes from, and only a due date does.
+
+    A missing basis is a warning, not an error: files written before `due_source` existed
+    are still schema 1 and must stay readable and editable; a basis without a date is wrong."""
+    for c in ds.commitments:
+        if c.due is not None and c.due_source is None:
+            yield Problem(_src(c, ds.commitments_file), "due-source",
+                          f"{c.id}: due {c.due} has no due_source; add `due_source: minutes` if the action's own "
+                          "sentence gives the date, else `due_source: programme`", "warning")
+        elif c.due is None and c.due_source is not None:
+            yield Problem(_src(c, ds.commitments_file), "due-source",
+                          f"{c.id}: due_source {c.due_source!r} without a due date; remove the due_source line")
+
+
 def check_references(ds: Dataset) -> Iterator[Problem]:
     crossing_ids = {x.id for x in ds.crossings}
     for c in ds.commitments:
@@ -163,6 +178,7 @@ CHECKS: tuple[Callable[[Dataset], Iterable[Problem]], ...] = (
     check_commitment_ids,
     check_crossing_ids,
     check_parties,
+    check_due_source,
     check_references,
     check_history,
     check_text,

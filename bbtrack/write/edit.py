@@ -209,7 +209,8 @@ def _require_clean(data_dir: Path, *, use_cache: bool = True):
     result = load(data_dir, use_cache=use_cache)
     if result.errors:
         error = DataError if result.fatal else EditRefused
-        raise error(f"fix the data first: {result.errors[0]} (bbtrack check)")
+        first = next((p for p in result.errors if p.severity == "fatal"), result.errors[0])
+        raise error(f"fix the data first: {first} (bbtrack check)")
     return result
 
 

@@ -22,7 +22,8 @@ from ...ops.query import Group, as_of, id_key, summarize, timing, totals
 from ..render import kind_label, short_value, status_or_stage
 from ...core.text import slug
 
-FORMATS = ("terminal", "markdown", "html")
+FORMATS = ("terminal", "markdown", "html", "docx")
+BINARY_FORMATS = ("docx",)  # written to a file or a pipe, never to a terminal
 LANGS = ("vi", "en")
 GUANGXI = "Quảng Tây"
 

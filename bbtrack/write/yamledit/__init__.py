@@ -25,6 +25,8 @@ import yamledit`); each part lives in a module of its own:
 `verify`        read-back checks: `validate_splice`, `validate_append`
 `splice`        the edits: `set_fields`, `append_record`, `record_ids`
 `filebytes`     `FileBytes` and `Splice`: one record's edit of a file held as bytes
+`misread`       the true reason for a refusal when a multi-line string misled the scans
+`audit`         what the editor would refuse in a file, as warnings for `bbtrack check`
 ==============  ============================================================
 
 Why slices and not the whole file: composing a 100k-record (~40 MB) file takes
@@ -72,10 +74,12 @@ back as old values + the edit, key order kept    re-composed, O(n) for the compa
 
 Not checked by an edit (the loader / `bbtrack check` reports them): YAML
 syntax errors, duplicate keys and schema problems in *other* records.
-Known limit of the text locator: a line inside a multi-line *quoted* scalar
-of another record that looks exactly like "  - id: X" could be taken for a
-record line. It is then reported as a duplicate id (refused) when X exists;
-the record slices around it would not compose, which is refused too.
+Known limit of the text locator: a continuation line of a multi-line string
+that starts at column 0 or looks like "  - x" or "id: X" is taken for a
+top-level line, a record or an id line. Such a file is refused, and the refusal
+names the string's line (`misread`: composed once, on the error path only),
+never a missing record or another schema. `audit` answers, for `bbtrack check`,
+what the editor would refuse in a file, by putting each record through it.
 """
 
 from .emit import BLOCK_LIST_KEYS, format_scalar

@@ -4,7 +4,7 @@ libyaml and the pure loader."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -57,22 +57,27 @@ def _yaml_error(exc: yaml.YAMLError, text: str | bytes, base: int, filename: str
     return DataError(f"cannot read {what}: {reason}; fix the YAML (bbtrack check) first", source)
 
 
-def _refuse_tokens(chunk: str, text: str | bytes, base: int, filename: str, loader: type) -> None:
-    """Refuse an anchor, alias, tag or directive token in `chunk` (= text[base:...], decoded)."""
+def _refused_tokens(chunk: str, loader: type) -> Iterator[tuple[str, int]]:
+    """(message, index in chunk) of every anchor, alias, tag or directive token in `chunk`."""
     for token in yaml.scan(chunk, Loader=loader):
         if isinstance(token, _REFUSED_TOKENS):
             if isinstance(token, yaml.TagToken):
                 handle, suffix = token.value
-                what = f"tag {(handle or '') + (suffix or '')!r}"
+                what, fix = f"tag {(handle or '') + (suffix or '')!r}", "remove the tag"
             elif isinstance(token, yaml.DirectiveToken):
-                what = f"directive %{token.name}"
+                what, fix = f"directive %{token.name}", "remove the % line"
+            elif isinstance(token, yaml.AnchorToken):
+                what, fix = f"anchor &{token.value}", "write the value out without the anchor"
             else:
-                what = f"{'anchor &' if isinstance(token, yaml.AnchorToken) else 'alias *'}{token.value}"
-            raise EditRefused(
-                f"YAML {what} found; bbtrack edits only files without anchors, aliases or tags "
-                "(write the value out)",
-                _source(filename, text, _at(text, base, chunk, token.start_mark.index)),
-            )
+                what, fix = f"alias *{token.value}", "write the value out in place of the alias"
+            yield (f"YAML {what} found; bbtrack edits only files without anchors, aliases or tags ({fix})",
+                   token.start_mark.index)
+
+
+def _refuse_tokens(chunk: str, text: str | bytes, base: int, filename: str, loader: type) -> None:
+    """Refuse an anchor, alias, tag or directive token in `chunk` (= text[base:...], decoded)."""
+    for message, index in _refused_tokens(chunk, loader):
+        raise EditRefused(message, _source(filename, text, _at(text, base, chunk, index)))
 
 
 def _construct(node: yaml.Node) -> Any:

@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 from ...core.errors import DataError
 from ...core.problems import Source
 from .locate import _locate, _Located, _record_span, _scan_top_lines, _top_lines
+from .misread import explained
 from .splice import _build_set
 from .textpos import _Excerpt, _line_no, _newline
 from .tokens import _check_file_tokens
@@ -48,10 +49,11 @@ class FileBytes:
         if (collection, record_id) in self._found:
             return self._found[collection, record_id]
         data, filename = self.data, self.filename
-        region, start, end = _record_span(data, collection, record_id, filename, _top_lines(data, filename))
-        header = data[region.key_start:region.body].decode("utf-8")
-        excerpt = self._excerpt(header + data[start:end].decode("utf-8"), region.key_start, start)
-        located = _locate(excerpt, collection, record_id, filename, _scan_top_lines(excerpt, filename))
+        with explained(data, filename, collection, record_id):
+            region, start, end = _record_span(data, collection, record_id, filename, _top_lines(data, filename))
+            header = data[region.key_start:region.body].decode("utf-8")
+            excerpt = self._excerpt(header + data[start:end].decode("utf-8"), region.key_start, start)
+            located = _locate(excerpt, collection, record_id, filename, _scan_top_lines(excerpt, filename))
         self._found[collection, record_id] = start, end, excerpt, located
         return start, end, excerpt, located
 

@@ -209,6 +209,37 @@ def _id_value(raw: str) -> str | None:
     return raw if _resolver.resolve(yaml.ScalarNode, raw, (True, False)) == _STR_TAG else None
 
 
+def _id_line_value(text: str | bytes, line_start: int, line_end: int) -> str | None:
+    """The id an id line ("  - id: X", "    id: X") reads, or None for any other line."""
+    # A line of bytes is decoded and matched as text: \s and \S are Unicode-aware there.
+    match = (_ID_LINE.match(text[line_start:line_end].decode("utf-8")) if isinstance(text, bytes)
+             else _ID_LINE.match(text, line_start, line_end))
+    return _id_value(match.group("val")) if match else None
+
+
+def _id_line_item(text: str | bytes, region: _Region, line_start: int, line_end: int) -> int | None:
+    """Start of the record an id line names the id of, or None when it names none.
+
+    "- id: X" counts at the items' column; "id:" not first in its record counts
+    when it sits at the key column of the nearest item line above it.
+    """
+    assert region.indent is not None
+    line = text[line_start:line_end]
+    match = _ID_LINE.match(line.decode("utf-8") if isinstance(line, bytes) else line)
+    if not match:
+        return None
+    indent = len(match.group("indent"))
+    if match.group("dash"):
+        return line_start if indent == region.indent else None
+    owner = _item_before(text, region.body, region.indent, line_start - 1)
+    if owner is None:
+        return None
+    owner_line = text[owner:_line_end(text, owner)]
+    dash = _DASH_LINE.match(owner_line.decode("utf-8") if isinstance(owner_line, bytes) else owner_line)
+    key_col = len(dash.group(1)) + 1 + len(dash.group(2)) if dash else indent
+    return owner if key_col == indent and indent > region.indent else None
+
+
 def _id_lines(text: str, region: _Region, record_id: str) -> list[int]:
     """Item starts of every record whose id line reads `record_id` (should be one)."""
     if region.indent is None or not record_id or "\n" in record_id or "\r" in record_id:
@@ -220,26 +251,11 @@ def _id_lines(text: str, region: _Region, record_id: str) -> list[int]:
         line_start = text.rfind(_lit(text, "\n"), 0, hit) + 1
         line_end = _line_end(text, hit)
         pos = line_end + 1  # one look per line, however often the id occurs on it
-        # A line of bytes is decoded and matched as text: \s and \S are Unicode-aware there.
-        match = (_ID_LINE.match(text[line_start:line_end].decode("utf-8")) if isinstance(text, bytes)
-                 else _ID_LINE.match(text, line_start, line_end))
-        if not match or _id_value(match.group("val")) != record_id:
+        if _id_line_value(text, line_start, line_end) != record_id:
             continue
-        indent = len(match.group("indent"))
-        if match.group("dash"):
-            if indent == region.indent:
-                items.append(line_start)
-            continue
-        # "id:" not first in its record: it counts when it sits at the key column
-        # of the nearest item line above it.
-        owner = _item_before(text, region.body, region.indent, line_start - 1)
-        if owner is None:
-            continue
-        owner_line = text[owner:_line_end(text, owner)]
-        dash = _DASH_LINE.match(owner_line.decode("utf-8") if isinstance(owner_line, bytes) else owner_line)
-        key_col = len(dash.group(1)) + 1 + len(dash.group(2)) if dash else indent
-        if key_col == indent and indent > region.indent:
-            items.append(owner)
+        item = _id_line_item(text, region, line_start, line_end)
+        if item is not None:
+            items.append(item)
     return items
 
 

@@ -12,6 +12,7 @@ from ...core.problems import Source
 from .compose import _compose_item, _construct, _is_block_scalar, _last_leaf
 from .emit import (BLOCK_LIST_KEYS, _colon_after, _format_key, _insertion, _render_mapping, _render_pair,
                    _splice, format_scalar)
+from .misread import explained
 from .locate import (_ID_LINE, _id_lines, _id_value, _item_starts, _last_item, _locate, _Located, _region,
                      _top_lines)
 from .textpos import _after_line, _line_end, _newline, _source
@@ -35,8 +36,9 @@ def set_fields(text: str, collection: str, record_id: str, fields: dict[str, obj
     """
     if not fields and not history_entry:
         return text
-    tops = _top_lines(text, filename)
-    located = _locate(text, collection, record_id, filename, tops)
+    with explained(text, filename, collection, record_id):
+        tops = _top_lines(text, filename)
+        located = _locate(text, collection, record_id, filename, tops)
     _check_file_tokens(text, tops, filename, skip=(located.start, located.end))
     new_text = _build_set(text, located, fields, history_entry, filename)
     _check_splice(text, new_text, located, _locate(new_text, collection, record_id, filename),
@@ -139,16 +141,18 @@ def append_record(text: str, collection: str, record: dict[str, object], *, file
         raise TypeError("record must be a dict with a non-empty str 'id'")
     record_id = record["id"]
     nl = _newline(text)
-    tops = _top_lines(text, filename)
-    region = _region(text, tops, collection, filename)
-    if dup := _id_lines(text, region, record_id):
-        raise EditRefused(f"record id {record_id!r} already exists; ids are never reused",
-                          _source(filename, text, dup[0]))
+    with explained(text, filename, collection):
+        tops = _top_lines(text, filename)
+        region = _region(text, tops, collection, filename)
+        if dup := _id_lines(text, region, record_id):
+            raise EditRefused(f"record id {record_id!r} already exists; ids are never reused",
+                              _source(filename, text, dup[0]))
+        if region.indent is not None:
+            last = _last_item(text, region)
+            item = _compose_item(text, last, region.end, filename, "the last record")
     edits: list[tuple[int, int, int, str]] = []
     skip = (0, 0)
     if region.indent is not None:
-        last = _last_item(text, region)
-        item = _compose_item(text, last, region.end, filename, "the last record")
         located = _Located(region, last, region.end, item)
         key_col = located.column(text, located.at(item.start_mark))
         dash_col = region.indent
@@ -174,6 +178,11 @@ def record_ids(text: str, collection: str, *, filename: str = "<data>") -> list[
     Reads each record's "- id: X" line; a record whose first key is not its id
     is composed to find it. Raises DataError for a record without a str id.
     """
+    with explained(text, filename, collection):
+        return _record_ids(text, collection, filename)
+
+
+def _record_ids(text: str, collection: str, filename: str) -> list[str]:
     tops = _top_lines(text, filename)
     region = _region(text, tops, collection, filename)
     starts = list(_item_starts(text, region))

@@ -7,6 +7,7 @@ from typing import Any
 from ...core.errors import EditRefused
 from .compose import _compose_item, _construct, _plain, _same
 from .locate import _Located, _last_item, _locate, _region, _top_lines
+from .misread import explained
 from .textpos import _after_line, _newline, _source
 
 # --- read-back checks -----------------------------------------------------------------
@@ -112,7 +113,9 @@ def read_record(text: str, collection: str, record_id: str, *, filename: str = "
     Edits check a transition against this (the file as it is under the lock),
     not against a dataset loaded earlier that may be stale.
     """
-    return _record_value(text, _locate(text, collection, record_id, filename), filename)
+    with explained(text, filename, collection, record_id):
+        located = _locate(text, collection, record_id, filename)
+    return _record_value(text, located, filename)
 
 
 def _record_value(text: str, located: _Located, filename: str) -> dict[str, Any]:

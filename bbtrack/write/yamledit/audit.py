@@ -1,0 +1,195 @@
+"""What the editor would refuse in a data file, as Problems for `bbtrack check`.
+
+A user must learn that a file cannot be edited when they check it, not at the
+first `status set` in the middle of recording an event. So `check` asks this
+module, and this module asks the editor itself: every record is put through
+the steps of a `status set` (locate, compose, build the edit, read it back),
+the meetings through the read `status set` makes of them, the commitments list
+through an `add`, and the whole file through the editor's scans. Each refusal
+becomes one warning `not-editable` at the refused line. The steps are the
+editor's own functions, so the two cannot disagree about what is refused.
+
+Per record the steps run on an excerpt (the collection's key line and the
+record), as `FileBytes` edits do, so a file is audited in time linear in its
+size.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections import Counter
+from typing import Any, Iterable
+
+import yaml
+
+from ...core.errors import BbtrackError, DataError, EditRefused, NotFoundError
+from ...core.problems import Problem, Source
+from . import compose
+from .compose import _compose_item, _construct, _refused_tokens
+from .locate import (_id_line_item, _id_line_value, _item_starts, _locate, _record_span, _region,
+                     _scan_top_lines)
+from .misread import explain
+from .splice import _build_set, append_record, record_ids
+from .textpos import _bom_len, _Excerpt, _line_end, _line_no, _newline, _source
+from .verify import _check_splice, _record_value
+
+CODE = "not-editable"
+
+# What `status set` writes: the status/stage (and a crossing's kind), and a history
+# entry with every field it may carry.
+_ENTRY: dict[str, object] = {"date": _dt.date(2024, 1, 1).isoformat(), "from": "a", "to": "b", "kind": "road",
+                             "note": "n", "evidence": ["https://example.org/x"], "by": "b", "confidence": "weak"}
+_EDITS: dict[str, dict[str, object]] = {"commitments": {"status": "done"}, "crossings": {"stage": "open", "kind": "road"}}
+_NEW_RECORD: dict[str, object] = {
+    "id": "BBTRACK-CHECK-0", "section": 0, "title_vi": "t", "title_en": "t", "quote": "q", "parties": ["p"],
+    "crossings": [], "kind": "deliverable", "due": None, "status": "open", "history": [],
+}
+# Raised by constructing a value the loader has already reported (an impossible date).
+_LOADER_REPORTS = (ValueError, yaml.YAMLError)
+_ID_HINT = re.compile(r"\n *(?:- +)?id *:")
+
+
+def refusals(text: str, filename: str, collection: str, ids: Iterable[str] = ()) -> list[Problem]:
+    """Warnings for everything `status set` (and, for commitments, `add`) would refuse in `text`.
+
+    `collection` is the file's list ("commitments" or "crossings"); `ids` are the records
+    the loader found in it, each of which `status set` must be able to find.
+    """
+    found: dict[tuple[Source, str], dict[str, list[str]]] = {}  # one warning per refusal, naming who meets it
+
+    def refused(exc: BbtrackError, record_id: str | None = None, in_collection: str | None = None,
+                who: str = "file") -> None:
+        better = explain(text, filename, exc, in_collection or collection, record_id)
+        whom = found.setdefault((better.source or Source(filename), better.message), {})
+        whom.setdefault(who, [])
+        if record_id and who == "set":
+            whom[who].append(record_id)
+
+    try:
+        tops = _scan_top_lines(text, filename)
+    except (EditRefused, DataError, NotFoundError) as exc:
+        refused(exc)
+        return _warnings(found)
+    _tokens(text, filename, refused)
+    located = _records(text, filename, tops, collection, _EDITS[collection], refused)
+    if located is not None:
+        for record_id in dict.fromkeys(ids):
+            if record_id not in located:
+                try:
+                    _record_span(text, collection, record_id, filename, tops)
+                except (EditRefused, DataError, NotFoundError) as exc:
+                    refused(exc, record_id, who="set")
+    if collection == "commitments":
+        meetings = _records(text, filename, tops, "meetings", None, refused)
+        if meetings is not None and located:
+            for meeting in dict.fromkeys(record_id.split("-", 1)[0] for record_id in located):
+                if meeting not in meetings:  # `status set` reads the meeting's date
+                    try:
+                        _record_span(text, "meetings", meeting, filename, tops)
+                    except (EditRefused, DataError, NotFoundError) as exc:
+                        refused(exc, meeting, "meetings", f"`bbtrack status set` refuses every {meeting} commitment")
+        try:
+            record_ids(text, collection, filename=filename)
+            append_record(text, collection, _NEW_RECORD, filename=filename)
+        except _LOADER_REPORTS:
+            pass
+        except (EditRefused, DataError, NotFoundError) as exc:
+            refused(exc, who="`bbtrack add` refuses")
+    return _warnings(found)
+
+
+def _warnings(found: dict[tuple[Source, str], dict[str, list[str]]]) -> list[Problem]:
+    problems = []
+    for (source, message), whom in found.items():
+        if "file" in whom:
+            who = "bbtrack's editor refuses every edit of this file"
+        else:
+            parts = [part for part in whom if part != "set"]
+            if "set" in whom:
+                ids = whom["set"]
+                named = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+                parts.insert(0, f"`bbtrack status set` refuses {named or 'a record'}")
+            who = "; ".join(parts)
+        problems.append(Problem(source, CODE, f"{who}: {message}", "warning"))
+    return problems
+
+
+def _tokens(text: str, filename: str, refused: Any) -> None:
+    """Every anchor, alias, tag and directive: the editor refuses each anywhere in the file."""
+    base = _bom_len(text)
+    if not any(char in text for char in "&*!%"):
+        return
+    try:
+        for message, index in _refused_tokens(text[base:], compose.LOADER):
+            refused(EditRefused(message, _source(filename, text, base + index)))
+    except yaml.YAMLError:
+        pass  # not YAML: the loader reports it
+
+
+def _records(text: str, filename: str, tops: tuple, collection: str, fields: dict[str, object] | None,
+             refused: Any) -> dict[str, int] | None:
+    """Put every record of `collection` through an edit (`fields` set and a history entry
+    appended) or, with no fields, through a read; {id: start} of the records it found."""
+    try:
+        region = _region(text, tops, collection, filename)
+    except (EditRefused, DataError, NotFoundError) as exc:
+        refused(exc, in_collection=collection,
+                who="file" if fields is not None else "`bbtrack status set` refuses every commitment")
+        return None
+    lines: dict[str, list[int]] = {}
+    for hit in _ID_HINT.finditer(text, region.body - 1, region.end):
+        line_start = hit.start() + 1
+        line_end = _line_end(text, line_start)
+        value = _id_line_value(text, line_start, line_end)
+        if value is not None and (item := _id_line_item(text, region, line_start, line_end)) is not None:
+            lines.setdefault(value, []).append(item)
+    found: dict[str, int] = {}
+    starts = list(_item_starts(text, region))
+    header = text[region.key_start:region.body]
+    nl = _newline(text)
+    key_line = line = _line_no(text, region.key_start)
+    counted = region.key_start
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else region.end
+        line += text.count("\n", counted, start)  # counted as we go: a count from 0 each time is quadratic
+        counted = start
+        record_id = None
+        try:
+            record_id = _record_id(text, start, end, filename)
+            if len(lines.get(record_id, ())) > 1:  # as `_record_span` finds them
+                _record_span(text, collection, record_id, filename, tops)
+            excerpt = _excerpt(header + text[start:end], key_line, line)
+            located = _locate(excerpt, collection, record_id, filename, _scan_top_lines(excerpt, filename))
+            if fields is None:
+                _record_value(excerpt, located, filename)
+            else:
+                new = _build_set(excerpt, located, fields, _ENTRY, filename, nl)
+                _check_splice(excerpt, new, located,
+                              _locate(_excerpt(new, key_line, line), collection, record_id, filename,
+                                      _scan_top_lines(new, filename)), fields, _ENTRY, filename)
+            found[record_id] = start
+        except _LOADER_REPORTS:
+            pass  # a value that cannot be constructed (2023-02-30): the loader reports it
+        except (EditRefused, DataError, NotFoundError) as exc:
+            who = "set" if fields is not None else f"`bbtrack status set` refuses every {record_id or 'such'} commitment"
+            refused(exc, record_id, collection, who)
+    return found
+
+
+def _record_id(text: str, start: int, end: int, filename: str) -> str:
+    """The record's id, from its "- id: X" line when it has one (as `record_ids` reads it)."""
+    value = _id_line_value(text, start, _line_end(text, start))
+    if value is None:
+        item = _compose_item(text, start, end, filename, "a record")
+        value = dict(_construct(item)).get("id")
+    if not isinstance(value, str) or not value:
+        raise DataError("this record has no text id; every record needs 'id:'", _source(filename, text, start))
+    return value
+
+
+def _excerpt(text: str, key_line: int, first: int) -> _Excerpt:
+    """The collection's key line and one record, with the file's line numbers (see `FileBytes`)."""
+    excerpt = _Excerpt(text)
+    excerpt.file_line = lambda line: key_line if line == 1 else first + line - 2
+    return excerpt
