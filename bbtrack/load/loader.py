@@ -444,7 +444,7 @@ def parse_by_record(text: str, name: str, collection: str, split: Split, known: 
     problems: list[Problem] = []
     header = text[:split.header_end]
     lines = _Lines(header)
-    walker = _Walker(name, problems, lines)
+    walker = _Walker(name, problems, lines, text=header)
     root = compose(header, name, problems, lines)
     top = walker.mapping(root, "the file") if root is not None and not problems else None
     if top is None or problems or list(top)[-1] != collection or "schema" not in top or set(top) - {
@@ -467,7 +467,7 @@ def parse_by_record(text: str, name: str, collection: str, split: Split, known: 
         if record is None:
             chunk = text[span.start:span.end]
             lines = _Lines(chunk, offset=span.line - 1)
-            walker = _Walker(name, problems, lines)
+            walker = _Walker(name, problems, lines, text=chunk)
             root = compose(chunk, name, problems, lines)
             if root is None or problems or root.id != "sequence" or len(root.value) != 1 or not walker.check_node(root):
                 return None
