@@ -125,7 +125,7 @@ def test_by_defaults_to_git_user(repo, repo_cli):
 ])
 def test_refused_change_is_one_line_and_changes_nothing(data_dir, cli, args, code, message):
     before = snapshot(data_dir)
-    extra = [] if "--evidence" in args else ["--evidence", URL]
+    extra = ([] if "--evidence" in args else ["--evidence", URL]) + ([] if "--date" in args else ["--date", "today"])
     result = cli("status", "set", *args, *extra, "--by", "t")
     assert result.exit_code == code, result.output
     assert result.stderr.startswith("bbtrack: error: ") and result.stderr.count("\n") == 1
@@ -135,24 +135,26 @@ def test_refused_change_is_one_line_and_changes_nothing(data_dir, cli, args, cod
 
 
 def test_evidence_is_required(data_dir, cli):
-    result = cli("status", "set", "SM23-3-17", "done", "--by", "t")
+    result = cli("status", "set", "SM23-3-17", "done", "--date", "today", "--by", "t")
     assert result.exit_code == 2 and "--evidence" in result.stderr
 
 
 def test_final_status_needs_force_and_note(data_dir, cli):
     ok(cli("status", "set", "SM23-3-17", "done", "--date", "2023-12-28", "-e", URL, "--by", "t"))
-    refused = cli("status", "set", "SM23-3-17", "in_progress", "-e", URL, "--by", "t")
+    refused = cli("status", "set", "SM23-3-17", "in_progress", "--date", "today", "-e", URL, "--by", "t")
     assert refused.exit_code == 2 and "--force" in refused.stderr
-    no_note = cli("status", "set", "SM23-3-17", "in_progress", "-e", URL, "--force", "--by", "t")
+    no_note = cli("status", "set", "SM23-3-17", "in_progress", "--date", "today", "-e", URL, "--force", "--by", "t")
     assert no_note.exit_code == 2 and "--note" in no_note.stderr
-    ok(cli("status", "set", "SM23-3-17", "in_progress", "-e", URL, "--force", "--note", "ceremony postponed",
-           "--by", "t"))
+    ok(cli("status", "set", "SM23-3-17", "in_progress", "--date", "today", "-e", URL, "--force",
+           "--note", "ceremony postponed", "--by", "t"))
 
 
-def test_history_stays_in_date_order(data_dir, cli):
+def test_an_older_event_that_would_go_backwards_needs_force(data_dir, cli):
     ok(cli("status", "set", "SM23-3-16", "in_progress", "--date", "2024-01-10", "-e", URL, "--by", "t"))
+    before = snapshot(data_dir)
     result = cli("status", "set", "SM23-3-16", "done", "--date", "2023-12-01", "-e", URL, "--by", "t")
-    assert result.exit_code == 2 and "date order" in result.stderr
+    assert result.exit_code == 2 and "backwards" in result.stderr and "--force" in result.stderr
+    assert snapshot(data_dir) == before
 
 
 def test_same_status_with_note_records_an_event(data_dir, cli):

@@ -113,10 +113,11 @@ def test_overdue_on_a_past_date_uses_the_status_of_that_date(shipped_cli):
     """On the shipped data, three ceremonies were held in 2023 (Bản Giốc pilot 2023-09-15,
     Trà Lĩnh and Nà Đoỏng 2023-12-28): on 2024-01-01 everything else was overdue, even
     what was done later. The data audit split SM23-3-16 per pair: Trà Lĩnh's part
-    (SM23-3-29) was done by then, Lý Vạn's (SM23-3-30) was not."""
+    (SM23-3-29) was done by then, Lý Vạn's (SM23-3-30) was not. And cultural exchanges
+    resumed on 2023-11-30 (research §2b), which did SM23-4-04 in its year."""
     records = rows(shipped_cli("list", "--overdue", "--today", "2024-01-01", "--format", "json"))
     assert {r["id"] for r in records} == (
-        DELIVERABLES_2023 | {"SM23-3-30"}) - {"SM23-3-17", "SM23-3-20", "SM23-3-27"}
+        DELIVERABLES_2023 | {"SM23-3-30"}) - {"SM23-3-17", "SM23-3-20", "SM23-3-27", "SM23-4-04"}
     hoanh_mo = next(r for r in records if r["id"] == "SM23-3-09")
     assert hoanh_mo["status"] == "open" and hoanh_mo["done_on"] is None
     now = {r["id"]: r for r in rows(shipped_cli("list", "--late", "--format", "json"))}
@@ -183,7 +184,7 @@ def test_show_commitment_and_crossing(cli):
 def test_show_unknown_id(cli):
     result = cli("show", "SM23-9-99")
     assert result.exit_code == 1
-    assert result.stderr.startswith("bbtrack: error: no commitment with id 'SM23-9-99'")
+    assert result.stderr.startswith("bbtrack: error: no commitment or crossing 'SM23-9-99'")
 
 
 def test_crossings_listing(cli):

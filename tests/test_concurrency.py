@@ -56,7 +56,7 @@ def test_parallel_edits_of_different_records_are_all_kept(data_dir):
     ids = _ids(cli, N)
     assert len(ids) == N
     problems = _problems(cli)
-    commands = [["--data-dir", str(data_dir), "status", "set", rid, "in_progress",
+    commands = [["--data-dir", str(data_dir), "status", "set", rid, "in_progress", "--date", "today",
                  "-e", f"{URL}/{rid}", "--note", f"parallel edit {n}", "--by", f"writer-{n}"]
                 for n, rid in enumerate(ids)]
     results, wall, times = _start_all(commands)
@@ -78,7 +78,7 @@ def test_parallel_events_on_one_record_are_all_kept(data_dir):
     cli = Cli(data_dir)
     rid = _ids(cli, 1)[0]
     problems = _problems(cli)
-    commands = [["--data-dir", str(data_dir), "status", "set", rid, "open",
+    commands = [["--data-dir", str(data_dir), "status", "set", rid, "open", "--date", "today",
                  "-e", f"{URL}/{n}", "--note", f"same-status event {n}", "--by", f"writer-{n}"]
                 for n in range(N)]
     results, wall, times = _start_all(commands)
@@ -101,7 +101,7 @@ def test_readers_during_writes_always_see_a_whole_file(data_dir):
     readers = [subprocess.Popen([*ENTRY, "--data-dir", str(data_dir), "--no-cache", "list", "-f", "json"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
                for _ in range(4)]
-    writes = [["--data-dir", str(data_dir), "status", "set", rid, "ongoing",
+    writes = [["--data-dir", str(data_dir), "status", "set", rid, "ongoing", "--date", "today",
                "-e", f"{URL}/{rid}", "--by", "w"] for rid in ids]
     more_readers = [["--data-dir", str(data_dir), "--no-cache", "summary"] for _ in range(4)]
     results, wall, times = _start_all(writes + more_readers)
@@ -126,7 +126,7 @@ def test_a_writer_waiting_longer_than_the_lock_timeout_gets_exit_3(data_dir, mon
     fd = os.open(data_dir / storage.LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        result = Cli(data_dir)("status", "set", "SM23-3-19", "in_progress", "-e", URL)
+        result = Cli(data_dir)("status", "set", "SM23-3-19", "in_progress", "--date", "today", "-e", URL)
     finally:
         os.close(fd)
     assert result.exit_code == 3, result.output

@@ -166,7 +166,7 @@ def test_duplicate_anchor_is_named(tmp_path):
 def test_comment_other_parsers_reject_is_reported(name, tmp_path):
     case = RECORDS[name]
     lines = _check_lines(_folder(tmp_path, BASE_TEXT.replace(case["old"], case["new"], 1)))
-    assert any(":30:" in line and "warning: glued-comment" in line for line in lines), lines
+    assert any(":31:" in line and "warning: glued-comment" in line for line in lines), lines
 
 
 @pytest.mark.parametrize("name", ["string-continued-at-column-0-before", "continuation-like-schema",
@@ -180,7 +180,7 @@ def test_refusal_names_the_string_not_a_missing_record(name, tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith("bbtrack: error: ") and done.stderr.count("\n") == 1, done.stderr
-    assert ":31:1: this line continues the string that begins on line 30" in done.stderr, done.stderr
+    assert ":32:1: this line continues the string that begins on line 31" in done.stderr, done.stderr
     assert "no record" not in done.stderr and "not supported" not in done.stderr
 
 
@@ -194,3 +194,29 @@ def test_a_valid_multi_line_string_indented_further_is_edited(tmp_path):
     after = (folder / "commitments.yaml").read_text(encoding="utf-8")
     assert "    title_en: \"Upgrade the Tà Lùng–Thuỷ\n      Khẩu gate\"\n" in after
     assert Cli(folder)("check").exit_code == 0
+
+
+def _texts():
+    yield "shipped", (HERE.parent / "data" / "commitments.yaml").read_text(encoding="utf-8")
+    for name, case in RECORDS.items():
+        yield name, (BASE_TEXT.replace(case["old"], case["new"], 1) if "old" in case else BASE_TEXT) \
+            + case.get("append", "")
+
+
+@pytest.mark.parametrize("name, text", list(_texts()), ids=lambda v: v if len(v) < 60 else "")
+def test_passing_over_plain_records_loses_no_refusal(name, text):
+    """`check` puts only unusual records through the editor (speed): every record it passes
+    over must be one the editor edits, so both audits find the same refusals."""
+    from bbtrack.write.yamledit.audit import refusals
+
+    fast = refusals(text, "c.yaml", "commitments")
+    assert fast == refusals(text, "c.yaml", "commitments", thorough=True)
+
+
+def test_a_warm_check_remembers_the_audit(tmp_path):
+    """The audit runs once per state of a file; an edit of the file is a new state."""
+    folder = _folder(tmp_path, RECORDS["unused-anchor"]["new"].join(BASE_TEXT.split(RECORDS["unused-anchor"]["old"], 1)))
+    first = Cli(folder)("check").output
+    assert "not-editable" in first and Cli(folder)("check").output == first
+    (folder / "commitments.yaml").write_text(BASE_TEXT, encoding="utf-8")
+    assert "not-editable" not in Cli(folder)("check").output

@@ -369,8 +369,8 @@ def test_hostile_note_through_the_cli_is_stored_escaped_and_read_back_exactly(tm
     ["log", "\x1b]8;;http://x\x07"],
     ["list", "--province", "\x1b[31mred"],
     ["list", "--status", "\x1b[2J"],
-    ["status", "set", "\x1b[2J", "done", "-e", "https://example.org/a"],
-    ["status", "set", "SM23-3-02", "\x1b[2J", "-e", "https://example.org/a"],
+    ["status", "set", "\x1b[2J", "done", "--date", "today", "-e", "https://example.org/a"],
+    ["status", "set", "SM23-3-02", "\x1b[2J", "--date", "today", "-e", "https://example.org/a"],
 ])
 def test_echoed_arguments_are_escaped_in_errors(tmp_path, args):
     folder = tmp_path / "data"

@@ -102,7 +102,7 @@ def test_git_setup_writes_attributes_and_config_once(repo):
     first = bb(repo, "git-setup")
     again = bb(repo, "git-setup")
     assert (repo / ".gitattributes").read_text(encoding="utf-8") == "*.png binary\ndata/*.yaml merge=bbtrack\n"
-    assert "already has" in again.stdout and "added" in first.stdout
+    assert "already has" in again.stderr and "added" in first.stderr and not first.stdout
     driver = git(repo, "config", "--get", "merge.bbtrack.driver").strip()
     assert driver.endswith(" -m bbtrack merge-driver %O %A %B %P") and sys.executable in driver
     assert git(repo, "config", "--get", "merge.bbtrack.name").strip()
@@ -112,7 +112,7 @@ def test_git_setup_writes_attributes_and_config_once(repo):
 def test_git_setup_with_a_command_that_does_not_run_warns(repo):
     out = Cli(repo / "data")("git-setup", "--command", "no-such-bbtrack-here")
     assert out.exit_code == 0
-    assert "warning" in out.stdout and "--command" in out.stdout
+    assert "warning" in out.stderr and "--command" in out.stderr
     assert git(repo, "config", "--get", "merge.bbtrack.driver").startswith("no-such-bbtrack-here merge-driver")
 
 

@@ -87,14 +87,17 @@ def test_a_vietnamese_note_alone_records_an_event_without_a_change(repo, repo_cl
         "ongoing", "ongoing", None, "Đoàn HĐND tỉnh thăm Quảng Tây")
 
 
-def test_notes_with_control_characters_are_refused(repo, repo_cli):
-    before = (repo / "data" / "commitments.yaml").read_bytes()
-    for option in ("--note-vi", "--note-zh"):
-        result = repo_cli("status", "set", "SM23-1-04", "ongoing", "--date", "2023-02-28", "-e", URL,
-                          "--note", "x", option, "a\u202eb")
-        assert result.exit_code == 2 and option in result.stderr
-        assert "Traceback" not in result.output
-    assert (repo / "data" / "commitments.yaml").read_bytes() == before
+def test_hostile_notes_in_other_languages_are_kept_exactly_and_shown_escaped(repo, repo_cli):
+    # The same rule as for note: stored as typed, flagged by check, escaped wherever a terminal sees it.
+    hostile = "\x1b[31mđỏ\x1b[0m \u202etxt"
+    ok(repo_cli("status", "set", "SM23-1-04", "ongoing", "--date", "2023-02-28", "-e", URL, "--by", "t",
+                "--note", "x", "--note-vi", hostile, "--note-zh", hostile))
+    (event,) = json.loads(ok(repo_cli("log", "SM23-1-04", "--format", "json")).stdout)
+    assert event["note_vi"] == hostile and event["note_zh"] == hostile
+    assert "warning: control-char SM23-1-04" in ok(repo_cli("check")).stdout
+    for command in (("log", "SM23-1-04", "--lang", "vi"), ("show", "SM23-1-04", "--lang", "vi")):
+        out = ok(repo_cli(*command)).stdout
+        assert "\x1b" not in out and "\u202e" not in out and "\\u001b[31mđỏ" in out, command
 
 
 def test_hand_written_note_vi_must_be_nfc_text(data_dir, cli):

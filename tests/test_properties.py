@@ -92,7 +92,7 @@ CROSSINGS = (Path(__file__).resolve().parent / "bad_inputs" / "base" / "crossing
 def _as_dict(rid: str, r: Record) -> dict:
     return {"id": rid, "section": r.section, "title_vi": r.title_vi, "title_en": r.title_en, "quote": r.quote,
             "parties": list(r.parties), "crossings": list(r.crossings), "kind": r.kind, "due": r.due,
-            "status": "open", "history": []}
+            "due_source": None if r.due is None else "programme", "status": "open", "history": []}
 
 
 def _write_record(rid: str, r: Record, style: str) -> str:
@@ -121,7 +121,8 @@ def _ids_for(records_: list[Record]) -> list[str]:
 def _model_commitment(rid: str, r: Record) -> Commitment:
     return Commitment(id=rid, section=r.section, title_vi=r.title_vi, title_en=r.title_en, quote=r.quote,
                       parties=r.parties, crossings=r.crossings, kind=r.kind,
-                      due=None if r.due is None else _partial(r.due), status="open", history=())
+                      due=None if r.due is None else _partial(r.due), status="open", history=(),
+                      due_source=None if r.due is None else "programme")
 
 
 def _partial(text: str) -> PartialDate:
@@ -155,7 +156,8 @@ def test_random_edits_load_as_modelled_and_touch_nothing_else(initial, ops, styl
                 result = edit.add_commitment(folder, edit.NewCommitment(
                     meeting="SM23", section=record.section, title_vi=record.title_vi, title_en=record.title_en,
                     quote=record.quote, parties=record.parties, crossings=record.crossings, kind=record.kind,
-                    due=None if record.due is None else _partial(record.due)))
+                    due=None if record.due is None else _partial(record.due),
+                    due_source=None if record.due is None else "programme"))
                 rid = result.record_id
                 assert rid == edit.next_id(order, "SM23", record.section)
                 model[rid] = _model_commitment(rid, record)
@@ -174,7 +176,8 @@ def test_random_edits_load_as_modelled_and_touch_nothing_else(initial, ops, styl
                                  confidence="weak" if weak else None, force=True)
             result = edit.set_status(folder, change, today=TODAY)
             assert result.written
-            entry = HistoryEntry(date=date, from_=current, to=to, note=_nfc(note), evidence=tuple(evidence),
+            entry = HistoryEntry(date=date, from_=current, to=to, note=_nfc(note),
+                                 evidence=tuple(dict.fromkeys(evidence)),  # given twice: stored once
                                  by=None if by is None else _nfc(by), confidence="weak" if weak else "verified")
             if kind == "set":
                 model[rid] = replace(record, status=to, history=(*record.history, entry))

@@ -21,12 +21,23 @@ from typing import Any, Callable, List, Optional, TypeVar
 import typer
 
 from .. import __version__
-from ..core.errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
-from .run import STATE, editor_refusals, exit_code_for, list_commitments, start_work
+from ..core.errors import EXIT_DATA, EXIT_USAGE, UsageError
+from .run import STATE, editor_refusals, event_date, exit_code_for, list_commitments, start_work
+from .run import print_edit as _print_edit
 from .run import check_format as _fmt, load as _load, parse_lang as _lang, parse_today as _today
+from .complete import (  # shell completion
+    complete_crossing as _complete_crossing,
+    complete_id as _complete_id,
+    complete_party as _complete_party,
+    complete_province as _complete_province,
+    complete_status as _complete_status,
+)
+from .corrections import status_amend, status_remove
+from .usage import Group
 
 app = typer.Typer(
     name="bbtrack",
+    cls=Group,  # Click's usage errors as one `bbtrack: error:` line; global options after the command too
     help=(
         "Track the commitments of the 22 Feb 2023 Spring Meeting (Hà Giang, Quảng Ninh, Lạng Sơn, "
         "Cao Bằng and Guangxi), kept as YAML in git.\n\n"
@@ -87,48 +98,12 @@ def main_options(
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Parse the YAML even if a fresh parse cache exists."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    lang: Optional[str] = typer.Option(None, "--lang", help="vi or en, for every command [env BBTRACK_LANG]."),
 ) -> None:
     STATE.data_dir = str(data_dir) if data_dir else None
     STATE.use_cache = not no_cache
+    STATE.lang = lang
     start_work(typer=True)
-
-
-# Shell completion: cheap lists first, data only when completing ids.
-def _complete_province(incomplete: str) -> list[str]:
-    from ..core.provinces import PARTIES
-    from ..core.text import fold
-
-    return [p.name for p in PARTIES if p.country == "VN" and fold(p.name).startswith(fold(incomplete))]
-
-
-def _complete_party(incomplete: str) -> list[str]:
-    from ..core.provinces import PARTIES
-    from ..core.text import fold
-
-    return [p.name for p in PARTIES if fold(p.name).startswith(fold(incomplete)) or fold(p.name_en).startswith(fold(incomplete))]
-
-
-def _complete_status(incomplete: str) -> list[str]:
-    from ..core.model import STATUSES
-
-    return [s for s in STATUSES if s.startswith(incomplete)]
-
-
-def _complete_id(incomplete: str) -> list[str]:
-    try:
-        ds = _load(strict=False).dataset
-    except BbtrackError:
-        return []
-    ids = [c.id for c in ds.commitments] + [x.id for x in ds.crossings]
-    return [i for i in ids if i.lower().startswith(incomplete.lower())]
-
-
-def _complete_crossing(incomplete: str) -> list[str]:
-    try:
-        ds = _load(strict=False).dataset
-    except BbtrackError:
-        return []
-    return [x.id for x in ds.crossings if x.id.startswith(incomplete.lower())]
 
 
 LANG_OPTION = typer.Option(None, "--lang", help="Language of titles and labels: vi or en [env BBTRACK_LANG; default vi].")
@@ -156,7 +131,7 @@ def check(
     """
     from ..load.validate import check_quotes
 
-    _fmt(format, ("text", "json"))
+    format = _fmt(format, ("text", "json"))
     result = _load(strict=False)
     problems = list(result.problems)
     if not result.fatal:
@@ -229,7 +204,8 @@ def list_(
 
 @command()
 def show(
-    record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id, help="Commitment id (SM23-3-17) or crossing id (tra-linh)."),
+    record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id,
+                                    help='Commitment id (SM23-3-17, sm23-3-17), crossing id (tra-linh) or name ("Huu Nghi").'),
     format: str = typer.Option("text", "--format", "-f", help="text or json."),
     today: Optional[str] = typer.Option(None, "--today", help="Reference date for overdue marks."),
     lang: Optional[str] = LANG_OPTION,
@@ -242,20 +218,20 @@ def show(
       bbtrack show sm23-3-9 --lang en
       bbtrack show tra-linh --format json
     """
-    from ..ops.query import get_commitment
+    from ..core.model import Crossing
+    from ..ops.query import find_record
     from ..views.render import render_crossing_show, render_show
     from ..load.validate import minutes_line
 
-    _fmt(format, ("text", "json"))
+    format = _fmt(format, ("text", "json"))
     result = _load()
     ds = result.dataset
     day = _today(today)
-    crossing = ds.crossing(record_id)
-    if crossing is not None and ds.commitment(record_id) is None:
-        related = [c for c in ds.commitments if crossing.id in c.crossings]
-        render_crossing_show(crossing, related, format, sys.stdout, today=day, lang=_lang(lang))
+    c = find_record(ds, record_id, STATE.left_out)
+    if isinstance(c, Crossing):
+        related = [r for r in ds.commitments if c.id in r.crossings]
+        render_crossing_show(c, related, format, sys.stdout, today=day, lang=_lang(lang))
         return
-    c = get_commitment(ds, record_id)
     render_show(c, ds, format, sys.stdout, today=day, lang=_lang(lang),
                 minutes_line=minutes_line(ds, result.data_dir, c))
 
@@ -282,7 +258,7 @@ def crossings(
     from ..ops.query import commitments_per_crossing, resolve_parties, select_crossings
     from ..views.render import FORMATS, render_crossings
 
-    _fmt(format, FORMATS)
+    format = _fmt(format, FORMATS)
     lang_ = _lang(lang)
     parties = resolve_parties(province, provinces_only=True) if province else frozenset()
     ds = _load().dataset
@@ -311,10 +287,12 @@ def summary(
       bbtrack summary --by party --lang en
       bbtrack summary --by section --format json
     """
-    from ..ops.query import summarize, totals
+    from ..core.lookup import choose
+    from ..ops.query import GROUP_KEYS, summarize, totals
     from ..views.render import FORMATS, render_summary
 
-    _fmt(format, FORMATS)
+    format = _fmt(format, FORMATS)
+    by = choose(by, GROUP_KEYS, "grouping")
     lang_ = _lang(lang)
     day = _today(today)
     ds = _load().dataset
@@ -325,17 +303,6 @@ def summary(
 # --- edits ------------------------------------------------------------------------------
 
 
-def _print_edit(result, dry_run: bool) -> None:
-    from ..write.storage import display_path, unified_diff
-
-    shown = display_path(result.path)
-    if dry_run:
-        sys.stdout.write(unified_diff(result.old_text, result.new_text, shown))
-        sys.stderr.write("dry run: nothing written\n")
-    else:
-        sys.stderr.write(f"{result.record_id}: updated {shown}; review with `git diff` or `bbtrack diff`\n")
-
-
 @command(parent=status_app, name="set")
 def status_set(
     record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id,
@@ -343,7 +310,7 @@ def status_set(
     status: str = typer.Argument(..., metavar="STATUS",
                                  help="A status for a commitment (open, in_progress, ongoing, stalled, done, partly_done, "
                                       "not_done, dropped); a stage for a crossing (planned ... announced, operating, suspended)."),
-    date: Optional[str] = typer.Option(None, "--date", help='When it happened: 2024-06-25, 25/6/2024, "2024-11" [default: today].'),
+    date: Optional[str] = typer.Option(None, "--date", help='When it happened (required): 2024-06-25, 25/6/2024, "2024-11", or today.'),
     note: Optional[str] = typer.Option(None, "--note", help="What happened, in a sentence (English)."),
     note_vi: Optional[str] = typer.Option(None, "--note-vi", help="The same sentence in Vietnamese (shown by --lang vi)."),
     note_zh: Optional[str] = typer.Option(None, "--note-zh", help="The same sentence in Chinese."),
@@ -365,20 +332,20 @@ def status_set(
       bbtrack status set tra-linh announced --kind international --date 2023-12-28 -e https://...
       bbtrack status set SM23-3-09 done --date 2024-06-25 -e https://... --dry-run
     """
-    from ..core.dates import PartialDate, parse_user
-    from ..write.edit import Change, set_status
+    from ..write.correct import record_event
+    from ..write.edit import Change
     from ..load.folder import find_data_dir
 
     data_dir = find_data_dir(STATE.data_dir)
     day = _dt.date.today()
-    when = parse_user(date, "--date") if date else PartialDate.of(day)
+    when, said = event_date(date, day)
     if by is None:
         from ..ops.gitio import user_name
 
         by = user_name(data_dir) or os.environ.get("USER") or None
     change = Change(record_id=record_id, to=status, date=when, note=note, note_vi=note_vi, note_zh=note_zh,
                     evidence=tuple(evidence), by=by, confidence="weak" if weak else None, kind=kind, force=force)
-    _print_edit(set_status(data_dir, change, today=day, dry_run=dry_run, use_cache=STATE.use_cache), dry_run)
+    _print_edit(record_event(data_dir, change, today=day, dry_run=dry_run, use_cache=STATE.use_cache), dry_run, said)
 
 
 @command()
@@ -426,8 +393,14 @@ def add(
 @command()
 def log(
     record_id: Optional[str] = typer.Argument(None, metavar="[ID]", autocompletion=_complete_id,
-                                              help="One commitment or crossing [default: all records]."),
+                                              help='One commitment or crossing, by id or name ("Huu Nghi") [default: all].'),
+    province: List[str] = typer.Option([], "--province", "-p", autocompletion=_complete_province,
+                                       help="Records of this province (a crossing: its own). Repeat for OR."),
+    crossing: List[str] = typer.Option([], "--crossing", "-c", autocompletion=_complete_crossing,
+                                       help="A crossing (id or name) and the commitments naming it. Repeat for OR."),
     since: Optional[str] = typer.Option(None, "--since", help='Only events on or after this date ("2024", "1/3/2025").'),
+    until: Optional[str] = typer.Option(None, "--until", help='Only events on or before this date ("2024-06").'),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Show at most this many (the newest)."),
     format: str = FORMAT_OPTION,
     lang: Optional[str] = LANG_OPTION,
 ) -> None:
@@ -436,18 +409,24 @@ def log(
     \b
     Examples:
       bbtrack log
-      bbtrack log SM23-3-17
-      bbtrack log --since 2025 --format json
+      bbtrack log sm23-3-17
+      bbtrack log "Huu Nghi" --since 2024
+      bbtrack log -p "Cao Bằng" --since 2025 --until 2025-06 --format json
     """
     from ..ops.changes import events
     from ..core.dates import parse_user
+    from ..ops.query import crossing_keys, resolve_crossings, resolve_parties
     from ..views.render import FORMATS, render_events
 
-    _fmt(format, FORMATS)
+    format = _fmt(format, FORMATS)
     lang_ = _lang(lang)
     start = parse_user(since, "--since") if since else None
+    end = parse_user(until, "--until") if until else None
+    parties = resolve_parties(province, provinces_only=True) if province else frozenset()
     ds = _load().dataset
-    render_events(events(ds, record_id, start), format, sys.stdout, lang=lang_)
+    ids = resolve_crossings(crossing_keys(ds.crossings), crossing) if crossing else frozenset()
+    render_events(events(ds, record_id, start, until=end, parties=parties, crossings=ids, limit=limit,
+                         left_out=STATE.left_out), format, sys.stdout, lang=lang_)
 
 
 @command()
@@ -471,7 +450,7 @@ def diff(
     from ..load.folder import find_data_dir
     from ..views.render import FORMATS, render_diff
 
-    _fmt(format, FORMATS)
+    format = _fmt(format, FORMATS)
     changes = diff_revisions(find_data_dir(STATE.data_dir), rev_a, rev_b)
     render_diff(changes, format, sys.stdout)
 
@@ -508,7 +487,7 @@ def report(
     from ..core.dates import parse_user
     from ..ops.query import resolve_parties
 
-    _fmt(format, report_module.FORMATS)
+    format = _fmt(format, report_module.FORMATS)
     binary = format in report_module.BINARY_FORMATS
     if binary and output is None and sys.stdout.isatty():
         raise UsageError(f"--format {format} is a binary file: give --output FILE (or pipe it: > report.{format})")
@@ -545,10 +524,13 @@ def report(
     sys.stderr.write(f"wrote {output}\n")
 
 
+command(parent=status_app, name="amend")(status_amend)
+command(parent=status_app, name="remove")(status_remove)
+
 from .merging import register as _register_merging  # noqa: E402 - git-setup, merge-driver, resolve
 _register_merging(app, command, guarded)
 
-_GLOBAL_VALUE_OPTIONS = ("--data-dir", "-d")  # the callback's options that take a value
+_GLOBAL_VALUE_OPTIONS = ("--data-dir", "-d", "--lang")  # the callback's options that take a value
 
 
 def _app_for(args: list[str]) -> typer.Typer:

@@ -107,11 +107,12 @@ def run(argv: Sequence[str]) -> int | None:
     from .run import STATE, exit_code_for, list_commitments, start_work
 
     global_options, list_options = parsed
-    if set(global_options) - {"data_dir", "no_cache"}:
+    if set(global_options) - {"data_dir", "no_cache", "lang"}:
         return None  # a global option the app has and this function does not apply: Typer's
     data_dir = global_options.get("data_dir")
     STATE.data_dir = str(Path(data_dir)) if data_dir else None  # as Typer's Path option spells it
     STATE.use_cache = not global_options.get("no_cache", False)
+    STATE.lang = global_options.get("lang")
     start_work()
     try:
         list_commitments(**list_options)

@@ -41,8 +41,7 @@ def git_setup(
     from ..load.folder import find_data_dir
     from ..ops.mergeflow import git_setup as setup
 
-    for line in setup(find_data_dir(STATE.data_dir), command):
-        sys.stdout.write(line + "\n")
+    _say(setup(find_data_dir(STATE.data_dir), command))  # what was done is a diagnostic, as for `status set`
 
 
 def merge_driver(

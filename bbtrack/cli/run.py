@@ -22,10 +22,12 @@ from ..core.errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
 
 
 class State:
-    """The global options (`--data-dir`, `--no-cache`) of this invocation."""
+    """The global options (`--data-dir`, `--no-cache`, `--lang`) of this invocation."""
 
     data_dir: str | None = None
     use_cache: bool = True
+    lang: str | None = None  # `bbtrack --lang en list`: the command's own --lang wins
+    left_out: tuple[str, ...] = ()  # ids a read left out for their problems (`load`)
     collector_paused: bool = False  # by the console script, for its start-up (entry.main)
 
 
@@ -88,7 +90,9 @@ class DataProblems(BbtrackError):
 
 
 def load(strict: bool = True):
-    """Load the data folder; refuse to work on data with errors (check explains them)."""
+    """Load the data folder for a read. A file that cannot be used stops the command (exit 2);
+    other problems leave their records out, said in one warning line (`load.partial`).
+    `strict=False` (check, completion) returns everything as read."""
     from ..load.folder import find_data_dir
     from ..load.cached import load as load_folder
 
@@ -100,11 +104,26 @@ def load(strict: bool = True):
     finally:
         if progress is not None:
             progress.close()
-    if strict and result.errors:
+    if strict and result.fatal:
         # A fatal problem (the file cannot be used) is named first and exits as `check` does.
-        first = next((p for p in result.errors if p.severity == "fatal"), result.errors[0])
+        first = next(p for p in result.errors if p.severity == "fatal")
         more = f" (+{len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
         raise DataProblems(f"{first}{more}; run `bbtrack check` for all problems", first.severity)
+    if strict and result.errors:
+        import dataclasses
+
+        from ..load.partial import valid_part
+
+        part = valid_part(result)
+        named = ", ".join(part.left_out[:5]) + (", …" if len(part.left_out) > 5 else "")
+        left = [f"{len(part.left_out)} left out ({named})"] if part.left_out else []
+        if part.unnamed:
+            left.append(f"{part.unnamed} record{'s' if part.unnamed != 1 else ''} without an id left out")
+        STATE.left_out = part.left_out
+        problems = f"{part.problems} problem{'s' if part.problems != 1 else ''}"
+        err(f"warning: the data has {problems}; answering from the valid records"
+            + (f", {' and '.join(left)}" if left else "") + "; run `bbtrack check` to see and fix them")
+        return dataclasses.replace(result, dataset=part.dataset)
     return result
 
 
@@ -139,17 +158,51 @@ def editor_refusals(result) -> list:
     """What `status set` or `add` would refuse to edit, found by the editor itself: a user
     learns it from `check`, not from the first edit (docs/errors.md, `not-editable`)."""
     from ..load.folder import COMMITMENTS_FILE, CROSSINGS_FILE
-    from ..write.yamledit.audit import refusals
 
     ds = result.dataset
     problems = []
     for file, name, collection, records in ((COMMITMENTS_FILE, ds.commitments_file, "commitments", ds.commitments),
                                             (CROSSINGS_FILE, ds.crossings_file, "crossings", ds.crossings)):
         try:
-            text = (result.data_dir / file).read_bytes().decode("utf-8")
+            data = (result.data_dir / file).read_bytes()
+            data.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # the loader has reported why
-        problems += refusals(text, name, collection, [record.id for record in records])
+        problems += _audited(data, name, collection, [record.id for record in records])
+    return problems
+
+
+def _audited(data: bytes, name: str, collection: str, ids: list[str]) -> list:
+    """`yamledit.audit.refusals`, remembered for these bytes: the audit composes records in
+    Python (seconds at 10k records), and a warm `check` must stay a hash of the files."""
+    import json
+
+    from .. import __version__
+    from ..core.problems import Problem, Source
+    from ..load import cache
+
+    code = Path(__file__).resolve().parent.parent / "write" / "yamledit"  # not imported on a hit: it imports yaml
+    key = cache._digest_bytes(b"\0".join([data, name.encode(), collection.encode(), "\n".join(ids).encode(),
+                                           __version__.encode(), *(f"{f.name}:{f.stat().st_mtime_ns}".encode()
+                                                                   for f in sorted(code.glob("*.py")))]))
+    entry = cache.cache_dir() / f"audit-{key.replace(':', '-')}.json"
+    try:
+        return [Problem(Source(*p["source"]), p["code"], p["message"], p["severity"])
+                for p in json.loads(entry.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    from ..write.yamledit.audit import refusals
+
+    problems = refusals(data.decode("utf-8"), name, collection, ids)
+    try:  # best effort: a cache that cannot be written only costs the next check the audit again
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temp = entry.with_suffix(f".{os.getpid()}.tmp")
+        temp.write_text(json.dumps([{"source": [p.source.file, p.source.line, p.source.col], "code": p.code,
+                                     "message": p.message, "severity": p.severity} for p in problems]),
+                        encoding="utf-8")
+        os.replace(temp, entry)
+    except OSError:
+        pass
     return problems
 
 
@@ -170,16 +223,19 @@ def note_packaged(data_dir: Path) -> None:
 
 
 def parse_lang(value: str | None) -> str:
-    chosen = (value or os.environ.get("BBTRACK_LANG") or "vi").lower()
+    chosen = (value or STATE.lang or os.environ.get("BBTRACK_LANG") or "vi").strip().lower()
     if chosen not in ("vi", "en"):
         raise UsageError(f"unknown language {chosen!r}; use vi or en")
     return chosen
 
 
 def check_format(value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise UsageError(f"unknown format {value!r}; use one of {', '.join(allowed)}")
-    return value
+    """The format in lower case (`--format JSON` is json); an unknown one names the closest."""
+    if value in allowed:
+        return value
+    from ..core.lookup import choose
+
+    return choose(value, allowed, "format")
 
 
 def parse_today(value: str | None) -> _dt.date:
@@ -214,7 +270,7 @@ def list_commitments(
     from ..views.render import FORMATS
     from ..views.tables import RICH_MAX_ROWS, too_long_for_rich
 
-    check_format(format, FORMATS)
+    format = check_format(format, FORMATS)  # noqa: A001 - the option's name
     lang_ = parse_lang(lang)
     day = parse_today(today)
     parties = resolve_parties(province, provinces_only=True) if province else frozenset()
@@ -289,3 +345,31 @@ def _list_index(day: _dt.date, noted: bool = False):
     if not noted:
         note_packaged(data_dir)  # as `load` would have
     return index
+
+
+def print_edit(result, dry_run: bool, said: str | None = None) -> None:
+    """What an edit did, on stderr (a dry run: its diff on stdout); `said`: a line more."""
+    from ..write.storage import display_path, unified_diff
+
+    shown = display_path(result.path)
+    if dry_run:
+        sys.stdout.write(unified_diff(result.old_text, result.new_text, shown))
+        sys.stderr.write("dry run: nothing written\n")
+    else:
+        sys.stderr.write(f"{result.record_id}: updated {shown}; review with `git diff` or `bbtrack diff`\n")
+    if result.notice:
+        sys.stderr.write(f"{result.record_id}: {result.notice}\n")
+    if said:
+        sys.stderr.write(said + "\n")
+
+
+def event_date(text: str | None, today: _dt.date):
+    """`status set --date`: required, since an unsaid date silently became today's for events found
+    later; `today` is allowed. (date, what to say once the edit is done: the date `today` stood for)."""
+    from ..core.dates import PartialDate, parse_user
+
+    if not text or not text.strip():
+        raise UsageError("give --date: when it happened (25/6/2024, 2024-06, 2024), or `--date today`")
+    if text.strip().lower() in ("today", "hôm nay", "hom nay"):
+        return PartialDate.of(today), f"--date today is {today.isoformat()}"
+    return parse_user(text, "--date"), None

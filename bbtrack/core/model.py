@@ -158,7 +158,9 @@ class Dataset:
     crossings_file: str
 
     def commitment(self, record_id: str) -> Commitment | None:
-        wanted = record_id.strip().upper()
+        from .lookup import commitment_id
+
+        wanted = commitment_id(record_id) or record_id.strip().upper()  # sm23-3-9 is SM23-3-09
         return next((c for c in self.commitments if c.id.upper() == wanted), None)
 
     def crossing(self, record_id: str) -> Crossing | None:

@@ -8,6 +8,7 @@ either name finds the Hà Giang records, and output may say "Hà Giang → Tuyê
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass
 
 from .text import fold
@@ -52,11 +53,22 @@ _LOOKUP: dict[str, Party] = {}
 for _p in PARTIES:
     for _alias in (_p.name, _p.name_en, _p.zh, *_p.aliases):
         _LOOKUP[fold(_alias)] = _p
+        _LOOKUP[fold(_alias).replace(" ", "")] = _p  # "langson", "caobang": typed without the space
+
+# What offices write before or after a name: "tỉnh Lạng Sơn", "Lang Son province", "khu tự trị Quảng Tây".
+_AFFIXES = re.compile(r"^(?:tinh|t\.|province of|khu tu tri|tp\.?|thanh pho)\s*|\s*(?:province|tinh)$")
 
 
 def resolve(text: str) -> Party | None:
     """The party a person meant, however typed; None if unknown."""
-    return _LOOKUP.get(fold(text))
+    key = fold(text)
+    bare = _AFFIXES.sub("", key).strip()
+    return _LOOKUP.get(key) or _LOOKUP.get(bare) or _LOOKUP.get(bare.replace(" ", ""))
+
+
+def spellings() -> tuple[str, ...]:
+    """Every name a party is known by, for "did you mean" (canonical names first)."""
+    return (*PARTY_NAMES, *(name for p in PARTIES for name in (p.name_en, *p.aliases)))
 
 
 def names_matching(text: str) -> frozenset[str] | None:

@@ -19,6 +19,7 @@ from typing import Any, Callable
 from ..core import provinces
 from ..core.dates import PartialDate, parse_stored
 from .folder import COMMITMENTS_FILE, CROSSINGS_FILE
+from .partial import skip as _skip
 from .portable import glued_comment
 from ..core.model import (
     COMMITMENT_KINDS,
@@ -454,11 +455,10 @@ def parse_by_record(text: str, name: str, collection: str, split: Split, known: 
     if empty.id != "scalar" or empty.value != "" or walker.value(top["schema"][0]) != SCHEMA_VERSION:
         return None
     meetings = []
-    if "meetings" in top:
-        for node, values in _records(walker, top["meetings"][0], "meeting"):
-            if values is None:
-                return None
-            meetings.append(Meeting(**{"minutes": None, **values}, source=walker.src(node)))
+    for node, values in _records(walker, top["meetings"][0], "meeting") if "meetings" in top else ():
+        if values is None:
+            return None
+        meetings.append(Meeting(**{"minutes": None, **values}, source=walker.src(node)))
     what = collection[:-1]
     records = []
     total = len(split.spans)
@@ -480,7 +480,8 @@ def parse_by_record(text: str, name: str, collection: str, split: Split, known: 
     return records, meetings
 
 
-def parse_commitments(text: str, name: str, problems: list[Problem]) -> tuple[list[Commitment], list[Meeting]]:
+def parse_commitments(text: str, name: str, problems: list[Problem],
+                      skipped: list | None = None) -> tuple[list[Commitment], list[Meeting]]:
     lines = _Lines(_strip_bom(text))
     walker = _Walker(name, problems, lines, text=_strip_bom(text))
     top = _top(walker, compose(text, name, problems, lines), "commitments")
@@ -493,10 +494,9 @@ def parse_commitments(text: str, name: str, problems: list[Problem]) -> tuple[li
                 meetings.append(Meeting(**{"minutes": None, **values}, source=walker.src(node)))
     commitments = []
     for node, values in _records(walker, top["commitments"][0], "commitment"):
-        if values is None:
-            continue
-        history = _history(walker, values.pop("history"), "commitment")
+        history = None if values is None else _history(walker, values.pop("history"), "commitment")
         if history is None:
+            _skip(skipped, walker, node)
             continue
         commitments.append(
             Commitment(**{**values, "parties": values["parties"], "crossings": values["crossings"]},
@@ -509,7 +509,7 @@ def parse_commitments(text: str, name: str, problems: list[Problem]) -> tuple[li
     return commitments, meetings
 
 
-def parse_crossings(text: str, name: str, problems: list[Problem]) -> list[Crossing]:
+def parse_crossings(text: str, name: str, problems: list[Problem], skipped: list | None = None) -> list[Crossing]:
     lines = _Lines(_strip_bom(text))
     walker = _Walker(name, problems, lines, text=_strip_bom(text))
     top = _top(walker, compose(text, name, problems, lines), "crossings")
@@ -517,10 +517,9 @@ def parse_crossings(text: str, name: str, problems: list[Problem]) -> list[Cross
         return []
     crossings = []
     for node, values in _records(walker, top["crossings"][0], "crossing"):
-        if values is None:
-            continue
-        history = _history(walker, values.pop("history"), "crossing")
+        history = None if values is None else _history(walker, values.pop("history"), "crossing")
         if history is None:
+            _skip(skipped, walker, node)
             continue
         crossings.append(Crossing(**{**_CROSSING_DEFAULTS, **values}, history=history, source=walker.src(node)))
     for key, (_, key_node) in top.items():
@@ -540,8 +539,8 @@ class LoadResult:
     dataset: Dataset
     problems: tuple[Problem, ...]
     data_dir: Path
-    # {collection: (file name, [(span digest, first line), ...])}, one span per record in
-    # file order, when every file was read record by record; else None. For the cache.
+    skipped: tuple[tuple[Source, str | None], ...] = ()  # where records left out start, and their ids
+    # {collection: (file, [(span digest, first line), ...])} if read record by record: for the cache
     spans: dict | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -564,9 +563,10 @@ def parse_folder(data_dir: Path, *, reuse: Reuse | None = None, progress: Progre
     from .validate import validate
 
     problems: list[Problem] = []
+    skipped: list[tuple[Source, str | None]] = []
     files = {"commitments": data_dir / COMMITMENTS_FILE, "crossings": data_dir / CROSSINGS_FILE}
     names = {collection: display_path(path) for collection, path in files.items()}
-    unread: dict[str, list[Problem]] = {collection: [] for collection in files}  # kept in the order of a file at a time
+    unread: dict[str, list[Problem]] = {collection: [] for collection in files}  # in the order of a file at a time
     texts = {collection: read_text(path, unread[collection]) for collection, path in files.items()}
     splits = {collection: split_records(_strip_bom(text), collection) if text is not None else None
               for collection, text in texts.items()}
@@ -586,13 +586,14 @@ def parse_folder(data_dir: Path, *, reuse: Reuse | None = None, progress: Progre
         if read:
             by_record[collection] = (name, [(span.digest, span.line) for span in split.spans])
         if collection == "commitments":
-            commitments, meetings = read or parse_commitments(text, name, problems)
+            commitments, meetings = read or parse_commitments(text, name, problems, skipped)
         else:
-            crossings = read[0] if read else parse_crossings(text, name, problems)
+            crossings = read[0] if read else parse_crossings(text, name, problems, skipped)
     dataset = Dataset(tuple(commitments), tuple(crossings), tuple(meetings), names["commitments"], names["crossings"])
     if not any(p.severity == "fatal" for p in problems):
         problems.extend(validate(dataset))
-    return LoadResult(dataset, tuple(problems), data_dir, by_record if len(by_record) == len(files) else None)
+    return LoadResult(dataset, tuple(problems), data_dir, tuple(skipped),
+                      by_record if len(by_record) == len(files) else None)
 
 
 def known_party(name: str) -> bool:

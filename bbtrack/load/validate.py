@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Iterator
 
 from ..core import provinces
 from ..core.model import INITIAL_STATUS, STAGES, STATUSES, Commitment, Crossing, Dataset, HistoryEntry
+from ..core.evidence import document
 from ..core.problems import Problem, Source
 from ..core.text import collapse_ws, has_unsafe
 
@@ -130,9 +131,10 @@ def _check_history(record: Commitment | Crossing, vocabulary: tuple[str, ...], c
             yield Problem(where, "history-order",
                           f"{record.id}: event {entry.date} predates the meeting ({meeting_date}); check the date")
         for url in entry.evidence:
-            if not re.match(r"^https?://\S+$", url):
-                yield Problem(where, "bad-evidence", f"{record.id}: evidence {url!r} is not an http(s) address; "
-                              "link the source with https://...")
+            if not re.match(r"^https?://\S+$", url) and document(url) is None:
+                yield Problem(where, "bad-evidence", f"{record.id}: evidence {url!r} is not an http(s) address "
+                              "or a document reference; link the source with https://... or cite it as "
+                              "'Công văn số 123/UBND-KT ngày 12/3/2025'")
         previous = entry
     if previous is None:
         if initial is not None and current != initial:

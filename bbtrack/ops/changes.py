@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..core.dates import PartialDate
-from ..core.errors import DataError, NotFoundError
+from ..core.errors import DataError
 from ..core.model import Commitment, Crossing, Dataset, HistoryEntry
 from ..core.problems import Problem
 
@@ -26,25 +26,38 @@ class Event:
     entry: HistoryEntry
 
 
-def events(ds: Dataset, record_id: str | None = None, since: PartialDate | None = None) -> list[Event]:
-    """History entries, newest first (ties: file order reversed, i.e. latest recorded first)."""
+def events(ds: Dataset, record_id: str | None = None, since: PartialDate | None = None, *,
+           until: PartialDate | None = None, parties: frozenset[str] = frozenset(),
+           crossings: frozenset[str] = frozenset(), limit: int | None = None,
+           left_out: tuple[str, ...] = ()) -> list[Event]:
+    """History entries, newest first (ties: file order reversed, i.e. latest recorded first).
+
+    Filtered as `list` filters: `parties` (canonical names; a crossing counts for its
+    province), `crossings` (ids: the crossings themselves and the commitments naming
+    them), the period from `since` to `until` (a partial date covers its whole period).
+    """
     found: list[Event] = []
     records: Iterable[Commitment | Crossing]
     if record_id is not None:
-        record = ds.commitment(record_id) or ds.crossing(record_id)
-        if record is None:
-            raise NotFoundError(f"no commitment or crossing with id {record_id!r}; run `bbtrack list`")
-        records = [record]
+        from .query import find_record
+
+        records = [find_record(ds, record_id, left_out)]
     else:
         records = (*ds.commitments, *ds.crossings)
     for record in records:
         collection = "commitments" if isinstance(record, Commitment) else "crossings"
+        if collection == "commitments":
+            if (parties and not parties.intersection(record.parties)
+                    or crossings and not crossings.intersection(record.crossings)):
+                continue
+        elif parties and record.province not in parties or crossings and record.id not in crossings:
+            continue
         for entry in record.history:
-            if since is None or entry.date.end >= since.start:
+            if (since is None or entry.date.end >= since.start) and (until is None or entry.date.start <= until.end):
                 found.append(Event(record.id, collection, entry))
     found.reverse()
     found.sort(key=lambda e: e.entry.date.start, reverse=True)
-    return found
+    return found[:limit] if limit else found
 
 
 # --- semantic diff ------------------------------------------------------------------------

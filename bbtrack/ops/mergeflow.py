@@ -96,8 +96,9 @@ def merge_checked(base: str | None, ours: str, theirs: str, name: str, *, other:
     result = merge_texts(base, ours, theirs, filename=name)
     failing: list[Problem] = []
     if result.clean:
-        new = _new_problems(problems_of(result.text, name, other, other_name, data_dir),
-                            problems_of(ours, name, other, other_name, data_dir))
+        new = problems_of(result.text, name, other, other_name, data_dir)
+        if new:  # only then is ours read too (a parse of the whole file), to tell what the merge brought
+            new = _new_problems(new, problems_of(ours, name, other, other_name, data_dir))
         force: dict[tuple[str, str], str] = {}
         for p in new:
             if p.severity == "warning":

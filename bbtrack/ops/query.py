@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from ..core import provinces
 from ..core.errors import NotFoundError, UsageError
 from ..core.text import fold
-from ..core.vocab import COMMITMENT_KINDS, CROSSING_KINDS, FINAL_STATUSES, STAGES, STATUSES
+from ..core.vocab import COMMITMENT_KINDS, CROSSING_KINDS, FINAL_STATUSES, STATUSES
 
 if TYPE_CHECKING:  # the list index's path runs these functions on no record at all
     from ..core.dates import PartialDate
@@ -69,20 +69,10 @@ def timing(c: Commitment, today: _dt.date) -> str:
 
 
 def resolve_statuses(words: Iterable[str]) -> frozenset[str]:
-    wanted = set()
-    for word in words:
-        key = fold(word).replace(" ", "_").replace("-", "_")
-        if key in STATUSES:
-            wanted.add(key)
-            continue
-        from ..core.vocab import STATUS_LABELS
+    """Statuses however typed (`In Progress`, `đang thực hiện`); a typo is refused with the closest."""
+    from ..core.lookup import status_of
 
-        by_label = {fold(label): s for labels in STATUS_LABELS.values() for s, label in labels.items()}
-        if fold(word) in by_label:
-            wanted.add(by_label[fold(word)])
-            continue
-        raise UsageError(f"unknown status {word!r}; use one of {', '.join(STATUSES)}")
-    return frozenset(wanted)
+    return frozenset(status_of(word) for word in words)
 
 
 def resolve_parties(words: Iterable[str], *, provinces_only: bool) -> frozenset[str]:
@@ -90,14 +80,24 @@ def resolve_parties(words: Iterable[str], *, provinces_only: bool) -> frozenset[
     for word in words:
         party = provinces.resolve(word)
         if party is None:
+            from ..core.lookup import did_you_mean
+
             choices = provinces.PARTY_NAMES if not provinces_only else tuple(
                 p.name for p in provinces.PARTIES if p.country == "VN")
             option = "--province" if provinces_only else "--party"
-            raise UsageError(f"unknown {option[2:]} {word!r}; use one of {', '.join(choices)}")
+            near = {provinces.resolve(n).name: None for n in _near(word, provinces.spellings())}
+            hint = did_you_mean(word, near) if near else ""
+            raise UsageError(f"unknown {option[2:]} {word!r}{hint} (one of {', '.join(choices)})")
         if provinces_only and party.country != "VN":
             raise UsageError(f"{party.name} is not a Vietnamese province; use --party {party.name_en!r}")
-        names |= provinces.names_matching(word) or set()
+        names |= provinces.names_matching(party.name) or set()
     return frozenset(names)
+
+
+def _near(word: str, choices: Iterable[str]) -> list[str]:
+    from ..core.lookup import closest
+
+    return closest(word, choices, n=3, cutoff=0.5)
 
 
 def crossing_names(x: Crossing) -> tuple[str, ...]:
@@ -124,19 +124,58 @@ def resolve_crossings(keys: Sequence[CrossingKey], words: Iterable[str]) -> froz
         exact = {ident for ident, _, names in keys if key in names}
         matches = exact or {ident for ident, _, names in keys if any(key in n for n in names)}
         if not matches:
-            raise UsageError(f"unknown crossing {word!r}; run `bbtrack crossings` to see ids and names")
+            raise UsageError(f"unknown crossing {word!r}{_crossing_hint(keys, word)}; "
+                             "run `bbtrack crossings` to see ids and names")
         found |= matches
     children = {ident for ident, parent, _ in keys if parent in found}
     return frozenset(found | children)
 
 
+def _crossing_hint(keys: Sequence[CrossingKey], word: str) -> str:
+    """"; did you mean binh-nghi?" from the ids and names of the crossings nearest to `word`."""
+    by_name = {name: ident for ident, _, names in keys for name in names}
+    near = dict.fromkeys(by_name[n] for n in _near(word, by_name))
+    return f"; did you mean {' or '.join(near)}?" if near else ""
+
+
 def get_commitment(ds: Dataset, record_id: str) -> Commitment:
     record = ds.commitment(record_id)
     if record is None:
-        close = [c.id for c in ds.commitments if fold(record_id) in fold(c.id)][:5]
-        hint = f"; did you mean {', '.join(close)}?" if close else "; run `bbtrack list` to see ids"
+        near = _near(record_id, [c.id for c in ds.commitments])
+        hint = f"; did you mean {' or '.join(near)}?" if near else "; run `bbtrack list` to see ids"
         raise NotFoundError(f"no commitment with id {record_id!r}{hint}")
     return record
+
+
+def find_record(ds: Dataset, word: str, left_out: Sequence[str] = ()) -> Commitment | Crossing:
+    """The commitment or crossing `word` names: an id in any case and padding (`sm23-3-9`), or a
+    crossing's id or name as `list --crossing` takes it (`Huu Nghi`, `友谊关`). `left_out`: ids
+    of records a read left out for their problems, which exist but cannot be shown."""
+    found = ds.commitment(word) or ds.crossing(word) or ds.crossing(slug_of(word))
+    if found is not None:
+        return found
+    from ..core.lookup import commitment_id
+
+    for ident in (commitment_id(word), word.strip().lower(), slug_of(word)):
+        if ident in left_out:
+            raise NotFoundError(f"{ident} has problems in the data and cannot be shown; run `bbtrack check` to fix them")
+    key = fold(word)
+    keys = crossing_keys(ds.crossings)
+    exact = [ident for ident, _, names in keys if key in names]
+    matches = exact or [ident for ident, _, names in keys if key and any(key in n for n in names)]
+    if len(matches) == 1:
+        return ds.crossing(matches[0])  # type: ignore[return-value]
+    if matches:
+        raise UsageError(f"{word!r} names {len(matches)} crossings: {', '.join(matches)}; give one of these ids")
+    near = _near(word, [*(c.id for c in ds.commitments), *(x.id for x in ds.crossings)])
+    hint = _crossing_hint(keys, word) if not near else f"; did you mean {' or '.join(near)}?"
+    raise NotFoundError(f"no commitment or crossing {word!r}{hint or '; run `bbtrack list` or `bbtrack crossings` to see ids'}")
+
+
+def slug_of(word: str) -> str:
+    from ..core.text import slug
+
+    return slug(word)
 
 
 # --- commitments -----------------------------------------------------------------------
@@ -159,9 +198,9 @@ class CommitmentFilter:
     today: _dt.date = field(default_factory=_dt.date.today)
 
     def __post_init__(self) -> None:
-        for kind in self.kinds:
-            if kind not in COMMITMENT_KINDS:
-                raise UsageError(f"unknown kind {kind!r}; use one of {', '.join(COMMITMENT_KINDS)}")
+        from ..core.lookup import choose
+
+        object.__setattr__(self, "kinds", frozenset(choose(k, COMMITMENT_KINDS, "kind") for k in self.kinds))
         if self.due_within is not None and self.due_within < 0:
             raise UsageError("--due-within takes a number of days ≥ 0")
 
@@ -201,7 +240,9 @@ def _first_province(c: Commitment) -> str:
 
 def sort_commitments(records: Iterable[Commitment], key: str) -> list[Commitment]:
     if key not in SORT_KEYS:
-        raise UsageError(f"unknown sort key {key!r}; use one of {', '.join(SORT_KEYS)}")
+        from ..core.lookup import choose
+
+        key = choose(key, SORT_KEYS, "sort key")
     by_id = sorted(records, key=lambda c: id_key(c.id))
     if key == "due":
         return sorted(by_id, key=lambda c: (c.due is None, c.due.end if c.due else _dt.date.max))
@@ -223,13 +264,11 @@ def select(ds: Dataset, f: CommitmentFilter, sort: str = "id", limit: int | None
 
 def select_crossings(ds: Dataset, parties: frozenset[str] = frozenset(), kinds: Iterable[str] = (),
                      stages: Iterable[str] = ()) -> list[Crossing]:
-    kinds, stages = frozenset(kinds), frozenset(stages)
-    for kind in kinds:
-        if kind not in CROSSING_KINDS:
-            raise UsageError(f"unknown crossing kind {kind!r}; use one of {', '.join(CROSSING_KINDS)}")
-    for stage in stages:
-        if stage not in STAGES:
-            raise UsageError(f"unknown stage {stage!r}; use one of {', '.join(STAGES)}")
+    from ..core.lookup import stage_of, word_of
+    from ..core.vocab import KIND_LABELS
+
+    kinds = frozenset(word_of(k, CROSSING_KINDS, KIND_LABELS, "crossing kind") for k in kinds)
+    stages = frozenset(stage_of(s) for s in stages)
     return [
         x for x in ds.crossings
         if (not parties or x.province in parties)
@@ -280,7 +319,9 @@ def _group_keys(c: Commitment, by: str) -> list[str]:
 
 def summarize(records: Iterable[Commitment], by: str, today: _dt.date) -> list[Group]:
     if by not in GROUP_KEYS:
-        raise UsageError(f"unknown grouping {by!r}; use one of {', '.join(GROUP_KEYS)}")
+        from ..core.lookup import choose
+
+        by = choose(by, GROUP_KEYS, "grouping")
     groups: dict[str, list[Commitment]] = {}
     for c in records:
         c = as_of(c, today)

@@ -368,7 +368,7 @@ def render_events(events, fmt: str, out: TextIO, *, lang: str = "vi") -> None:
             change += f" ({kind_label(entry.kind, lang)})"
         if entry.confidence == "weak":
             change += " [weak]"
-        rows.append([str(entry.date), e.record_id, change, entry.note_in(lang) or "", " ".join(entry.evidence)])
+        rows.append([str(entry.date), e.record_id, change, entry.note_in(lang) or "", "; ".join(entry.evidence)])
     write_table(fmt, headers, rows, out)
 
 
@@ -400,7 +400,7 @@ def render_diff(changes, fmt: str, out: TextIO) -> None:
             e = c.new
             detail = f"{e.date}: {e.from_} → {e.to}" + (f" — {e.note}" if e.note else "")
             if e.evidence:
-                detail += f" ({' '.join(e.evidence)})"
+                detail += f" ({'; '.join(e.evidence)})"
             rows.append([c.record_id, "history +", detail])
         elif c.change in ("added", "removed"):
             rows.append([c.record_id, c.change, str(c.new if c.change == "added" else c.old)])

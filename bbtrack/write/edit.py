@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,8 +34,6 @@ from ..load.validate import COMMITMENT_ID
 
 if TYPE_CHECKING:
     from .yamledit import FileBytes, Splice
-
-URL = re.compile(r"^https?://[^\s/$.?#]\S*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -70,6 +67,7 @@ class EditResult:
     old: str | bytes
     new: str | Splice | None  # None: a splice that changed nothing
     written: bool
+    notice: str | None = None  # what the user should know beyond the diff (a backfill, a correction)
 
     @functools.cached_property
     def old_text(self) -> str:
@@ -92,10 +90,24 @@ class EditResult:
 
 
 def collection_of(record_id: str) -> tuple[str, str, str]:
-    """(collection, file name, canonical id) for an id typed in any case."""
-    if COMMITMENT_ID.match(record_id.strip().upper()):
-        return "commitments", COMMITMENTS_FILE, record_id.strip().upper()
+    """(collection, file name, canonical id) for an id typed in any case and padding (`sm23-3-9`)."""
+    from ..core.lookup import commitment_id
+
+    canonical = commitment_id(record_id)
+    if canonical is not None and COMMITMENT_ID.match(canonical):
+        return "commitments", COMMITMENTS_FILE, canonical
     return "crossings", CROSSINGS_FILE, record_id.strip().lower()
+
+
+def _unknown_id(data_dir: Path, error: NotFoundError, record_id: str, *, use_cache: bool) -> NotFoundError:
+    """`error` with the nearest ids of the folder (read only on this way out)."""
+    from ..core.lookup import did_you_mean
+    from ..load.cached import load
+
+    ds = load(data_dir, use_cache=use_cache).dataset
+    hint = did_you_mean(record_id, [*(c.id for c in ds.commitments), *(x.id for x in ds.crossings)])
+    message = error.message.replace("; check the id (bbtrack list)", "") + hint if hint else error.message
+    return NotFoundError(message, error.source)
 
 
 def _meeting_date(file: FileBytes, collection: str, record_id: str) -> PartialDate | None:
@@ -135,8 +147,11 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
         if change.kind is not None and change.kind not in CROSSING_KINDS:
             raise UsageError(f"unknown kind {change.kind!r}; use one of {', '.join(CROSSING_KINDS)}")
     if change.to not in vocabulary:
-        hint = " (crossings take a stage)" if change.to in STAGES else " (commitments take a status)" if change.to in STATUSES else ""
-        raise UsageError(f"unknown {what} {change.to!r} for {rid}{hint}; use one of {', '.join(vocabulary)}")
+        from ..core.lookup import did_you_mean
+
+        hint = (" (crossings take a stage)" if change.to in STAGES else " (commitments take a status)"
+                if change.to in STATUSES else did_you_mean(change.to, vocabulary))
+        raise UsageError(f"unknown {what} {change.to!r} for {rid}{hint} (one of {', '.join(vocabulary)})")
     current = record.get(key)
     if not isinstance(current, str) or current not in vocabulary:
         raise UsageError(f"{rid} has no valid {key}; run `bbtrack check`")
@@ -154,32 +169,40 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
         if last is not None and change.date.start < last.start:
             raise UsageError(
                 f"date {change.date} is before {rid}'s last event ({last}); history stays in date order")
-    if not change.evidence:
-        raise UsageError("give --evidence URL: every change needs a source a reviewer can open")
-    for url in change.evidence:
-        # has_unsafe too: a control or bidi character in a URL would reach every reader's
-        # terminal and hide what the reviewer thinks they are opening.
-        if not URL.match(url) or has_unsafe(url):
-            raise UsageError(f"evidence {url!r} is not an http(s) address")
+    valid_evidence(change.evidence, today)
     if change.confidence is not None and change.confidence not in CONFIDENCES:
         raise UsageError(f"unknown confidence {change.confidence!r}; use verified or weak")
-    for option, text in (("--note", change.note), ("--note-vi", change.note_vi), ("--note-zh", change.note_zh)):
-        if text is not None and (not text.strip() or has_unsafe(text)):
-            raise UsageError(f"{option} must be a sentence without control or bidi characters")
     noted = bool(change.note or change.note_vi or change.note_zh)
     if change.to == current and not noted and change.kind is None:
         raise UsageError(f"{rid} is already {current!r}; add --note to record an event without a change")
-    if collection == "commitments":
-        backwards = _rank_status(change.to) < _rank_status(current) or (
-            current in FINAL_STATUSES and change.to != current)
-    else:
-        backwards = current != "suspended" and change.to != "suspended" and _rank_stage(change.to) < _rank_stage(current)
+    backwards = is_backwards(collection, current, change.to)
     if backwards and not change.force:
         raise UsageError(f"{rid}: {current} → {change.to} goes backwards or reopens a closed record; "
                          "add --force and a --note saying why")
     if backwards and not noted:
         raise UsageError(f"{rid}: a forced change needs a --note saying why")
     return current
+
+
+def is_backwards(collection: str, current: str, to: str) -> bool:
+    """A move back down the ladder, or out of a final status: needs --force and a note."""
+    if collection == "commitments":
+        return _rank_status(to) < _rank_status(current) or (current in FINAL_STATUSES and to != current)
+    return current != "suspended" and to != "suspended" and _rank_stage(to) < _rank_stage(current)
+
+
+def valid_evidence(evidence: tuple[str, ...], today: _dt.date | None = None) -> list[str]:
+    """The evidence as stored: each an http(s) address or a document reference (`core.evidence`),
+    each once, in the order given."""
+    from ..core import evidence as sources
+
+    if not evidence:
+        raise UsageError("give --evidence: an http(s) address, or a document reference such as "
+                         "\"Công văn số 123/UBND-KT ngày 12/3/2025\"; every change needs a source a reviewer can check")
+    for item in evidence:
+        if (why := sources.problem(item, today)) is not None:
+            raise UsageError(why)
+    return sources.stored(evidence)
 
 
 def history_entry(change: Change, current: str) -> dict[str, Any]:
@@ -191,7 +214,7 @@ def history_entry(change: Change, current: str) -> dict[str, Any]:
     for key in ("note", "note_vi", "note_zh"):
         if text := getattr(change, key):
             entry[key] = nfc(text)
-    entry["evidence"] = list(change.evidence)
+    entry["evidence"] = valid_evidence(change.evidence)
     if change.by:
         entry["by"] = nfc(change.by)
     if change.confidence == "weak":
@@ -226,13 +249,13 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
     from . import storage
     from . import yamledit
 
+    from ..core.lookup import stage_of, status_of
+
     collection, filename, record_id = collection_of(change.record_id)
-    vocabulary = STATUSES if collection == "commitments" else STAGES
-    to = change.to.strip().lower()
-    for spelling in (to, to.replace("-", "_"), to.replace("_", "-"), to.replace(" ", "_"), to.replace(" ", "-")):
-        if spelling in vocabulary:
-            to = spelling
-            break
+    try:  # any spelling or a label: `In Progress`, `đang thực hiện`
+        to = (status_of if collection == "commitments" else stage_of)(change.to)
+    except UsageError:
+        to = change.to.strip().lower()  # check_change says what is wrong with it, for this record
     change = Change(**{**change.__dict__, "record_id": record_id, "to": to})
     path = data_dir / filename
     name = storage.display_path(path)
@@ -240,11 +263,27 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
     def splice(data: bytes) -> yamledit.Splice | None:
         file = yamledit.FileBytes(data, name)
         record = file.read_record(collection, record_id)
+        if _before_last(record, change.date):
+            raise OlderEvent(f"{record_id}: {change.date} is before the last event; "
+                             "`write.correct.record_event` inserts it in date order")
         current = check_change(record, collection, change, today, _meeting_date(file, collection, record_id))
         fields: dict[str, object] = {"status" if collection == "commitments" else "stage": change.to}
         if change.kind is not None:
             fields["kind"] = change.kind
         return file.set_fields(collection, record_id, fields, history_entry(change, current))
+
+    try:
+        old, new = _splice_checked(data_dir, path, splice, dry_run=dry_run, use_cache=use_cache)
+    except NotFoundError as error:
+        raise _unknown_id(data_dir, error, change.record_id, use_cache=use_cache) from None
+
+    written = not dry_run and new is not None and old[new.start:new.end] != new.replacement
+    return EditResult(path, record_id, collection, old, new, written=written)
+
+
+def _splice_checked(data_dir: Path, path: Path, splice, *, dry_run: bool, use_cache: bool):
+    """`storage.splice_file` after the folder check (`_require_clean`, or the cache's verdict)."""
+    from . import storage
 
     if not use_cache:
         _require_clean(data_dir, use_cache=False)
@@ -264,7 +303,7 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
                 raise _NotKnown
             return bool(seen["checked"])
 
-        def vouch(data: bytes, done: yamledit.Splice) -> None:
+        def vouch(data: bytes, done: Splice) -> None:
             if seen["checked"]:
                 cache.vouch(data_dir, seen["checked"], path, data, done, hashed=seen["hashed"])
 
@@ -279,12 +318,25 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
             _require_clean(data_dir)
             old, new = storage.splice_file(path, splice, dry_run=dry_run,
                                            check=functools.partial(check, required=False), on_written=vouch)
-    written = not dry_run and new is not None and old[new.start:new.end] != new.replacement
-    return EditResult(path, record_id, collection, old, new, written=written)
+    return old, new
 
 
 class _NotKnown(Exception):
     """The bytes read under the lock are not of a state known clean."""
+
+
+class OlderEvent(UsageError):
+    """The event is dated before the record's last one: `set_status` appends only;
+    `write.correct.record_event` (what `bbtrack status set` calls) inserts it in date order."""
+
+
+def _before_last(record: dict[str, Any], date: PartialDate) -> bool:
+    history = record.get("history") or []
+    try:
+        last = parse_stored(history[-1].get("date")) if history else None
+    except (ValueError, AttributeError):
+        return False  # the folder check has refused such a record already
+    return last is not None and date.start < last.start
 
 
 # --- add --------------------------------------------------------------------------------
@@ -335,21 +387,24 @@ def add_commitment(data_dir: Path, new: NewCommitment, *, dry_run: bool = False,
     if (new.due is None) != (new.due_source is None):
         raise UsageError("--due and --due-source go together: say whether the date is in the action's own "
                          "sentence (minutes) or only the year of the programme (programme)")
-    for option, text in (("--title-zh", new.title_zh),):
-        if text is not None and (not text.strip() or has_unsafe(text)):
-            raise UsageError(f"{option} must be a title without control or bidi characters")
     parties = []
     for name in new.parties:
         party = provinces.resolve(name)
         if party is None:
-            raise UsageError(f"unknown party {name!r}; use one of {', '.join(provinces.PARTY_NAMES)}")
+            from ..core.lookup import did_you_mean
+
+            near = did_you_mean(name, provinces.spellings())
+            raise UsageError(f"unknown party {name!r}{near} (one of {', '.join(provinces.PARTY_NAMES)})")
         parties.append(party.name)
     if not parties:
         raise UsageError("name at least one --party")
     crossing_ids = {x.id for x in ds.crossings}
     for ref in new.crossings:
         if ref not in crossing_ids:
-            raise NotFoundError(f"unknown crossing {ref!r}; run `bbtrack crossings` for ids")
+            from ..core.lookup import did_you_mean
+
+            raise NotFoundError(f"unknown crossing {ref!r}{did_you_mean(ref, crossing_ids)}; "
+                                "run `bbtrack crossings` for ids")
     quote = collapse_ws(nfc(new.quote))
     if meeting.minutes:
         try:

@@ -268,10 +268,13 @@ class _Merge:
         self.appends: dict[str, list[tuple[str, str]]] = {}  # collection -> [(id, text)] added at its end
         self.pending_conflicts: dict[tuple[str, str], tuple[str, str, str, str]] = {}
         self._pieces: list[tuple[tuple[str, str] | None, str]] = []
+        self._index: dict[tuple[str, str], dict[str, rt.RecordText]] = {}
 
     # -- helpers --
 
     def _records(self, side: str, collection: str) -> dict[str, rt.RecordText]:
+        if (side, collection) in self._index:
+            return self._index[side, collection]
         found = self.sides[side].get(collection)
         records: dict[str, rt.RecordText] = {}
         for record in found.records if found else []:
@@ -279,6 +282,7 @@ class _Merge:
                 raise EditRefused(f"record id {record.id!r} appears twice in {collection} ({side}); "
                                   "ids must be unique: merge this file by hand")
             records[record.id] = record
+        self._index[side, collection] = records
         return records
 
     def _text(self, side: str, record: rt.RecordText | None) -> str:
@@ -326,13 +330,13 @@ class _Merge:
                 continue  # ours stands
             elif o is not None and ta == to_:
                 # theirs verbatim, unless its items sit at another column than ours (then in ours' style)
-                self.out[key] = tb if b.dash_col == a.dash_col else rt.render_record(b.value, a.dash_col,
-                                                                                     a.key_col, self.nl)
+                self.out[key] = (tb if b.dash_col == a.dash_col
+                                 else rt.render_record(b.load().value, a.dash_col, a.key_col, self.nl))
             elif o is None:
-                if not rt.same(a.value, b.value):
+                if not rt.same(a.load().value, b.load().value):
                     self._added_on_both(collection, a, b, taken_ids)
-            elif not rt.same(a.value, b.value):
-                self._both_changed(collection, o, a, b)
+            elif not rt.same(a.load().value, b.load().value):
+                self._both_changed(collection, o.load(), a, b)
         for record_id, b in theirs.items():
             if record_id in ours:
                 continue
@@ -367,6 +371,7 @@ class _Merge:
     def _appended(self, collection: str, b: rt.RecordText, new_id: str | None = None) -> str:
         """Theirs' new record as it goes at the end of ours' collection (verbatim when the columns match)."""
         text = self._text("theirs", b)
+        b.load()
         if new_id is not None:
             id_node = next(value for key, value in b.node.value if key.value == "id")
             start, end = id_node.start_mark.index, id_node.end_mark.index
@@ -418,7 +423,7 @@ class _Merge:
         history = merged.get("history", _MISSING)
         if history is not _MISSING and not rt.same(history, a.value.get("history")):
             mini = self._rewrite_history(mini, collection, record_id, history)
-        again = rt.split_records(mini, self.filename)[collection].records[0]
+        again = rt.split_records(mini, self.filename)[collection].records[0].load()
         if not rt.same(again.value, merged):
             raise EditRefused("the merged record does not read back as intended")
         return mini[len(header):]
@@ -426,7 +431,7 @@ class _Merge:
     def _rewrite_history(self, mini: str, collection: str, record_id: str, history: list[Any]) -> str:
         from .yamledit import set_fields
 
-        record = rt.split_records(mini, self.filename)[collection].records[0]
+        record = rt.split_records(mini, self.filename)[collection].records[0].load()
         old = record.value.get("history") or []
         if not old:  # `history: []` or null: the editor appends each entry in its own style
             for entry in history:
@@ -512,7 +517,7 @@ class _Merge:
             found = rt.split_records(f"{collection}:{self.nl}{chunk}", self.filename)[collection].records
             if not found:
                 continue
-            text = append_record(text, collection, found[0].value, filename=self.filename)
+            text = append_record(text, collection, found[0].load().value, filename=self.filename)
             self.result.changed[collection, record_id] = (0, 0)
         return text
 
@@ -532,9 +537,7 @@ class _Merge:
             if hole is None:
                 out.append(line)
             else:
-                found = self.sides[side].get(hole[0])
-                record = next((r for r in found.records if r.id == hole[1]), None) if found else None
-                out.append(self._text(side, record))
+                out.append(self._text(side, self._records(side, hole[0]).get(hole[1])))
         return "".join(out)
 
     def _record_out(self, key: tuple[str, str]) -> str:
@@ -542,9 +545,7 @@ class _Merge:
             return self._conflict_block(*self.pending_conflicts[key])
         if key in self.out:
             return self.out[key]
-        found = self.sides["ours"].get(key[0])
-        record = next(r for r in found.records if r.id == key[1])
-        return rt.record_text(self.texts["ours"], record)
+        return rt.record_text(self.texts["ours"], self._records("ours", key[0])[key[1]])
 
     def _locate_output(self) -> None:
         """Line numbers, in the merged text, of each record not taken from ours and of each conflict."""

@@ -2,10 +2,10 @@
 
 A merge must leave every byte it does not merge as it was, so records are
 found where the splicing editor finds them (its column-0 and item-line scans,
-one record composed at a time) and each is kept as the span from its "- "
-line to the end of its last leaf's line. Comments and blank lines after the
-last leaf (the next section's heading comment, say) belong to the text
-between records, not to the record.
+one record composed at a time, and only when its text differs between the
+versions) and each is kept as the span from its "- " line to its last line
+that is neither blank nor a comment. Comments and blank lines after it (the
+next section's heading comment, say) belong to the text between records.
 
 The position helpers come from the YAML editor's modules; they are imported
 here only, so that a reorganisation of the editor touches one import block.
@@ -19,8 +19,8 @@ from typing import Any, Mapping
 from ..core.errors import DataError, EditRefused
 from .yamledit.compose import _compose_item, _construct, _last_leaf, _same
 from .yamledit.emit import _render_mapping
-from .yamledit.locate import _item_starts, _region, _top_lines
-from .yamledit.textpos import _after_line, _newline, _source
+from .yamledit.locate import _DASH_LINE, _ID_LINE, _id_value, _item_starts, _region, _top_lines
+from .yamledit.textpos import _after_line, _line_end, _newline, _source
 
 # Top-level keys that hold records with an `id`, in the order they are merged.
 COLLECTIONS = ("meetings", "commitments", "crossings")
@@ -31,16 +31,39 @@ same = _same
 
 @dataclass(slots=True)
 class RecordText:
-    """One record of a collection: text[start:end] and what it reads as."""
+    """One record of a collection: text[start:end] and, once `load`ed, what it reads as.
+
+    Only records whose text differs between the versions are composed: a
+    merge of a 10k-record file changes a handful of them.
+    """
 
     collection: str
     id: str
     start: int  # start of its "- " line
-    end: int  # start of the line after its last leaf (len(text) at the very end)
-    value: dict[str, Any]
-    node: Any  # its composed mapping; marks relative to `start`
+    end: int  # start of the line after its last content line (len(text) at the very end)
     dash_col: int
     key_col: int
+    source: str  # the whole text the record is in
+    filename: str
+    value: dict[str, Any] | None = None
+    node: Any = None  # its composed mapping; marks relative to `start`
+
+    def load(self) -> RecordText:
+        """Compose the record (once); refused like the editor refuses it (DataError / EditRefused)."""
+        if self.node is None:
+            text = self.source
+            item = _compose_item(text, self.start, self.end, self.filename, f"record {self.id!r}")
+            value = dict(_construct(item))
+            if value.get("id") != self.id:
+                raise EditRefused(f"record at this line reads as id {value.get('id')!r}, not {self.id!r}; "
+                                  "merge this file by hand", _source(self.filename, text, self.start))
+            if getattr(_last_leaf(item), "style", None) in ("|", ">"):
+                raise EditRefused(f"record {self.id!r} ends with a block scalar (| or >); merge it by hand",
+                                  _source(self.filename, text, self.start))
+            key_at = self.start + item.start_mark.index
+            self.key_col = key_at - (text.rfind("\n", 0, key_at) + 1)
+            self.node, self.value = item, value
+        return self
 
 
 @dataclass(slots=True)
@@ -49,14 +72,29 @@ class Collection:
 
     name: str
     records: list[RecordText]
-    append_at: int | None  # after the last record's last leaf; None when it has no block items
+
+
+def _content_end(text: str, start: int, limit: int) -> int:
+    """Start of the line after the last line of text[start:limit] that is neither blank nor a
+    comment: comments and blank lines after a record (a heading) are the text between records."""
+    end = limit
+    while end > start:
+        line_start = max(text.rfind("\n", start, end - 1) + 1, start)
+        if line_start == start:
+            break  # the record's own "- " line
+        line = text[line_start:end].strip()
+        if line and not line.startswith("#"):
+            break
+        end = line_start
+    return end
 
 
 def split_records(text: str, filename: str = "<data>") -> dict[str, Collection]:
     """The record collections of a data file (`meetings`, `commitments`, `crossings`), keyed by name.
 
-    Raises DataError / EditRefused (from the editor's checks) when a record
-    cannot be read on its own: such a file cannot be merged by record.
+    Records are found by the editor's text scans; each is composed only when
+    `load`ed. Raises DataError / EditRefused (the editor's checks) when the
+    file's layout cannot be split into records.
     """
     tops = _top_lines(text, filename)
     keys = {key for _, key in tops}
@@ -69,23 +107,23 @@ def split_records(text: str, filename: str = "<data>") -> dict[str, Collection]:
         records: list[RecordText] = []
         for number, start in enumerate(starts):
             limit = starts[number + 1] if number + 1 < len(starts) else region.end
-            item = _compose_item(text, start, limit, filename, f"a record of {name}")
-            value = dict(_construct(item))
-            record_id = value.get("id")
-            if not isinstance(record_id, str) or not record_id:
-                raise DataError(f"a record in {name} has no text id; every record needs 'id:'",
-                                _source(filename, text, start))
-            leaf = _last_leaf(item)
-            if getattr(leaf, "style", None) in ("|", ">"):
-                raise EditRefused(f"record {record_id!r} ends with a block scalar (| or >); merge it by hand",
-                                  _source(filename, text, start))
-            end = _after_line(text, start + leaf.end_mark.index)
-            key_at = start + item.start_mark.index
-            key_col = key_at - (text.rfind("\n", 0, key_at) + 1)
-            records.append(RecordText(name, record_id, start, min(end, limit), value, item,
-                                      region.indent or 0, key_col))
-        append_at = records[-1].end if records else None
-        found[name] = Collection(name, records, append_at)
+            first_end = _line_end(text, start)
+            end = _content_end(text, start, limit)
+            match = _ID_LINE.match(text, start, first_end)
+            record_id = _id_value(match.group("val")) if match and match.group("dash") else None
+            dash = _DASH_LINE.match(text, start, first_end)
+            key_col = len(dash.group(1)) + 1 + len(dash.group(2)) if dash else (region.indent or 0) + 2
+            record = RecordText(name, record_id or "", start, end, region.indent or 0, key_col, text, filename)
+            if record_id is None or len(match.group("indent")) != region.indent:
+                node = _compose_item(text, start, end, filename, f"a record of {name}")
+                record_id = dict(_construct(node)).get("id")
+                if not isinstance(record_id, str) or not record_id:
+                    raise DataError(f"a record in {name} has no text id; every record needs 'id:'",
+                                    _source(filename, text, start))
+                record.id = record_id
+                record.load()
+            records.append(record)
+        found[name] = Collection(name, records)
     return found
 
 

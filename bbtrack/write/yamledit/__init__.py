@@ -25,6 +25,7 @@ import yamledit`); each part lives in a module of its own:
 `verify`        read-back checks: `validate_splice`, `validate_append`
 `splice`        the edits: `set_fields`, `append_record`, `record_ids`
 `filebytes`     `FileBytes` and `Splice`: one record's edit of a file held as bytes
+`entries`       inside a history: insert an entry in date order, amend or remove one
 `misread`       the true reason for a refusal when a multi-line string misled the scans
 `audit`         what the editor would refuse in a file, as warnings for `bbtrack check`
 ==============  ============================================================
@@ -83,12 +84,13 @@ what the editor would refuse in a file, by putting each record through it.
 """
 
 from .emit import BLOCK_LIST_KEYS, format_scalar
+from .entries import edit_history
 from .filebytes import FileBytes, Splice
 from .splice import append_record, record_ids, set_fields
 from .textpos import BOM
 from .verify import read_record, validate_append, validate_splice
 
 __all__ = [
-    "BLOCK_LIST_KEYS", "BOM", "FileBytes", "Splice", "append_record", "format_scalar",
+    "BLOCK_LIST_KEYS", "BOM", "FileBytes", "Splice", "append_record", "edit_history", "format_scalar",
     "read_record", "record_ids", "set_fields", "validate_append", "validate_splice",
 ]

@@ -1,0 +1,84 @@
+"""`bbtrack status amend` and `status remove`: correcting a mistaken history entry.
+
+Plain functions: `bbtrack.cli.app` registers them on its `status` group (so
+this module needs nothing from it); the rules live in `bbtrack.write.correct`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import sys
+from typing import List, Optional
+
+import typer
+
+from .complete import complete_id as _complete_id
+from .run import STATE, print_edit as _print_edit
+
+ENTRY_HELP = "Which entry: its number in `bbtrack show` (1 = oldest), `last`, or its date."
+REASON_HELP = "Why the entry is wrong (required); bbtrack prints a commit message carrying it."
+
+
+def _finish(result, fix, dry_run: bool) -> None:
+    _print_edit(result, dry_run)
+    if not dry_run and result.written:
+        message = f"Data: {result.record_id} {result.notice}: {fix.reason.strip()}"
+        sys.stderr.write(f"commit it with the reason: git commit -am {message!r}\n")
+
+
+def status_amend(
+    record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id, help="Commitment or crossing id."),
+    entry: str = typer.Option(..., "--entry", help=ENTRY_HELP),
+    reason: str = typer.Option(..., "--reason", help=REASON_HELP),
+    date: Optional[str] = typer.Option(None, "--date", help="The right date (it must stay between its neighbours)."),
+    note: Optional[str] = typer.Option(None, "--note", help='The right note ("" removes it).'),
+    evidence: List[str] = typer.Option([], "--evidence", "-e", help="The right evidence; replaces the entry's. Repeatable."),
+    status: Optional[str] = typer.Option(None, "--status", "-s", help="The status (a crossing: stage) the entry should record."),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff that would be applied; write nothing."),
+) -> None:
+    """Correct one history entry: its date, note, evidence or status.
+
+    Only that entry's lines change (and the next entry's `from`, or the record's
+    status when the latest entry's status changes). For an event that really
+    happened later, record a new one with `status set` instead.
+
+    \b
+    Examples:
+      bbtrack status amend SM23-3-14 --entry 2 --note "Pilot phase only" --reason "typo in the note"
+      bbtrack status amend SM23-3-09 --entry 2024-06-25 --date 2024-06-26 --reason "the ceremony was on the 26th"
+      bbtrack status amend tra-linh --entry last --status notes-exchanged --reason "the source says notes, not opening" -n
+    """
+    from ..core.dates import parse_user
+    from ..load.folder import find_data_dir
+    from ..write.correct import Correction, correct
+
+    fix = Correction(record_id=record_id, entry=entry, reason=reason, date=parse_user(date, "--date") if date else None,
+                     note=note, evidence=tuple(evidence), to=status)
+    result = correct(find_data_dir(STATE.data_dir), fix, today=_dt.date.today(), dry_run=dry_run,
+                     use_cache=STATE.use_cache)
+    _finish(result, fix, dry_run)
+
+
+def status_remove(
+    record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id, help="Commitment or crossing id."),
+    entry: str = typer.Option(..., "--entry", help=ENTRY_HELP),
+    reason: str = typer.Option(..., "--reason", help=REASON_HELP),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff that would be applied; write nothing."),
+) -> None:
+    """Remove a history entry recorded by mistake (an event that did not happen, a duplicate).
+
+    The next entry then starts where the removed one started; removing the
+    latest entry puts the record's status back to what it was before it.
+
+    \b
+    Examples:
+      bbtrack status remove SM23-3-14 --entry last --reason "recorded on the wrong commitment" --dry-run
+      bbtrack status remove ly-van --entry 2025-02-27 --reason "duplicate of entry 1"
+    """
+    from ..load.folder import find_data_dir
+    from ..write.correct import Correction, correct
+
+    fix = Correction(record_id=record_id, entry=entry, reason=reason, remove=True)
+    result = correct(find_data_dir(STATE.data_dir), fix, today=_dt.date.today(), dry_run=dry_run,
+                     use_cache=STATE.use_cache)
+    _finish(result, fix, dry_run)

@@ -1,0 +1,97 @@
+"""Command-line mistakes in bbtrack's own words: one line, `bbtrack: error: …`, exit 2.
+
+Click answers an unknown option or command, a missing argument or a value of
+the wrong type with its usage block over several lines. bbtrack's contract
+(README, docs/errors.md) is one line on stderr for every error, so the Typer
+app's group class catches Click's usage errors and says them that way, with
+Click's own "did you mean" kept and the command's `--help` as the next step.
+
+Global options (`--data-dir`, `--no-cache`, `--lang`) belong before the
+command for Click; people also type them after it (`bbtrack list --data-dir
+x`). They are moved in front before Click parses the line.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Sequence
+
+from typer.core import TyperGroup
+
+# The callback's options: word -> takes a value.
+GLOBAL_WORDS = {"--data-dir": True, "-d": True, "--no-cache": False, "--lang": True}
+
+
+def hoist_globals(args: Sequence[str], commands_with_lang: frozenset[str] = frozenset()) -> list[str]:
+    """`args` with the global options found after the command moved in front of it.
+
+    `--lang` stays where it is after a command that has its own `--lang` (it means
+    the same there). Nothing after `--` moves.
+    """
+    args = list(args)
+    command_at = next((i for i, word in enumerate(args) if not word.startswith("-")
+                       and (i == 0 or not GLOBAL_WORDS.get(args[i - 1], False))), None)
+    if command_at is None:
+        return args
+    keep_lang = args[command_at] in commands_with_lang
+    moved: list[str] = []
+    rest: list[str] = []
+    words = iter(args[command_at + 1:])
+    for word in words:
+        if word == "--":
+            rest.append(word)
+            rest.extend(words)
+            break
+        name = word.split("=", 1)[0]
+        if name in GLOBAL_WORDS and not (name == "--lang" and keep_lang):
+            moved.append(word)
+            if GLOBAL_WORDS[name] and "=" not in word:
+                value = next(words, None)
+                if value is not None:
+                    moved.append(value)
+            continue
+        rest.append(word)
+    return [*args[:command_at], *moved, args[command_at], *rest]
+
+
+def one_line(exc: Any) -> str:
+    """Click's message, on one line, with where to look next."""
+    message = " ".join(exc.format_message().split())
+    possible = getattr(exc, "possibilities", None)  # NoSuchOption: say it as every other lookup does
+    if possible and getattr(exc, "option_name", None):
+        near = " or ".join(sorted(possible, key=len, reverse=True)[:3])
+        message = f"no such option {exc.option_name}; did you mean {near}?"
+    ctx = getattr(exc, "ctx", None)
+    path = ctx.command_path if ctx is not None else "bbtrack"
+    return f"{message} (see `{path} --help`)"
+
+
+class Group(TyperGroup):
+    """The app's group: Click's usage errors leave as bbtrack's one line, exit 2."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        from typer._click import exceptions as click_exceptions
+
+        args = list(sys.argv[1:] if args is None else args)
+        with_lang = frozenset(name for name, command in self.commands.items()
+                              if any("--lang" in getattr(p, "opts", ()) for p in command.params))
+        args = hoist_globals(args, with_lang)
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(args, prog_name or "bbtrack", complete_var, standalone_mode=False, **extra)
+        except click_exceptions.NoArgsIsHelpError as exc:
+            exc.show()  # `bbtrack` alone: the help, as Click gives it
+            sys.exit(exc.exit_code)
+        except click_exceptions.ClickException as exc:
+            from .run import err
+
+            err(f"error: {one_line(exc)}")
+            sys.exit(2 if isinstance(exc, click_exceptions.UsageError) else exc.exit_code)
+        except click_exceptions.Abort:
+            from .run import err
+
+            err("interrupted")
+            sys.exit(130)
+        sys.exit(result if isinstance(result, int) else 0)

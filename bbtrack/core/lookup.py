@@ -1,0 +1,111 @@
+"""What a person typed, matched to the word they meant, or the closest words offered.
+
+People type ids in lower case and without the zero padding (`sm23-3-9`),
+statuses and stages in Vietnamese (`đang thực hiện`), and make typos (`doen`,
+`aproved`). Every lookup folds case, diacritics and Unicode form first
+(`text.fold`); what still matches nothing is refused with the closest valid
+words, found by difflib on the folded text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Mapping
+
+from .errors import UsageError
+from .text import fold
+
+_COMMITMENT_ID = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]*)-0*(\d+)-0*(\d+)\s*$")
+
+
+def commitment_id(text: str) -> str | None:
+    """The canonical commitment id for `sm23-3-9`, `SM23-03-009`…: `SM23-3-09`; None if not of that form."""
+    match = _COMMITMENT_ID.match(text)
+    if not match:
+        return None
+    meeting, section, number = match.groups()
+    return f"{meeting.upper()}-{int(section)}-{int(number):02d}"
+
+
+def distance(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) from `a` to `b`: `doen` is 1 from `done`."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]
+
+
+def closest(word: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """The choices nearest to `word`, compared folded; the choices as given, best first.
+
+    Nearest by edits (a swapped pair counts one: `SM23-3-41` finds `SM23-3-14`), then by
+    difflib's likeness; only the choices as near as the best are offered, at most `n`."""
+    import difflib  # only on the way to an error message
+
+    by_key: dict[str, str] = {}
+    for choice in choices:
+        by_key.setdefault(fold(choice), choice)
+    key = fold(word)
+    limit = max(2, len(key) // 3)
+    scored = []
+    for candidate in by_key:
+        edits = distance(key, candidate)
+        likeness = difflib.SequenceMatcher(None, key, candidate).ratio()
+        if edits <= limit or likeness >= cutoff:
+            scored.append((edits, -likeness, candidate))
+    scored.sort()
+    best = scored[0][0] if scored else 0
+    return [by_key[c] for edits, _, c in scored[:n] if edits == best]
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
+    """"; did you mean X or Y?" for the closest choices, or ""."""
+    near = closest(word, choices, n)
+    return f"; did you mean {' or '.join(near)}?" if near else ""
+
+
+def choose(value: str, allowed: Iterable[str], what: str) -> str:
+    """An option value from a fixed list, in any case (`--format JSON`); UsageError naming the closest."""
+    allowed = tuple(allowed)
+    key = value.strip().lower()
+    if key in allowed:
+        return key
+    raise UsageError(f"unknown {what} {value!r}{did_you_mean(value, allowed)} (one of {', '.join(allowed)})")
+
+
+def word_of(value: str, vocabulary: Iterable[str], labels: Mapping[str, Mapping[str, str]], what: str) -> str:
+    """A status or stage however typed: `in_progress`, `In Progress`, `in-progress`, or a label in any
+    language (`đang thực hiện`, `dang thuc hien`). UsageError with the closest words otherwise."""
+    vocabulary = tuple(vocabulary)
+    folded = fold(value)
+    for spelling in (folded, folded.replace(" ", "_"), folded.replace(" ", "-"),
+                     folded.replace("-", "_"), folded.replace("_", "-")):
+        if spelling in vocabulary:
+            return spelling
+    by_label = {fold(label): word for names in labels.values() for word, label in names.items()}
+    spaced = " ".join(folded.replace("_", " ").replace("-", " ").split())  # dang_thuc_hien
+    if spaced in by_label:
+        return by_label[spaced]
+    near = closest(value, [*vocabulary, *by_label])
+    words = list(dict.fromkeys(by_label.get(fold(n), n) for n in near))
+    hint = f"; did you mean {' or '.join(words)}?" if words else ""
+    raise UsageError(f"unknown {what} {value!r}{hint} (one of {', '.join(vocabulary)})")
+
+
+def status_of(value: str) -> str:
+    from .vocab import STATUS_LABELS, STATUSES
+
+    return word_of(value, STATUSES, STATUS_LABELS, "status")
+
+
+def stage_of(value: str) -> str:
+    from .vocab import STAGE_LABELS, STAGES
+
+    return word_of(value, STAGES, STAGE_LABELS, "stage")
