@@ -180,3 +180,16 @@ def write_tasks(path: Path, chosen: list[tuple[str, Block]]) -> None:
             task["annotations"] = [{"entry": _tw_date(d), "description": n} for d, n in block.notes]
         tasks.append(task)
     path.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+
+
+def edit_outside(path: Path, count: int) -> None:
+    """Change `count` records spread over the file as a `git pull` might: a new English
+    title and a comment line above it (so every later record's lines shift)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    titles = [i for i, line in enumerate(lines) if line.startswith("    title_en: ")
+              and not line.startswith('    title_en: "')]
+    step = max(1, len(titles) // count)
+    for i in reversed(titles[step // 2::step][:count]):
+        lines[i] = lines[i].replace("title_en: ", "title_en: Revised ")
+        lines.insert(i, "    # revised upstream")
+    path.write_text("\n".join(lines), encoding="utf-8")

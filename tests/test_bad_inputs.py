@@ -554,27 +554,17 @@ def _limit_memory() -> None:  # runs in the child: 1.5 GB of address space at mo
 
 
 @pytest.mark.slow
-def test_fifty_megabyte_file_fails_fast_and_edits_in_bounded_memory(tmp_path):
+def test_fifty_megabyte_file_loads_in_bounded_memory(tmp_path):
+    """Issue 21: size is no sign of hostility. A 50 MB file (~60k records) is read one record
+    at a time, well inside 1.5 GB of address space (a whole-file compose took 2 GB at 88 MB)."""
     folder = tmp_path / "data"
     shutil.copytree(BASE, folder)
     count = _fifty_megabytes(folder)
     assert (folder / C).stat().st_size > 50 * 2**20
-    for args in (["check"], ["list"], ["show", "SM23-3-02"], ["log"]):
-        started = time.monotonic()
-        proc = _run(["--data-dir", str(folder), *args], timeout=60, preexec_fn=_limit_memory)
-        elapsed = time.monotonic() - started
-        assert proc.returncode == 2, proc.stderr
-        assert "too-large file is 50.4 MB, more than the 16 MB bbtrack reads" in proc.stdout + proc.stderr
-        assert elapsed < 10, f"{args}: {elapsed:.1f} s"
-    # Writes validate the whole folder first: refused fast, nothing written.
+    proc = _run(["--data-dir", str(folder), "list", "--format", "csv", "--limit", "3"], timeout=900,
+                preexec_fn=_limit_memory)
+    assert proc.returncode == 0 and proc.stdout.count("\n") == 4, proc.stderr
     last = f"SM23-3-{count + 1:02d}"
-    before = (folder / C).stat().st_size
-    for args in (["status", "set", last, "in_progress", *EDIT_DATE], WRITES["add"]):
-        started = time.monotonic()
-        proc = _run(["--data-dir", str(folder), *args], timeout=60, preexec_fn=_limit_memory)
-        assert proc.returncode == 2 and "fix the data first: " in proc.stderr and "too-large" in proc.stderr
-        assert time.monotonic() - started < 10
-    assert (folder / C).stat().st_size == before
     # The splicing editor itself (a library call, no size cap) stays linear on a file this size.
     from bbtrack.write import yamledit
 
@@ -607,15 +597,20 @@ def test_fifty_megabytes_of_token_lookalikes_edit_in_linear_time(tmp_path):
     assert yamledit.read_record(new, "commitments", "SM23-3-02")["status"] == "in_progress"
 
 
-def test_size_limit_is_checked_before_reading(tmp_path, monkeypatch):
-    from bbtrack.load import loader
-
+def test_a_file_over_the_old_16_mb_cap_loads(tmp_path):
+    """Size is no sign of hostility: a data file of 17 MB (here mostly a comment) is read like any other."""
     folder = tmp_path / "data"
     shutil.copytree(BASE, folder)
-    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 500)
-    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read a file over the limit"))
-    result = loader.parse_folder(folder)
-    assert result.fatal and result.problems[0].code == "too-large"
+    path = folder / C
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(("# " + "x" * 1022 + "\n") * (17 * 1024))
+    assert path.stat().st_size > 17 * 2**20
+    records = subprocess.run([*ENTRY, "--no-cache", "--data-dir", str(folder), "list", "--format", "csv"],
+                             capture_output=True, text=True, encoding="utf-8")
+    assert records.returncode == 0 and records.stderr == "", records.stderr
+    listed = subprocess.run([*ENTRY, "--data-dir", str(folder), "list", "--format", "csv"],
+                            capture_output=True, text=True, encoding="utf-8", cwd=tmp_path)
+    assert listed.stdout == records.stdout and len(records.stdout.splitlines()) > 1
 
 
 # --- git-facing code ------------------------------------------------------------------------------
@@ -690,7 +685,7 @@ def test_errors_reference_lists_every_problem_code_and_exit_code():
 
     doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     codes = set()
-    for module in ("loader.py", "validate.py", "portable.py"):
+    for module in ("loader.py", "spans.py", "validate.py", "portable.py"):
         source = (ROOT / "bbtrack" / "load" / module).read_text(encoding="utf-8")
         codes |= set(re.findall(r'Problem\([^"]*?"([a-z]+(?:-[a-z0-9]+)+|[a-z]+)",', source, re.S))
         codes |= set(re.findall(r'_Bad\("([a-z-]+)"', source))

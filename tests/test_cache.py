@@ -12,16 +12,17 @@ from pathlib import Path
 import pytest
 
 from bbtrack.load import cache
-from bbtrack.load.loader import COMMITMENTS_FILE, load, parse_folder
+from bbtrack.load.cached import load
+from bbtrack.load.loader import COMMITMENTS_FILE, parse_folder
 
 
 class CountingParse:
     def __init__(self) -> None:
         self.calls = 0
 
-    def __call__(self, data_dir: Path):
+    def __call__(self, data_dir: Path, **options):
         self.calls += 1
-        return parse_folder(data_dir)
+        return parse_folder(data_dir, **options)
 
 
 def sources(result) -> list:
@@ -240,7 +241,7 @@ URL = "https://example.org/evidence"
 def _no_parse(patch) -> None:
     import bbtrack.load.loader
 
-    patch.setattr(bbtrack.load.loader, "parse_folder", lambda data_dir: pytest.fail("the folder was parsed"))
+    patch.setattr(bbtrack.load.loader, "parse_folder", lambda data_dir, **_: pytest.fail("the folder was parsed"))
 
 
 def test_consecutive_writes_parse_the_folder_once(cli, data_dir, monkeypatch):

@@ -1,10 +1,10 @@
 """The entry point answers a plain `list` without Typer, exactly as the Typer app would.
 
-`bbtrack.cli.entry` keeps its own table of `list`'s option words. These tests hold
-it to the Click command Typer builds (same words, arity, types, defaults) and
-compare both paths' exit code, stdout and stderr on generated command lines,
-so an option added to the app, or a change of its meaning, cannot go to the
-fast path unnoticed.
+`bbtrack.cli.entry` takes its option words from the Click command Typer builds
+for `list` (written to the cache folder the first time Typer runs `list`).
+These tests hold that table to the Click command (same words, arity, types,
+defaults), check that a changed app is never answered from an old table, and
+compare both paths' exit code, stdout and stderr on generated command lines.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from bbtrack.cli import entry
+from bbtrack.cli import entry, optiontable
 from bbtrack.cli.app import app
 from bbtrack.cli.run import STATE, list_commitments
 
@@ -37,13 +37,13 @@ def _click_group():
 def _kind(param) -> str:
     type_name = type(param.type).__name__
     if param.is_flag:
-        return entry.FLAG
+        return optiontable.FLAG
     if param.multiple:
-        return entry.MANY_INT if type_name == "IntParamType" else entry.MANY
+        return optiontable.MANY_INT if type_name == "IntParamType" else optiontable.MANY
     if type_name == "IntRange":
         assert (param.type.min, param.type.min_open, param.type.max) == (1, False, None)
-        return entry.POSITIVE
-    return entry.INT if type_name == "IntParamType" else entry.ONE
+        return optiontable.POSITIVE
+    return optiontable.INT if type_name == "IntParamType" else optiontable.ONE
 
 
 def _table_of(command, leave_out: set[str]) -> dict:
@@ -57,16 +57,63 @@ def _table_of(command, leave_out: set[str]) -> dict:
     return table
 
 
-def test_list_option_words_are_the_typer_commands():
+@pytest.fixture(autouse=True)
+def table(shipped_copy):
+    """The option table, as the first `list` through Typer writes it (in this test's cache folder)."""
+    assert optiontable.load_table() is None, "no table before Typer has run list"
+    assert entry.parse(["--data-dir", str(shipped_copy), "list"]) is None
+    assert CliRunner().invoke(app, ["--data-dir", str(shipped_copy), "list", "--limit", "1"]).exit_code == 0
+    STATE.data_dir, STATE.use_cache = None, True
+    loaded = optiontable.load_table()
+    assert loaded is not None
+    return loaded
+
+
+def test_list_option_words_are_the_typer_commands(table):
     command = _click_group().commands["list"]
     assert not [p for p in command.params if p.param_type_name == "argument"]
-    assert entry.LIST_OPTIONS == _table_of(command, leave_out={"--help"})
+    assert table[1] == _table_of(command, leave_out={"--help"})
+    assert table[2] == {p.name: p.default for p in command.params if p.name != "help"}
 
 
-def test_global_option_words_are_the_typer_apps():
+def test_global_option_words_are_the_typer_apps(table):
     # These print and exit: the Typer app answers them.
     answered_by_typer = {"--help", "--version", "--install-completion", "--show-completion"}
-    assert entry.GLOBAL_OPTIONS == _table_of(_click_group(), leave_out=answered_by_typer)
+    assert table[0] == _table_of(_click_group(), leave_out=answered_by_typer)
+    assert table[3] == {"data_dir": "BBTRACK_DATA"}
+
+
+def test_an_option_added_to_the_app_is_in_the_table():
+    """The table is derived, not written by hand: a new option of `list` shows in it."""
+    import copy
+
+    group = _click_group()
+    command = copy.copy(group.commands["list"])
+    extra = copy.copy(next(p for p in command.params if p.name == "grep"))
+    extra.name, extra.opts, extra.secondary_opts = "owner", ["--owner"], []
+    command.params = [*command.params, extra]
+    text = optiontable._derive(group, command)
+    assert "list\t--owner\towner\tone\n" in text and "default\towner\tnone\n" in text
+
+
+def test_a_changed_app_is_not_answered_from_an_old_table(shipped_copy, monkeypatch):
+    import os
+
+    path = optiontable._table_path()
+    st = os.stat(os.path.join(os.path.dirname(optiontable.__file__), "app.py"))
+    assert path.endswith(f"-{st.st_size}-{st.st_mtime_ns}.txt")
+    monkeypatch.setattr(optiontable, "_table_path", lambda: path.replace(f"-{st.st_size}-", f"-{st.st_size + 1}-"))
+    assert entry.parse(["--data-dir", str(shipped_copy), "list"]) is None
+
+
+def test_a_damaged_table_is_not_used(shipped_copy):
+    from pathlib import Path
+
+    path = Path(optiontable._table_path())
+    text = path.read_text(encoding="utf-8")
+    for damaged in (text[:-4], text.replace("\tmany\n", "\n", 1), "bogus\tline\nend\n"):
+        path.write_text(damaged, encoding="utf-8")
+        assert optiontable.load_table() is None, damaged[-40:]
 
 
 def test_list_defaults_are_the_typer_commands():
@@ -106,15 +153,15 @@ ODD_WORDS = ["--help", "-h", "--", "extra", "-pLạng Sơn", "--overdue=1", "--n
              "--format=json", "--status=done", "--limit=0", "--province=lang son", "--section=3"]
 
 
-def _line(data: str):
+def _line(data: str, words: dict):
     def option(word: str):
-        key, how = entry.LIST_OPTIONS[word]
-        if how == entry.FLAG:
+        key, how = words[word]
+        if how == optiontable.FLAG:
             return st.just([word])
         bad = BAD if key != "output" else BAD_OUTPUT  # a bad word as --output would be a file in the checkout
         return st.sampled_from([*GOOD[key], *GOOD[key], *bad]).map(lambda value: [word, value])
 
-    options = st.sampled_from(sorted(entry.LIST_OPTIONS)).flatmap(option)
+    options = st.sampled_from(sorted(words)).flatmap(option)
     odd = st.sampled_from(ODD_WORDS).map(lambda word: [word])
     before = st.lists(st.sampled_from([["--no-cache"], ["-d", data], [f"--data-dir={data}"], ["--version"],
                                        ["--data-dir="], ["show"]]), max_size=2)
@@ -142,8 +189,8 @@ def shipped_copy(tmp_path_factory) -> Path:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_fast_path_prints_what_the_typer_app_prints(shipped_copy, data):
-    argv = data.draw(_line(str(shipped_copy)))
+def test_fast_path_prints_what_the_typer_app_prints(shipped_copy, table, data):
+    argv = data.draw(_line(str(shipped_copy), table[1]))
     if not any(w.startswith(("--data-dir", "-d")) for w in argv[: argv.index("list")]):
         argv = ["--data-dir", str(shipped_copy), *argv]
     fast = _fast(argv)
@@ -177,12 +224,13 @@ def test_completion_goes_to_typer(monkeypatch):
     assert entry.parse(["list"]) is None
 
 
-def test_data_dir_from_the_environment(monkeypatch, shipped_copy):
+def test_data_dir_from_the_environment(monkeypatch, shipped_copy, table):
+    defaults = table[2]
     monkeypatch.setenv("BBTRACK_DATA", str(shipped_copy))
-    assert entry.parse(["list"]) == ({"data_dir": str(shipped_copy)}, {})
-    assert entry.parse(["-d", "elsewhere", "list"]) == ({"data_dir": "elsewhere"}, {})
+    assert entry.parse(["list"]) == ({"data_dir": str(shipped_copy)}, defaults)
+    assert entry.parse(["-d", "elsewhere", "list"]) == ({"data_dir": "elsewhere"}, defaults)
     monkeypatch.setenv("BBTRACK_DATA", "")  # empty counts as unset, as in Click
-    assert entry.parse(["list"]) == ({}, {})
+    assert entry.parse(["list"]) == ({}, defaults)
 
 
 def test_errors_leave_as_the_typer_app_leaves(shipped_copy):

@@ -234,7 +234,7 @@ def test_render_functions_on_a_forced_terminal(hostile, forced_terminal):
 
     from bbtrack.views import render, tables
     from bbtrack.ops.changes import events
-    from bbtrack.load.loader import load
+    from bbtrack.load.cached import load
     from bbtrack.ops.query import commitments_per_crossing, summarize, totals
 
     ds = load(hostile, use_cache=False).dataset

@@ -20,11 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bbtrack.load import cache
-from bbtrack.load import listindex
+from bbtrack.views import listindex
 from bbtrack.core import provinces
 from bbtrack.views import render
 from bbtrack.core.dates import PartialDate
-from bbtrack.load.loader import load
+from bbtrack.load.cached import load
 from bbtrack.core.model import COMMITMENT_KINDS, STATUSES, Commitment, Dataset, HistoryEntry
 from bbtrack.ops.query import CommitmentFilter, crossing_keys, resolve_crossings, select
 

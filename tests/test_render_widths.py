@@ -83,8 +83,8 @@ def test_list_table_on_a_wide_terminal_skips_measuring(shipped_dir):
 
     At the bench's 160 it no longer does: "chưa có thông tin cập nhật (quá hạn)", a status cell of
     36 columns, would be wider than what the titles keep, so Rich shares the room itself."""
-    from bbtrack.load import listindex
-    from bbtrack.load.loader import load
+    from bbtrack.views import listindex
+    from bbtrack.load.cached import load
 
     # The cells `list` prints, as the list index makes them (held to the record way by test_listindex).
     index = listindex.build(load(shipped_dir).dataset)

@@ -467,7 +467,7 @@ def test_javascript_evidence_is_never_a_link(tmp_path):
     import io
 
     from bbtrack.views import report
-    from bbtrack.load.loader import load
+    from bbtrack.load.cached import load
 
     data = write_dataset(tmp_path / "data", ["javascript:alert(1)", "JaVaScRiPt:alert(5)", "https://vov.vn/ok"])
     partial = Cli(data)("report", "--format", "html")
@@ -614,7 +614,7 @@ def test_rich_is_imported_only_for_the_terminal(data_dir):
         import datetime, io, sys
         from pathlib import Path
         from bbtrack.views import report
-        from bbtrack.load.loader import load
+        from bbtrack.load.cached import load
         result = load(Path({str(data_dir)!r}), use_cache=False)
         for fmt in ("markdown", "html"):
             report.write(result.dataset, result.data_dir, report.Options(today=datetime.date(2026, 1, 1), fmt=fmt),
@@ -713,7 +713,7 @@ def test_print_panel_is_rich_panel(body, width, colour, title, double, soft_wrap
 def test_terminal_report_in_colour_is_rich_panels(shipped_dir, monkeypatch, lang, since):
     from bbtrack.views import report
     from bbtrack.views.report import terminal
-    from bbtrack.load.loader import load
+    from bbtrack.load.cached import load
 
     monkeypatch.setenv("COLUMNS", "132")
     monkeypatch.delenv("NO_COLOR", raising=False)

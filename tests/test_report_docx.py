@@ -210,7 +210,7 @@ def test_docx_writer_and_jinja2_are_imported_only_for_their_formats(data_dir):
 import datetime, io, sys
 from pathlib import Path
 from bbtrack.views import report
-from bbtrack.load.loader import load
+from bbtrack.load.cached import load
 result = load(Path({str(data_dir)!r}), use_cache=False)
 for fmt in ("markdown", "terminal"):
     report.write(result.dataset, result.data_dir, report.Options(today=datetime.date(2026, 1, 1), fmt=fmt),

@@ -104,7 +104,7 @@ def main_options(
     STATE.data_dir = str(data_dir) if data_dir else None
     STATE.use_cache = not no_cache
     STATE.lang = lang
-    start_work()
+    start_work(typer=True)
 
 
 LANG_OPTION = typer.Option(None, "--lang", help="Language of titles and labels: vi or en [env BBTRACK_LANG; default vi].")

@@ -1,17 +1,19 @@
 """The `bbtrack` console script: a plain `list` without Typer, the rest with it.
 
 Importing Typer costs ~40 ms, most of what a piped `bbtrack list --province X`
-takes on the shipped data. The commonest command line is therefore answered
-here: global options, then `list` and its options in the simple forms people
-type (`--province X`, `-p X`, `--province=X`, `--overdue`). Anything else —
-help, an unknown or misspelled word, a value that looks like an option, an
-attached short value (`-pX`), `--`, shell completion — goes to the Typer app
-untouched, which gives the usual help, errors and suggestions.
+takes on the shipped data (docs/performance.md measures both ways). The
+commonest command line is therefore answered here: global options, then
+`list` and its options in the simple forms people type (`--province X`,
+`-p X`, `--province=X`, `--overdue`). Anything else — help, an unknown or
+misspelled word, a value that looks like an option, an attached short value
+(`-pX`), `--`, shell completion — goes to the Typer app untouched, which gives
+the usual help, errors and suggestions.
 
-The words below mirror the Typer command's options; tests/test_entry.py
-compares them with the Click command Typer builds (names, arity, types,
-defaults) and the output of both paths on generated command lines, so the two
-cannot drift apart unnoticed.
+The command line is defined once, by the Typer app (`cli/app.py`). The option
+words this module knows are derived from the Click command Typer builds for
+`list` (`remember`, called when Typer runs `list`), and kept in the user's
+cache folder under a key of the app's source: until Typer has run `list` once
+for this version of the app, every command line goes to Typer.
 """
 
 from __future__ import annotations
@@ -24,32 +26,7 @@ TYPE_CHECKING = False  # typing itself sets off collections before main() can pa
 if TYPE_CHECKING:
     from typing import Sequence
 
-# How an option word's value is taken: appended, kept (the last one wins, as in Click),
-# an int, an int ≥ 1, or a flag without a value.
-MANY, MANY_INT, ONE, INT, POSITIVE, FLAG = "many", "many-int", "one", "int", "positive", "flag"
-
-GLOBAL_OPTIONS = {"--data-dir": ("data_dir", ONE), "-d": ("data_dir", ONE), "--no-cache": ("no_cache", FLAG),
-                  "--lang": ("lang", ONE)}
-LIST_OPTIONS = {
-    "--province": ("province", MANY), "-p": ("province", MANY),
-    "--party": ("party", MANY),
-    "--status": ("status", MANY), "-s": ("status", MANY),
-    "--crossing": ("crossing", MANY), "-c": ("crossing", MANY),
-    "--section": ("section", MANY_INT),
-    "--kind": ("kind", MANY),
-    "--due-before": ("due_before", ONE),
-    "--due-within": ("due_within", INT),
-    "--due-source": ("due_source", MANY),
-    "--overdue": ("overdue", FLAG),
-    "--late": ("late", FLAG),
-    "--grep": ("grep", ONE), "-g": ("grep", ONE),
-    "--sort": ("sort", ONE),
-    "--limit": ("limit", POSITIVE), "-n": ("limit", POSITIVE),
-    "--today": ("today", ONE),
-    "--format": ("format", ONE), "-f": ("format", ONE),
-    "--lang": ("lang", ONE),
-    "--output": ("output", ONE), "-o": ("output", ONE),
-}
+from .optiontable import FLAG, MANY, MANY_INT, ONE, POSITIVE, load_table
 
 
 class _Decline(Exception):
@@ -57,20 +34,24 @@ class _Decline(Exception):
 
 
 def parse(argv: Sequence[str]) -> tuple[dict, dict] | None:
-    """(global options, list options) of a command line this module answers; None otherwise."""
+    """(global options, list options) of a command line this module answers; None otherwise.
+    The list options hold every option of the command, given or defaulted."""
     if any(key.endswith("_COMPLETE") for key in os.environ):
         return None
     try:
         command = list(argv).index("list")
     except ValueError:
         return None
+    table = load_table()
+    if table is None:
+        return None
+    global_words, list_words, defaults, envvars = table
     try:
-        options = _options(argv[:command], GLOBAL_OPTIONS)
-        if "data_dir" not in options:
-            env = os.environ.get("BBTRACK_DATA")
-            if env:
-                options["data_dir"] = env
-        return options, _options(argv[command + 1:], LIST_OPTIONS)
+        options = _options(argv[:command], global_words)
+        for name, var in envvars.items():
+            if name not in options and os.environ.get(var):
+                options[name] = os.environ[var]  # empty counts as unset, as in Click
+        return options, {**defaults, **_options(argv[command + 1:], list_words)}
     except _Decline:
         return None
 
@@ -127,6 +108,8 @@ def run(argv: Sequence[str]) -> int | None:
     from .run import STATE, exit_code_for, list_commitments, start_work
 
     global_options, list_options = parsed
+    if set(global_options) - {"data_dir", "no_cache", "lang"}:
+        return None  # a global option the app has and this function does not apply: Typer's
     data_dir = global_options.get("data_dir")
     STATE.data_dir = str(Path(data_dir)) if data_dir else None  # as Typer's Path option spells it
     STATE.use_cache = not global_options.get("no_cache", False)

@@ -34,14 +34,19 @@ class State:
 STATE = State()
 
 
-def start_work() -> None:
-    """The command line is parsed and the command about to run.
+def start_work(typer: bool = False) -> None:
+    """The command line is parsed and the command about to run (`typer`: by the Typer app,
+    which then leaves `list`'s option words for the console script: cli/optiontable.py).
 
     If the console script paused the cyclic collector for start-up, freeze
     what start-up built (modules, Typer's command) so that no collection walks
     it again, and turn the collector back on. Library users' collector is
     never touched.
     """
+    if typer:
+        from .optiontable import remember
+
+        remember()
     if STATE.collector_paused:
         STATE.collector_paused = False
         gc.freeze()
@@ -89,11 +94,16 @@ def load(strict: bool = True):
     other problems leave their records out, said in one warning line (`load.partial`).
     `strict=False` (check, completion) returns everything as read."""
     from ..load.folder import find_data_dir
-    from ..load.loader import load as load_folder
+    from ..load.cached import load as load_folder
 
     data_dir = find_data_dir(STATE.data_dir)
     note_packaged(data_dir)
-    result = load_folder(data_dir, use_cache=STATE.use_cache)
+    progress = Progress(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        result = load_folder(data_dir, use_cache=STATE.use_cache, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
     if strict and result.fatal:
         # A fatal problem (the file cannot be used) is named first and exits as `check` does.
         first = next(p for p in result.errors if p.severity == "fatal")
@@ -115,6 +125,33 @@ def load(strict: bool = True):
             + (f", {' and '.join(left)}" if left else "") + "; run `bbtrack check` to see and fix them")
         return dataclasses.replace(result, dataset=part.dataset)
     return result
+
+
+class Progress:
+    """How far a parse is, on a terminal's stderr, once it has taken a second: a parse
+    of 100k records takes tens of seconds, which without a sign looks like a hang."""
+
+    def __init__(self, stream) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.stream = stream
+        self.started = self.clock()
+        self.shown = 0.0
+        self.count = 0
+
+    def __call__(self, name: str, done: int, total: int) -> None:
+        now = self.clock()
+        self.count = max(self.count, total)
+        if now - self.started >= 1.0 and now - self.shown >= 0.2:
+            self.shown = now
+            self.stream.write(f"\rbbtrack: reading {name}: {done:,} of {total:,} records")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write(f"\rbbtrack: read {self.count:,} records in {self.clock() - self.started:.1f} s\n")
+            self.stream.flush()
 
 
 def editor_refusals(result) -> list:
@@ -277,6 +314,11 @@ def list_commitments(
         due_before or due_within is not None or due_source or overdue or late or grep)
     index = _list_index(day) if simple else None
     ds = load().dataset if index is None else None
+    if simple and ds is not None and STATE.use_cache:
+        # A miss (the first list after a write or a pull) has just stored the new state's index:
+        # printing from it is ~4× faster than from the records at scale, and prints the same.
+        index = _list_index(day, noted=True)
+        ds = None if index is not None else ds
     f = CommitmentFilter(
         parties=parties,
         statuses=resolve_statuses(status),
@@ -293,7 +335,7 @@ def list_commitments(
         today=day,
     )
     if index is not None:
-        from ..load import listindex
+        from ..views import listindex
 
         picked = listindex.select(index, f, limit)
         count = len(picked)
@@ -432,19 +474,20 @@ def _due_before(value: str):
     return parse_user(value, "--due-before")
 
 
-def _list_index(day: _dt.date):
+def _list_index(day: _dt.date, noted: bool = False):
     """The folder's list index when the cache holds a fresh one that answers for `day`; else None."""
     if not STATE.use_cache:
         return None
     from ..load import cache
-    from ..load import listindex
+    from ..views import listindex
     from ..load.folder import find_data_dir
 
     data_dir = find_data_dir(STATE.data_dir)
     index = cache.cached_index(data_dir)
     if index is None or not listindex.answers(index, day):
         return None
-    note_packaged(data_dir)  # as `load` would have
+    if not noted:
+        note_packaged(data_dir)  # as `load` would have
     return index
 
 

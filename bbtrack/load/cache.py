@@ -7,9 +7,10 @@ that could change the result, and any doubt — a missing, corrupt, stale or
 foreign entry — means parse again. It is never the source of truth, and it
 never holds a folder with errors (those are re-parsed, and reported, each time).
 
-An entry is one file: the fingerprint, the `listindex.ListIndex` (after its
-length, so that a reader of the records can seek past it), then the
-`LoadResult`. A stale entry is recognised from the first, small pickle
+An entry is one file: the fingerprint, `list`'s index (`views.listindex`, after its
+length, so that a reader of the records can seek past it), the digest and first
+line of each record's span of text (after its length too; read only on a miss,
+by `_reuse`), then the `LoadResult`. A stale entry is recognised from the first, small pickle
 without unpickling anything else; `list` reads the index and never the
 records.
 A verdict (`<key>.clean`) is a fingerprint alone: a state bbtrack's own write
@@ -22,6 +23,7 @@ pickle.py (`_pickle` is the C half) nor tempfile.
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 from pathlib import Path
@@ -30,7 +32,6 @@ from typing import TYPE_CHECKING, Callable
 from .. import __version__
 
 if TYPE_CHECKING:
-    from .listindex import ListIndex
     from .loader import LoadResult
 
 try:  # the C modules themselves: pickle.py and hashlib cost ~1 ms and ~3 ms more to import
@@ -47,8 +48,8 @@ _BIG = 8 << 20  # bytes: above this, hash with hashlib's SHA-256
 # Modules whose code decides what a parse yields or how its objects are pickled:
 # editing one (a development checkout) makes every entry stale without a version bump.
 # Paths are relative to the package folder.
-_CODE = ("load/cache.py", "core/dates.py", "core/errors.py", "load/folder.py", "load/listindex.py", "load/loader.py",
-         "load/portable.py",
+_CODE = ("load/cache.py", "core/dates.py", "core/errors.py", "load/folder.py", "views/listindex.py", "load/loader.py",
+         "load/cached.py", "load/spans.py", "load/portable.py",
          "core/model.py", "core/problems.py", "core/provinces.py", "ops/query.py", "views/render.py", "views/tables.py", "core/text.py",
          "load/validate.py", "core/vocab.py")
 
@@ -223,8 +224,14 @@ def vouch(data_dir: Path, checked: tuple, path: Path, old: bytes, new: bytes | t
     _write(verdict_path(data_dir), tuple(parts))
 
 
-def cached_load(data_dir: Path, parse: Callable[[Path], LoadResult]) -> LoadResult:
-    """`parse(data_dir)`, or its result from a fresh cache entry."""
+def cached_load(data_dir: Path, parse: Callable[..., LoadResult], index: Callable | None = None) -> LoadResult:
+    """`parse(data_dir, reuse=...)`, or its result from a fresh cache entry. `index(result.dataset)`
+    is stored beside a new entry's records, for `cached_index` (None: none is stored).
+
+    On a miss, `reuse` hands the parser the records of the entry that is there (an
+    older state of the folder) whose bytes did not change, so that after an edit —
+    bbtrack's own, or a `git pull` — only the records that changed are parsed again.
+    """
     fingerprint = _fingerprint(data_dir)
     if not fingerprint:
         return _no_gc(parse, data_dir)
@@ -232,14 +239,77 @@ def cached_load(data_dir: Path, parse: Callable[[Path], LoadResult]) -> LoadResu
     hit = _read(entry, fingerprint)
     if hit is not None:
         return hit
-    result = _no_gc(parse, data_dir)
+    result = _no_gc(parse, data_dir, reuse=functools.partial(_reuse, entry, fingerprint))
     # Only cache a clean parse of files that did not change while being read.
     if not result.errors and _fingerprint(data_dir) == fingerprint:
-        _write(entry, fingerprint, result)
+        _write(entry, fingerprint, result, index)
     return result
 
 
-def _no_gc(function, *args):
+_SAME_CODE = 6  # fingerprint parts before the files': versions, format, code, folders
+
+
+def _reuse(entry: Path, fingerprint: tuple, plan: dict) -> dict:
+    """The records of `entry` whose spans' bytes recur in `plan`, at their new lines.
+
+    Only an entry of the same bbtrack code, folders and versions is used: records
+    pickled by other code may not mean the same (a field added to a class would
+    shift every value after it). `plan` is {collection: (file name, [Span, ...])} of the files as they are now
+    (`loader.parse_folder`); the answer {collection: {span index: record}}. The
+    entry's records are unpickled with every `Source` moved by the number of
+    lines its record's span moved: an edit above a record shifts it, and its
+    file:line:col must be those of a fresh parse (tests/test_cache.py).
+    """
+    from bisect import bisect_right
+    from _pickle import Unpickler
+
+    from ..core.problems import Source
+
+    try:
+        with open(entry, "rb") as handle:
+            if _unpickle(handle)[:_SAME_CODE] != fingerprint[:_SAME_CODE]:
+                return {}  # the files may differ (each span's digest says what still holds); the code may not
+            handle.seek(_unpickle(handle), os.SEEK_CUR)  # the list index
+            _unpickle(handle)  # the spans' length
+            before = _unpickle(handle)
+            if not before:
+                return {}
+            moves, pairs = {}, {}
+            for collection, (name, spans) in plan.items():
+                if collection not in before or before[collection][0] != name:
+                    continue
+                now: dict[bytes, int] = {}
+                for i, span in enumerate(spans):
+                    now.setdefault(span.digest, i)
+                old = before[collection][1]
+                pairs[collection] = [(i, j) for j, (digest, _) in enumerate(old) if (i := now.pop(digest, None)) is not None]
+                deltas = [0] * len(old)
+                for i, j in pairs[collection]:
+                    deltas[j] = spans[i].line - old[j][1]
+                moves[name] = ([line for _, line in old], deltas)
+
+            def source(file: str, line: int = 0, col: int = 0) -> Source:
+                move = moves.get(file)
+                if move is not None and line:
+                    j = bisect_right(move[0], line) - 1
+                    if j >= 0:
+                        line += move[1][j]
+                return Source(file, line, col)
+
+            class Moving(Unpickler):
+                def find_class(self, module: str, name: str):
+                    if name == "Source" and module == Source.__module__:
+                        return source
+                    return super().find_class(module, name)
+
+            old_result = Moving(handle).load()
+    except Exception:  # noqa: BLE001 - no entry, another format, a damaged one: parse it all
+        return {}
+    records = {"commitments": old_result.dataset.commitments, "crossings": old_result.dataset.crossings}
+    return {collection: {i: records[collection][j] for i, j in found} for collection, found in pairs.items()}
+
+
+def _no_gc(function, *args, **kwargs):
     """Run a loader with the cyclic collector off; freeze what a big load built.
 
     Loading allocates hundreds of thousands of objects and frees almost none:
@@ -253,7 +323,7 @@ def _no_gc(function, *args):
     gc.disable()
     result = None
     try:
-        result = function(*args)
+        result = function(*args, **kwargs)
         return result
     finally:
         dataset = getattr(result, "dataset", None)
@@ -263,13 +333,13 @@ def _no_gc(function, *args):
             gc.enable()
 
 
-def cached_index(data_dir: Path) -> ListIndex | None:
-    """The list index of a fresh entry for the folder; None on any miss (`list` then loads)."""
+def cached_index(data_dir: Path):
+    """The index stored with a fresh entry for the folder; None on any miss (`list` then loads)."""
     fingerprint = _fingerprint(data_dir)
     return _read(entry_path(data_dir), fingerprint, records=False) if fingerprint else None
 
 
-def _read(entry: Path, fingerprint: tuple, *, records: bool = True) -> LoadResult | ListIndex | None:
+def _read(entry: Path, fingerprint: tuple, *, records: bool = True):
     """The records of the entry (or, with records=False, its list index) if it is `fingerprint`'s."""
     try:
         with open(entry, "rb") as handle:
@@ -278,12 +348,14 @@ def _read(entry: Path, fingerprint: tuple, *, records: bool = True) -> LoadResul
             index_length = _unpickle(handle)
             if records:
                 handle.seek(index_length, os.SEEK_CUR)
+                handle.seek(_unpickle(handle), os.SEEK_CUR)  # the spans, for `_reuse` only
             return _no_gc(_unpickle, handle)
     except Exception:  # missing, truncated, from another version: all just a miss
         return None
 
 
-def _write(entry: Path, fingerprint: tuple, result: LoadResult | None = None) -> None:
+def _write(entry: Path, fingerprint: tuple, result: LoadResult | None = None, index: Callable | None = None) -> None:
+    import dataclasses
     import pickle
 
     tmp = entry.with_name(f".tmp-{os.getpid()}-{entry.name}")
@@ -295,12 +367,11 @@ def _write(entry: Path, fingerprint: tuple, result: LoadResult | None = None) ->
             with open(fd, "wb") as handle:
                 pickle.dump(fingerprint, handle, protocol=pickle.HIGHEST_PROTOCOL)
                 if result is not None:
-                    from .listindex import build
-
-                    index = pickle.dumps(build(result.dataset), protocol=pickle.HIGHEST_PROTOCOL)
-                    pickle.dump(len(index), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                    handle.write(index)
-                    _pickler(handle).dump(result)
+                    for part in (index(result.dataset) if index else None, result.spans):
+                        built = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+                        pickle.dump(len(built), handle, protocol=pickle.HIGHEST_PROTOCOL)
+                        handle.write(built)
+                    _pickler(handle).dump(dataclasses.replace(result, spans=None))
             os.replace(tmp, entry)  # readers see the old entry or the new one, never half of one
         except BaseException:
             try:

@@ -12,8 +12,6 @@ them "billion laughs") and any tag outside YAML's core schema.
 
 from __future__ import annotations
 
-import bisect
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -39,80 +37,15 @@ from ..core.model import (
 )
 from ..core.problems import Problem, Source
 from ..core.text import display_path, nfc
-
-# Composing YAML costs ~40 bytes of memory and ~0.7 s per MB of file: a 50 MB
-# file would take half a minute and 2 GB. The data is ~50 kB, so a file this
-# big is the wrong file (or an attack), refused before it is read.
-MAX_FILE_BYTES = 16 * 1024 * 1024
+from .spans import Lines as _Lines, Span, Split, conflict_marker as _conflict_marker, read_text, split_records
+from .spans import strip_bom as _strip_bom
 
 _CORE_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("null", "bool", "int", "float", "str", "timestamp", "seq", "map")
 )
 
 
-# --- reading and composing ----------------------------------------------------------
-
-
-def read_text(path: Path, problems: list[Problem]) -> str | None:
-    name = display_path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.append(Problem(Source(name), "too-large",
-                                    f"file is {size / 2**20:.1f} MB, more than the {MAX_FILE_BYTES // 2**20} MB bbtrack "
-                                    "reads; is it the right file? (restore it from git)", "fatal"))
-            return None
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        problems.append(Problem(Source(name), "missing-file", "file not found; check the data folder", "fatal"))
-        return None
-    except OSError as exc:
-        problems.append(Problem(Source(name), "unreadable", f"cannot read: {exc.strerror}", "fatal"))
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        problems.append(
-            Problem(Source(name, line), "not-utf8", f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8", "fatal")
-        )
-        return None
-    return text
-
-
-def _conflict_marker(text: str) -> int:
-    """1-based line of a git merge-conflict marker, or 0."""
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith(("<<<<<<< ", ">>>>>>> ")) or line in ("<<<<<<<", "=======", ">>>>>>>"):
-            return number
-    return 0
-
-
-class _Lines:
-    """1-based line/column of a YAML mark, counting only "\\n" as a line break.
-
-    PyYAML's `Mark.line` also counts U+2028, U+2029, U+0085 and a lone CR, which
-    may stand inside a quoted value: every later line number would be off. When
-    the text holds none of them the mark's own line/column are right (and free).
-    """
-
-    def __init__(self, text: str, *, exact: bool = False) -> None:
-        odd = exact or any(ch in text for ch in ("\u2028", "\u2029", "\x85", "\r"))
-        self.starts = [0, *(m.end() for m in re.finditer("\n", text))] if odd else None
-
-    def source(self, name: str, mark: Any) -> Source:
-        if self.starts is None:
-            return Source(name, mark.line + 1, mark.column + 1)
-        return self.at(name, mark.index)
-
-    def at(self, name: str, index: int) -> Source:
-        starts = self.starts if self.starts is not None else [0]
-        number = bisect.bisect_right(starts, index) - 1
-        return Source(name, number + 1, index - starts[number] + 1)
-
-
-def _strip_bom(text: str) -> str:
-    return text[1:] if text.startswith("\ufeff") else text  # libyaml and the pure loader disagree on BOM columns
+# --- composing -------------------------------------------------------------------------
 
 
 def compose(text: str, name: str, problems: list[Problem], lines: _Lines | None = None) -> Any | None:
@@ -488,6 +421,65 @@ def _records(walker: _Walker, seq: Any, what: str) -> list[tuple[Any, dict[str, 
 _FIELD_SPECS = {"commitment": _COMMITMENT_FIELDS, "crossing": _CROSSING_FIELDS, "meeting": _MEETING_FIELDS}
 
 
+_CROSSING_DEFAULTS = dict.fromkeys(("name_zh", "partner_zh", "partner_pinyin", "zh_confidence", "name_source",
+                                    "target_kind", "parent", "markers"))
+
+
+def _record(walker: _Walker, node: Any, what: str) -> Commitment | Crossing | None:
+    values = _fields(walker, node, _FIELD_SPECS[what], what)
+    if values is None:
+        return None
+    history = _history(walker, values.pop("history"), what)
+    if history is None:
+        return None
+    if what == "commitment":
+        return Commitment(**values, history=history, source=walker.src(node))
+    return Crossing(**{**_CROSSING_DEFAULTS, **values}, history=history, source=walker.src(node))
+
+
+def parse_by_record(text: str, name: str, collection: str, split: Split, known: dict[int, Any],
+                    progress: Progress | None = None) -> tuple[list[Any], list[Meeting]] | None:
+    """(records, meetings) of `text` (BOM stripped), each record's span (`spans.split_records`)
+    composed alone (one node graph at a time), the `known` ones (by span index) taken as given.
+    None when anything is amiss: the caller reads the file whole, so messages are a whole read's."""
+    problems: list[Problem] = []
+    header = text[:split.header_end]
+    lines = _Lines(header)
+    walker = _Walker(name, problems, lines, text=header)
+    root = compose(header, name, problems, lines)
+    top = walker.mapping(root, "the file") if root is not None and not problems else None
+    if top is None or problems or list(top)[-1] != collection or "schema" not in top or set(top) - {
+            "schema", collection, *(("meetings",) if collection == "commitments" else ())}:
+        return None
+    empty = top[collection][0]  # the items follow: the header alone reads the key as null
+    if empty.id != "scalar" or empty.value != "" or walker.value(top["schema"][0]) != SCHEMA_VERSION:
+        return None
+    meetings = []
+    for node, values in _records(walker, top["meetings"][0], "meeting") if "meetings" in top else ():
+        if values is None:
+            return None
+        meetings.append(Meeting(**{"minutes": None, **values}, source=walker.src(node)))
+    what = collection[:-1]
+    records = []
+    total = len(split.spans)
+    for i, span in enumerate(split.spans):
+        record = known.get(i)
+        if record is None:
+            chunk = text[span.start:span.end]
+            lines = _Lines(chunk, offset=span.line - 1)
+            walker = _Walker(name, problems, lines, text=chunk)
+            root = compose(chunk, name, problems, lines)
+            if root is None or problems or root.id != "sequence" or len(root.value) != 1 or not walker.check_node(root):
+                return None
+            record = _record(walker, root.value[0], what)
+            if record is None or problems:
+                return None
+        records.append(record)
+        if progress is not None and (i % 500 == 499 or i + 1 == total):
+            progress(name, i + 1, total)
+    return records, meetings
+
+
 def parse_commitments(text: str, name: str, problems: list[Problem],
                       skipped: list | None = None) -> tuple[list[Commitment], list[Meeting]]:
     lines = _Lines(_strip_bom(text))
@@ -529,9 +521,7 @@ def parse_crossings(text: str, name: str, problems: list[Problem], skipped: list
         if history is None:
             _skip(skipped, walker, node)
             continue
-        defaults = dict.fromkeys(("name_zh", "partner_zh", "partner_pinyin", "zh_confidence", "name_source",
-                                  "target_kind", "parent", "markers"))
-        crossings.append(Crossing(**{**defaults, **values}, history=history, source=walker.src(node)))
+        crossings.append(Crossing(**{**_CROSSING_DEFAULTS, **values}, history=history, source=walker.src(node)))
     for key, (_, key_node) in top.items():
         if key not in ("schema", "crossings"):
             problems.append(Problem(walker.src(key_node), "unknown-field",
@@ -550,6 +540,8 @@ class LoadResult:
     problems: tuple[Problem, ...]
     data_dir: Path
     skipped: tuple[tuple[Source, str | None], ...] = ()  # where records left out start, and their ids
+    # {collection: (file, [(span digest, first line), ...])} if read record by record: for the cache
+    spans: dict | None = field(default=None, compare=False, repr=False)
 
     @property
     def fatal(self) -> bool:
@@ -560,35 +552,48 @@ class LoadResult:
         return tuple(p for p in self.problems if p.severity != "warning")
 
 
-def parse_folder(data_dir: Path) -> LoadResult:
-    """Parse and validate both files of `data_dir` (no cache)."""
+# {collection: (file name, spans)} -> the records a caller has for some: {collection: {span index: record}}
+Reuse = Callable[[dict[str, tuple[str, list[Span]]]], dict[str, dict[int, Any]]]
+Progress = Callable[[str, int, int], None]  # (file name, records read, records in the file)
+
+
+def parse_folder(data_dir: Path, *, reuse: Reuse | None = None, progress: Progress | None = None) -> LoadResult:
+    """Parse and validate both files of `data_dir`. `reuse` may hand back records of an earlier
+    parse whose spans did not change (the cache does); `progress` hears how far a file's read is."""
     from .validate import validate
 
     problems: list[Problem] = []
     skipped: list[tuple[Source, str | None]] = []
-    commitments_path = data_dir / COMMITMENTS_FILE
-    crossings_path = data_dir / CROSSINGS_FILE
+    files = {"commitments": data_dir / COMMITMENTS_FILE, "crossings": data_dir / CROSSINGS_FILE}
+    names = {collection: display_path(path) for collection, path in files.items()}
+    unread: dict[str, list[Problem]] = {collection: [] for collection in files}  # in the order of a file at a time
+    texts = {collection: read_text(path, unread[collection]) for collection, path in files.items()}
+    splits = {collection: split_records(_strip_bom(text), collection) if text is not None else None
+              for collection, text in texts.items()}
+    known: dict[str, dict[int, Any]] = {}
+    if reuse is not None and all(splits.values()):
+        known = reuse({collection: (names[collection], split.spans) for collection, split in splits.items()})
     commitments: list[Commitment] = []
     meetings: list[Meeting] = []
     crossings: list[Crossing] = []
-    c_name, x_name = display_path(commitments_path), display_path(crossings_path)
-    if (text := read_text(commitments_path, problems)) is not None:
-        commitments, meetings = parse_commitments(text, c_name, problems, skipped)
-    if (text := read_text(crossings_path, problems)) is not None:
-        crossings = parse_crossings(text, x_name, problems, skipped)
-    dataset = Dataset(tuple(commitments), tuple(crossings), tuple(meetings), c_name, x_name)
+    by_record = {}
+    for collection, text in texts.items():
+        problems += unread[collection]
+        if text is None:
+            continue
+        split, name = splits[collection], names[collection]
+        read = split and parse_by_record(_strip_bom(text), name, collection, split, known.get(collection, {}), progress)
+        if read:
+            by_record[collection] = (name, [(span.digest, span.line) for span in split.spans])
+        if collection == "commitments":
+            commitments, meetings = read or parse_commitments(text, name, problems, skipped)
+        else:
+            crossings = read[0] if read else parse_crossings(text, name, problems, skipped)
+    dataset = Dataset(tuple(commitments), tuple(crossings), tuple(meetings), names["commitments"], names["crossings"])
     if not any(p.severity == "fatal" for p in problems):
         problems.extend(validate(dataset))
-    return LoadResult(dataset, tuple(problems), data_dir, tuple(skipped))
-
-
-def load(data_dir: Path, *, use_cache: bool = True) -> LoadResult:
-    """The folder's records, from the parse cache when it is provably fresh."""
-    if use_cache:
-        from .cache import cached_load
-
-        return cached_load(data_dir, parse_folder)
-    return parse_folder(data_dir)
+    return LoadResult(dataset, tuple(problems), data_dir, tuple(skipped),
+                      by_record if len(by_record) == len(files) else None)
 
 
 def known_party(name: str) -> bool:

@@ -159,13 +159,3 @@ def diff_revisions(data_dir: Path, rev_a: str | None, rev_b: str | None) -> list
                             _parse_version(new_text, collection, f"{rev_b or 'working tree'}:{name}"))
     return out
 
-
-def change_row(c: FieldChange) -> dict[str, Any]:
-    from ..views.render import history_row
-
-    row: dict[str, Any] = {"id": c.record_id, "collection": c.collection, "change": c.change, "field": c.field}
-    if c.change == "history":
-        row["entry"] = history_row(c.new)
-    else:
-        row["old"], row["new"] = c.old, c.new
-    return row

@@ -483,9 +483,18 @@ def render_events(events, fmt: str, out: TextIO, *, lang: str = "vi") -> None:
     write_table(fmt, headers, rows, out)
 
 
-def render_diff(changes, fmt: str, out: TextIO) -> None:
-    from ..ops.changes import change_row
+def change_row(c) -> dict[str, Any]:
+    """One `ops.changes.FieldChange` as `diff --format json` prints it. Here, not in
+    `changes`, which uses render's record rows: each importing the other was a cycle."""
+    row: dict[str, Any] = {"id": c.record_id, "collection": c.collection, "change": c.change, "field": c.field}
+    if c.change == "history":
+        row["entry"] = history_row(c.new)
+    else:
+        row["old"], row["new"] = c.old, c.new
+    return row
 
+
+def render_diff(changes, fmt: str, out: TextIO) -> None:
     if fmt == "json":
         write_json([change_row(c) for c in changes], out)
         return

@@ -102,7 +102,7 @@ def collection_of(record_id: str) -> tuple[str, str, str]:
 def _unknown_id(data_dir: Path, error: NotFoundError, record_id: str, *, use_cache: bool) -> NotFoundError:
     """`error` with the nearest ids of the folder (read only on this way out)."""
     from ..core.lookup import did_you_mean
-    from ..load.loader import load
+    from ..load.cached import load
 
     ds = load(data_dir, use_cache=use_cache).dataset
     hint = did_you_mean(record_id, [*(c.id for c in ds.commitments), *(x.id for x in ds.crossings)])
@@ -227,7 +227,7 @@ def _require_clean(data_dir: Path, *, use_cache: bool = True):
 
     The editor only reads the record it splices, so without this a write would
     happily land next to a broken record and the reviewer would inherit both."""
-    from ..load.loader import load
+    from ..load.cached import load
 
     result = load(data_dir, use_cache=use_cache)
     if result.errors:

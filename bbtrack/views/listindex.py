@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TYPE_CHECKING
 
-from ..views.render import LANGS, parties_cell
+from .render import LANGS, parties_cell
 
 if TYPE_CHECKING:  # reading an index creates no record class: `model` is never imported on that path
     from ..core.model import Commitment, Dataset
@@ -58,7 +58,7 @@ class ListIndex:
 
 def build(ds: Dataset) -> ListIndex:
     from ..ops.query import crossing_keys, id_key
-    from ..views.render import due_cell, row_style, status_cell
+    from .render import due_cell, row_style, status_cell
 
     shared: dict = {}
 
