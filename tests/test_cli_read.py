@@ -157,7 +157,11 @@ def test_csv_parses_and_keeps_vietnamese(cli):
 def test_markdown_table(cli):
     out = cli("list", "-p", "Hà Giang", "--format", "markdown", "--lang", "en").stdout.splitlines()
     assert out[0].startswith("| id ") and set(out[1]) <= {"|", "-", " "}
-    assert len({line.count("|") for line in out}) == 1
+    # The table, then, apart, the footnote naming the basis of a due date marked "*".
+    table, footnote = out[:out.index("")], out[out.index("") + 1:]
+    assert len({line.count("|") for line in table}) == 1
+    assert any(line.split("|")[5].strip().endswith("*") for line in table[2:])
+    assert footnote == ["* programme year: the minutes set this action no deadline of its own."]
 
 
 def test_piped_table_has_no_escapes(cli):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import inspect
 import io
+import os
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -88,13 +90,17 @@ GOOD = {  # values each option is usually given: most generated lines should be 
     "kind": ["deliverable", "continuing"],
     "due_before": ["2024", "15/9/2023", "2023-12"],
     "due_within": ["0", "30", "400"],
+    "due_source": ["minutes", "programme"],
     "grep": ["cửa khẩu", "CUA KHAU", "đường sắt", "zzz"],
     "sort": ["id", "due", "status", "province"],
     "limit": ["1", "3", "100"],
     "today": ["2024-01-01", "1/3/2025", "2026-11-24"],
     "format": ["table", "json", "csv", "markdown"],
     "lang": ["vi", "en", "EN"],
+    # One file both paths overwrite: their "wrote FILE" lines and exit codes are compared.
+    "output": [str(Path(tempfile.gettempdir()) / f"bbtrack-entry-{os.getpid()}.out")],
 }
+BAD_OUTPUT = ["", "-p", str(Path(tempfile.gettempdir()) / "bbtrack-no-such-folder" / "x.csv")]
 BAD = ["nowhere", "bogus", "", "-p", "-1", "x1", "xml", "2023-13-01", "list", "3.0", "٣"]
 ODD_WORDS = ["--help", "-h", "--", "extra", "-pLạng Sơn", "--overdue=1", "--no-cache", "--version", "--provinc",
              "--format=json", "--status=done", "--limit=0", "--province=lang son", "--section=3"]
@@ -105,7 +111,8 @@ def _line(data: str):
         key, how = entry.LIST_OPTIONS[word]
         if how == entry.FLAG:
             return st.just([word])
-        return st.sampled_from([*GOOD[key], *GOOD[key], *BAD]).map(lambda value: [word, value])
+        bad = BAD if key != "output" else BAD_OUTPUT  # a bad word as --output would be a file in the checkout
+        return st.sampled_from([*GOOD[key], *GOOD[key], *bad]).map(lambda value: [word, value])
 
     options = st.sampled_from(sorted(entry.LIST_OPTIONS)).flatmap(option)
     odd = st.sampled_from(ODD_WORDS).map(lambda word: [word])

@@ -269,7 +269,9 @@ def _on_a_pty(args: list[str], timeout: float = 30, no_color: bool = False) -> t
     import select
 
     master, slave = pty.openpty()
-    env = {**os.environ, "FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "TERM": "xterm-256color", "COLUMNS": "120"}
+    # PAGER=cat: a long report on a terminal is paged, and this checks bbtrack's bytes, not less's.
+    env = {**os.environ, "FORCE_COLOR": "1", "TTY_COMPATIBLE": "1", "TERM": "xterm-256color", "COLUMNS": "120",
+           "PAGER": "cat"}
     env.pop("NO_COLOR", None)
     if no_color:
         env.pop("FORCE_COLOR")
@@ -315,7 +317,9 @@ def test_no_color_on_a_terminal_means_no_escape_at_all(hostile, args):
     code, out = _on_a_pty(["--data-dir", str(hostile), *args], no_color=True)
     assert code == 0, out
     assert "\x1b" not in out and "\x9b" not in out
-    assert "─" in out  # still the Rich table, not the piped format
+    # Still the terminal's layout, not the piped format: the Rich table, or the stacked records
+    # a terminal gets when the hostile data's unbreakable words leave no room for a table.
+    assert "─" in out or "\n  " in out.replace("\r", "")
 
 
 def test_long_lines_render_in_bounded_time(hostile):

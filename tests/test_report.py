@@ -205,9 +205,11 @@ def test_html_figures_agree_with_summary_and_list(request, data, today):
     statuses = root.find("table", cls="statuses")
     counts = {tr.attrs["data-status"]: int(tr.find(cls="count").text()) for tr in statuses.find_all("tr")
               if "data-status" in tr.attrs}
-    assert counts == {s: total[s] for s in counts} and sum(counts.values()) == total["total"]
-    assert counts == dict(Counter(r["status"] for r in listed)) | {s: 0 for s in counts if s not in
-                                                                  {r["status"] for r in listed}}
+    assert counts == {s: _standing(total, s) for s in counts} and sum(counts.values()) == total["total"]
+    # An open record without a single event is counted apart, as "no update recorded".
+    standings = Counter("no_update" if r["status"] == "open" and r["last_event"] is None else r["status"]
+                        for r in listed)
+    assert counts == dict(standings) | {s: 0 for s in counts if s not in standings}
 
     rows = {tr.attrs["data-party"]: tr for tr in root.find("table", cls="parties").find_all("tr")
             if "data-party" in tr.attrs}
@@ -220,7 +222,33 @@ def test_html_figures_agree_with_summary_and_list(request, data, today):
         assert tr.find(cls="late").text() == str(g["late"])
         for cell in tr.find_all("td"):
             if "data-status" in cell.attrs:
-                assert cell.text() == str(g[cell.attrs["data-status"]])
+                assert cell.text() == str(_standing(g, cell.attrs["data-status"]))
+
+
+def assert_nested(ids: list[str], parents: dict[str, str | None]) -> None:
+    """Every crossing once, each passage below its parent with nothing but the parent's other
+    passages between them: the ladder's order."""
+    assert sorted(ids) == sorted(parents)
+
+    def under(x: str, ancestor: str) -> bool:
+        while parents.get(x) in parents:
+            x = parents[x]
+            if x == ancestor:
+                return True
+        return False
+
+    for i, x in enumerate(ids):
+        parent = parents[x]
+        if parent in parents:
+            start = ids.index(parent)
+            assert start < i, f"{x} above its parent {parent}"
+            assert all(under(y, parent) for y in ids[start + 1:i]), f"{x} not under its parent {parent}: {ids}"
+
+
+def _standing(group: dict, key: str) -> int:
+    """A summary JSON group's count as the report's tables show it: `open` without the
+    records no event has touched, which `no_update` counts."""
+    return group[key] - group["no_update"] if key == "open" else group[key]
 
 
 def test_a_past_today_shows_no_later_event(shipped_dir):
@@ -252,9 +280,10 @@ def test_markdown_figures_agree_with_summary(cli):
     cells = {}
     for line in out.splitlines():
         parts = [p.strip() for p in line.strip("|").split("|")] if line.startswith("|") else []
-        if len(parts) == 2:
+        if len(parts) == 3:  # the headline table: figure, count, what it is made of
             cells[parts[0]] = parts[1]
     assert cells[en["total"]] == str(summary["total"])
+    assert cells[en["no_update"]] == str(summary["no_update"])
     assert cells[en["late"]] == str(summary["late"])
     assert cells[en["overdue"]] == str(summary["overdue"])
     assert cells[en["completion"]].startswith(f"{summary['done_deliverables']}/{summary['deliverables']} ")
@@ -385,10 +414,13 @@ def test_html_sections_and_ladder_chart(cli):
     assert sections == ["party-all", "party-ha-giang", "party-quang-ninh", "party-lang-son", "party-cao-bang",
                         "party-quang-tay"]
     assert "Hà Giang → Tuyên Quang" in root.find("section", id="party-ha-giang").find("h2").text()
-    # The chart comes in parts (a page may break between them); together they hold every crossing, in order.
+    # The chart comes in parts (a page may break between them); together they hold every crossing,
+    # each passage under its own parent.
     parts = root.find_all("svg", cls="ladder-chart")
     rows = [g for chart in parts for g in chart.find_all("g", cls="crossing")]
-    assert [g.attrs["data-crossing"] for g in rows] == [x["id"] for x in crossings]
+    ids = [g.attrs["data-crossing"] for g in rows]
+    assert_nested(ids, {x["id"]: x["parent"] for x in crossings})
+    crossings = sorted(crossings, key=lambda x: ids.index(x["id"]))
     assert len(parts) > 1 and all(chart.find_all("g", cls="crossing") for chart in parts)
     for chart in parts:  # a crossing nested under another is in the same part
         first = chart.find_all("g", cls="crossing")[0].attrs["data-crossing"]
@@ -472,8 +504,8 @@ def test_province_limits_sections_and_figures(cli):
     assert root.find(cls="figure", data_figure="total").find(cls="value").text() == str(len(listed))
     assert [tr.attrs["data-party"] for tr in root.find("table", cls="parties").find_all("tr")
             if "data-party" in tr.attrs] == ["Lạng Sơn"]
-    assert [g.attrs["data-crossing"] for chart in root.find_all("svg", cls="ladder-chart")
-            for g in chart.find_all("g", cls="crossing")] == [x["id"] for x in crossings]
+    assert_nested([g.attrs["data-crossing"] for chart in root.find_all("svg", cls="ladder-chart")
+                   for g in chart.find_all("g", cls="crossing")], {x["id"]: x["parent"] for x in crossings})
     md = ok(cli("report", "--format", "markdown", "-p", "lang son", "--today", TODAY))
     assert "## Lạng Sơn" in md and "## Cao Bằng" not in md and "## Quảng Ninh" not in md
 
@@ -561,7 +593,7 @@ def test_since_rev_shows_a_status_change(repo_cli, repo):
     changes = {tr.attrs["data-record"]: tr.text() for tr in root.find("table", cls="changes").find_all("tr")
                if "data-record" in tr.attrs}
     assert record in changes
-    assert "open → in progress" in changes[record] and "Work started <b>now</b>" in changes[record]
+    assert "no progress recorded → in progress" in changes[record] and "Work started <b>now</b>" in changes[record]
     md = ok(repo_cli("report", "--format", "markdown", "--since-rev", "HEAD~1", "--today", TODAY))
     check_markdown(md)
     assert f"| {record}" in md and "`HEAD~1`" in md

@@ -149,9 +149,10 @@ _PROBE = """
 """
 
 
-def cells_outside(b, html: Path) -> list[dict]:
-    """Cells whose text or content leaves their box, at A4 width in print media (empty: all inside)."""
-    page = open_page(b, html, width=print_width_px(), media="print")
+def cells_outside(b, html: Path, *, width: int | None = None, media: str = "print") -> list[dict]:
+    """Cells whose text or content leaves their box (empty: all inside); by default at A4 width in
+    print media, or at `width` px in `media`."""
+    page = open_page(b, html, width=width or print_width_px(), media=media)
     try:
         return page.evaluate(_PROBE)
     finally:
@@ -178,6 +179,15 @@ def docx_pdf_pages(docx: Path, workdir: Path) -> int:
     return pdf_pages((workdir / (docx.stem + ".pdf")).read_bytes())
 
 
+def terminal_widths(widths: tuple[int, ...] = (60, 80, 120)) -> list[str]:
+    """The widest line of list, crossings, summary, show and log under a pseudo-terminal of
+    each width, one line per command and width (tools/measure_terminal.py runs them)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from measure_terminal import COMMANDS, measure
+
+    return [measure(name, args, columns, str(ROOT / "data")) for name, args in COMMANDS.items() for columns in widths]
+
+
 # --- the script -----------------------------------------------------------------------------
 
 
@@ -195,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--province", default="Hà Giang", help="the one-province report measured too")
     opts = parser.parse_args(argv)
     common = ["--lang", opts.lang, *(["--today", opts.today] if opts.today else [])]
+    for line in terminal_widths():
+        print(line)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         whole = report(work / "report.html", "html", *common)
@@ -208,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
                 for item in bad[:10]:
                     print(f"  {item['cell']}: {item['text']!r} by {item['by']} px")
                 print(f"page's sideways scroll on a {PHONE_PX} px phone: {phone_overflow(b, whole)} px")
+                bad = cells_outside(b, whole, width=PHONE_PX, media="screen")
+                print(f"cells with text outside their box on the phone: {len(bad)}")
+                for item in bad[:10]:
+                    print(f"  {item['cell']}: {item['text']!r} by {item['by']} px")
         except RuntimeError as exc:
             print(f"html: skipped: {exc}")
         try:

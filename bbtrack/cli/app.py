@@ -22,7 +22,8 @@ import typer
 
 from .. import __version__
 from ..core.errors import EXIT_DATA, EXIT_USAGE, UsageError
-from .run import STATE, editor_refusals, event_date, exit_code_for, list_commitments, start_work
+from .run import STATE, editor_refusals, event_date, exit_code_for, list_commitments, start_work, write_output
+from .run import check_output, open_output, say_empty, write_paged
 from .run import print_edit as _print_edit
 from .run import check_format as _fmt, load as _load, parse_lang as _lang, parse_today as _today
 from .complete import (  # shell completion
@@ -108,6 +109,9 @@ def main_options(
 
 LANG_OPTION = typer.Option(None, "--lang", help="Language of titles and labels: vi or en [env BBTRACK_LANG; default vi].")
 FORMAT_OPTION = typer.Option("table", "--format", "-f", help="table (Rich on a terminal, aligned text when piped), json, csv or markdown.")
+DUE_SOURCE_OPTION = typer.Option([], "--due-source", help="minutes or programme: only records due by their own sentence, or by the programme year alone.")
+SHEET_FORMAT_OPTION = typer.Option("table", "--format", "-f", help="table, json, csv, markdown or xlsx (an Excel workbook: with --output).")
+OUTPUT_OPTION = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout (CSV then starts with a BOM for Excel).")
 
 
 # --- check ----------------------------------------------------------------------------
@@ -175,14 +179,16 @@ def list_(
     kind: List[str] = typer.Option([], "--kind", help="deliverable (one-off) or continuing."),
     due_before: Optional[str] = typer.Option(None, "--due-before", help='Due period ends before this date ("2024", "15/9/2023").'),
     due_within: Optional[int] = typer.Option(None, "--due-within", help="Due within this many days from --today, not closed."),
+    due_source: List[str] = DUE_SOURCE_OPTION,
     overdue: bool = typer.Option(False, "--overdue", help="Due period over and not in a final status."),
     late: bool = typer.Option(False, "--late", help="Done after its due period, or overdue."),
     grep: Optional[str] = typer.Option(None, "--grep", "-g", help="Text in titles or quote (diacritic-insensitive)."),
     sort: str = typer.Option("id", "--sort", help="id, due, status or province."),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Show at most this many."),
     today: Optional[str] = typer.Option(None, "--today", help="Reference date for --overdue/--due-within [default: today]."),
-    format: str = FORMAT_OPTION,
+    format: str = SHEET_FORMAT_OPTION,
     lang: Optional[str] = LANG_OPTION,
+    output: Optional[Path] = OUTPUT_OPTION,
 ) -> None:
     """List commitments, filtered and sorted.
 
@@ -193,10 +199,11 @@ def list_(
       bbtrack list --province "Lạng Sơn"
       bbtrack list -p "cao bang" --status open --format csv > cao-bang.csv
       bbtrack list --overdue --today 2024-01-01
+      bbtrack list -p "lang son" --format xlsx --output lang-son.xlsx
     """
     list_commitments(province=province, party=party, status=status, crossing=crossing, section=section, kind=kind,
-                     due_before=due_before, due_within=due_within, overdue=overdue, late=late, grep=grep,
-                     sort=sort, limit=limit, today=today, format=format, lang=lang)
+                     due_before=due_before, due_within=due_within, due_source=due_source, overdue=overdue, late=late,
+                     grep=grep, sort=sort, limit=limit, today=today, format=format, lang=lang, output=output)
 
 
 # --- show -----------------------------------------------------------------------------
@@ -244,8 +251,9 @@ def crossings(
     province: List[str] = typer.Option([], "--province", "-p", autocompletion=_complete_province, help="Vietnamese province."),
     kind: List[str] = typer.Option([], "--kind", help="international, main-bilateral, border-opening, ... (current or target)."),
     stage: List[str] = typer.Option([], "--stage", help="planned, talks, approved, built, accepted, notes-exchanged, announced, operating, suspended."),
-    format: str = FORMAT_OPTION,
+    format: str = SHEET_FORMAT_OPTION,
     lang: Optional[str] = LANG_OPTION,
+    output: Optional[Path] = OUTPUT_OPTION,
 ) -> None:
     """List the border-crossing pairs: both sides, 中文, kind, stage, commitments.
 
@@ -256,14 +264,20 @@ def crossings(
       bbtrack crossings --stage talks --format json
     """
     from ..ops.query import commitments_per_crossing, resolve_parties, select_crossings
-    from ..views.render import FORMATS, render_crossings
+    from ..views.render import SHEET_FORMATS, render_crossings
 
-    format = _fmt(format, FORMATS)
+    format = _fmt(format, SHEET_FORMATS)
+    check_output(output, format)
     lang_ = _lang(lang)
     parties = resolve_parties(province, provinces_only=True) if province else frozenset()
     ds = _load().dataset
     records = select_crossings(ds, parties, kind, stage)
-    render_crossings(records, commitments_per_crossing(ds), format, sys.stdout, lang=lang_)
+    if not records:
+        say_empty("crossings", dict(province=province, kind=kind, stage=stage))
+        if format in ("table", "markdown") and output is None:
+            return
+    with open_output(output, format) as out:
+        render_crossings(records, commitments_per_crossing(ds), format, out, lang=lang_)
 
 
 # --- summary ----------------------------------------------------------------------------
@@ -273,31 +287,35 @@ def crossings(
 def summary(
     by: str = typer.Option("province", "--by", help="province, party, section or status."),
     today: Optional[str] = typer.Option(None, "--today", help="Reference date for overdue counts."),
-    format: str = FORMAT_OPTION,
+    due_source: List[str] = DUE_SOURCE_OPTION,
+    format: str = SHEET_FORMAT_OPTION,
     lang: Optional[str] = LANG_OPTION,
+    output: Optional[Path] = OUTPUT_OPTION,
 ) -> None:
     """Counts per status for each group, completion of one-off deliverables, overdue and late.
 
     A commitment shared by several parties counts once in each party's row and
-    once in the total.
+    once in the total. no_update: open, without a single event.
 
     \b
     Examples:
       bbtrack summary
       bbtrack summary --by party --lang en
       bbtrack summary --by section --format json
+      bbtrack summary --due-source minutes   # overdue/late against deadlines the minutes set
     """
     from ..core.lookup import choose
-    from ..ops.query import GROUP_KEYS, summarize, totals
-    from ..views.render import FORMATS, render_summary
+    from ..ops.query import GROUP_KEYS, check_due_sources, summarize, totals, with_due_source
+    from ..views.render import SHEET_FORMATS, render_summary
 
-    format = _fmt(format, FORMATS)
+    format = _fmt(format, SHEET_FORMATS)
+    check_output(output, format)
     by = choose(by, GROUP_KEYS, "grouping")
     lang_ = _lang(lang)
     day = _today(today)
-    ds = _load().dataset
-    render_summary(summarize(ds.commitments, by, day), totals(ds.commitments, day), by, format, sys.stdout,
-                   lang=lang_)
+    records = with_due_source(_load().dataset.commitments, check_due_sources(due_source))
+    with open_output(output, format) as out:
+        render_summary(summarize(records, by, day), totals(records, day), by, format, out, lang=lang_)
 
 
 # --- edits ------------------------------------------------------------------------------
@@ -425,8 +443,14 @@ def log(
     parties = resolve_parties(province, provinces_only=True) if province else frozenset()
     ds = _load().dataset
     ids = resolve_crossings(crossing_keys(ds.crossings), crossing) if crossing else frozenset()
-    render_events(events(ds, record_id, start, until=end, parties=parties, crossings=ids, limit=limit,
-                         left_out=STATE.left_out), format, sys.stdout, lang=lang_)
+    found = events(ds, record_id, start, until=end, parties=parties, crossings=ids, limit=limit,
+                   left_out=STATE.left_out)
+    if not found:
+        say_empty("events", {"": record_id, "since": since, "until": until, "province": province,
+                             "crossing": crossing})
+        if format in ("table", "markdown"):
+            return
+    render_events(found, format, sys.stdout, lang=lang_)
 
 
 @command()
@@ -469,6 +493,8 @@ def report(
     output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="Write to this file instead of stdout (docx: a file or a pipe)."),
     today: Optional[str] = typer.Option(None, "--today", help="As-of date [default: today]."),
+    due_source: List[str] = DUE_SOURCE_OPTION,
+    no_pager: bool = typer.Option(False, "--no-pager", help="On a terminal, print instead of paging [env PAGER=cat]."),
 ) -> None:
     """The progress report for the next Spring Meeting.
 
@@ -501,27 +527,12 @@ def report(
         check_rev(since_rev)
     result = _load()
     options = report_module.Options(today=day, lang=lang_, fmt=format, parties=parties, since=start,
-                                    since_rev=since_rev)
-    if output is None:
-        if binary:
-            sys.stdout.flush()
-            report_module.write(result.dataset, result.data_dir, options, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
-            return
-        report_module.write(result.dataset, result.data_dir, options, sys.stdout)
+                                    since_rev=since_rev, due_sources=frozenset(due_source))
+    if output is None and not binary:  # a binary report goes to write_output, a pipe's bytes
+        write_paged(lambda out: report_module.write(result.dataset, result.data_dir, options, out),
+                    no_pager or format != "terminal")
         return
-    import io
-
-    buffer = io.BytesIO() if binary else io.StringIO()
-    report_module.write(result.dataset, result.data_dir, options, buffer)
-    try:
-        if binary:
-            output.write_bytes(buffer.getvalue())
-        else:
-            output.write_text(buffer.getvalue(), encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-    sys.stderr.write(f"wrote {output}\n")
+    write_output(output, binary, lambda out: report_module.write(result.dataset, result.data_dir, options, out))
 
 
 command(parent=status_app, name="amend")(status_amend)

@@ -39,6 +39,7 @@ LIST_OPTIONS = {
     "--kind": ("kind", MANY),
     "--due-before": ("due_before", ONE),
     "--due-within": ("due_within", INT),
+    "--due-source": ("due_source", MANY),
     "--overdue": ("overdue", FLAG),
     "--late": ("late", FLAG),
     "--grep": ("grep", ONE), "-g": ("grep", ONE),
@@ -47,6 +48,7 @@ LIST_OPTIONS = {
     "--today": ("today", ONE),
     "--format": ("format", ONE), "-f": ("format", ONE),
     "--lang": ("lang", ONE),
+    "--output": ("output", ONE), "-o": ("output", ONE),
 }
 
 

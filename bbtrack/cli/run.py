@@ -16,7 +16,7 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, TextIO
 
 from ..core.errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
 
@@ -185,6 +185,33 @@ def note_packaged(data_dir: Path) -> None:
                          "Use --data-dir for your own.\n")
 
 
+def write_output(output: Path | None, binary: bool, write) -> None:
+    """What `write(stream)` writes, whole, to the file `--output` names (saying so on stderr), or to
+    stdout: bytes to its binary stream, for a pipe (the command refused a terminal before the work).
+    Written to memory first, so a failed command leaves no half file."""
+    import io
+
+    buffer = io.BytesIO() if binary else io.StringIO()
+    write(buffer)
+    data = buffer.getvalue()
+    if output is None:
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data)
+        return
+    try:
+        if isinstance(data, bytes):
+            output.write_bytes(data)
+        else:
+            output.write_text(data, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+    sys.stderr.write(f"wrote {output}\n")
+
+
 def parse_lang(value: str | None) -> str:
     chosen = (value or STATE.lang or os.environ.get("BBTRACK_LANG") or "vi").strip().lower()
     if chosen not in ("vi", "en"):
@@ -218,6 +245,7 @@ def list_commitments(
     kind: Sequence[str] = (),
     due_before: str | None = None,
     due_within: int | None = None,
+    due_source: Sequence[str] = (),
     overdue: bool = False,
     late: bool = False,
     grep: str | None = None,
@@ -226,14 +254,16 @@ def list_commitments(
     today: str | None = None,  # noqa: A002 - the option's name
     format: str = "table",  # noqa: A002 - the option's name
     lang: str | None = None,
+    output: str | None = None,
 ) -> None:
-    """`bbtrack list`: the options as typed, the table on stdout. The defaults are
-    the command's (tests/test_entry.py compares them with the Typer app's)."""
+    """`bbtrack list`: the options as typed, the table on stdout (or `output`). The
+    defaults are the command's (tests/test_entry.py compares them with the Typer app's)."""
     from ..ops.query import CommitmentFilter, crossing_keys, resolve_crossings, resolve_parties, resolve_statuses, select
-    from ..views.render import FORMATS
+    from ..views.render import SHEET_FORMATS
     from ..views.tables import RICH_MAX_ROWS, too_long_for_rich
 
-    format = check_format(format, FORMATS)  # noqa: A001 - the option's name
+    format = check_format(format, SHEET_FORMATS)  # noqa: A001 - the option's name
+    check_output(output, format)
     lang_ = parse_lang(lang)
     day = parse_today(today)
     parties = resolve_parties(province, provinces_only=True) if province else frozenset()
@@ -244,7 +274,7 @@ def list_commitments(
             parties = frozenset({"\0none"})  # --province and --party that exclude each other
     # The table of a list sorted by id and filtered on fields the list index holds needs no records.
     simple = format in ("table", "markdown") and sort == "id" and not (
-        due_before or due_within is not None or overdue or late or grep)
+        due_before or due_within is not None or due_source or overdue or late or grep)
     index = _list_index(day) if simple else None
     ds = load().dataset if index is None else None
     f = CommitmentFilter(
@@ -256,6 +286,7 @@ def list_commitments(
         kinds=frozenset(kind),
         due_before=_due_before(due_before) if due_before else None,
         due_within=due_within,
+        due_sources=frozenset(due_source),
         overdue=overdue,
         late=late,
         grep=grep,
@@ -269,17 +300,130 @@ def list_commitments(
     else:
         records = select(ds, f, sort, limit)
         count = len(records)
-    if format == "table" and too_long_for_rich(count, sys.stdout):
+    if count == 0:
+        typed = dict(province=province, party=party, status=status, crossing=crossing, section=section, kind=kind,
+                     due_before=due_before, due_within=due_within, overdue=overdue, late=late, grep=grep, today=today)
+        as_of = f" as of {day}" if (overdue or late or due_within is not None) and not today else ""
+        say_empty("commitments", typed, as_of)
+        if format in ("table", "markdown") and output is None:
+            return  # a header over nothing reads like a broken table
+    if format == "table" and output is None and too_long_for_rich(count, sys.stdout):
         err(f"{count} rows: plain columns above {RICH_MAX_ROWS} rows (--limit N for the coloured table)")
-    if index is not None:
-        from ..views.render import write_commitment_table
+    with open_output(output, format) as out:
+        if index is not None:
+            from ..views.render import write_commitment_table
 
-        cells, styles = listindex.columns(index, picked, day, lang_)
-        write_commitment_table(format, cells, sys.stdout, lang=lang_, row_style=styles.__getitem__)
-    else:
-        from ..views.render import render_commitments
+            cells, styles = listindex.columns(index, picked, day, lang_)
+            write_commitment_table(format, cells, out, lang=lang_, row_style=styles.__getitem__)
+        else:
+            from ..views.render import render_commitments
 
-        render_commitments(records, format, sys.stdout, today=day, lang=lang_)
+            render_commitments(records, format, out, today=day, lang=lang_)
+
+
+def say_empty(what: str, typed: dict, as_of: str = "") -> None:
+    """One line on stderr when nothing matched, with the filters as typed: an empty
+    table alone does not say whether the filters or the data are at fault."""
+    import shlex
+
+    words = []
+    for name, value in typed.items():
+        flag = "--" + name.replace("_", "-") if name else ""  # "": an argument
+        for one in (value if isinstance(value, (list, tuple)) else [value]):
+            if one is True:
+                words.append(flag)
+            elif one is not None and one is not False:
+                words.append(f"{flag} {shlex.quote(str(one))}".lstrip())
+    err(f"no {what} match {' '.join(words)}{as_of}" if words else f"no {what} in the data{as_of}")
+
+
+def check_output(output: str | os.PathLike[str] | None, fmt: str) -> None:
+    from ..views.tables import is_terminal
+
+    if fmt == "xlsx" and output is None and is_terminal(sys.stdout):
+        raise UsageError("xlsx is a binary workbook: write it with --output FILE, or redirect stdout to a file")
+
+
+class open_output:
+    """stdout, or the file `output` names, replaced only once it is written whole.
+
+    CSV written to a file starts with a UTF-8 byte-order mark: without it, Excel
+    opens a double-clicked .csv as the local code page and Vietnamese comes out
+    as mojibake. On stdout CSV stays BOM-free for the tools that read it.
+    (A class, not contextlib: the `list` fast path imports nothing it need not.)
+    """
+
+    def __init__(self, output: str | os.PathLike[str] | None, fmt: str) -> None:
+        self.path = Path(output) if output is not None else None
+        self.fmt = fmt
+        self.handle: TextIO | None = None
+
+    def __enter__(self) -> TextIO:
+        if self.path is None:
+            return sys.stdout
+        self.temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.handle = open(self.temp, "w", encoding="utf-8-sig" if self.fmt == "csv" else "utf-8", newline="")
+        except OSError as exc:
+            raise UsageError(f"cannot write {self.path}: {exc.strerror}") from None
+        return self.handle
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if self.handle is None:
+            return
+        try:
+            self.handle.close()
+            if kind is None:
+                os.replace(self.temp, self.path)
+                sys.stderr.write(f"wrote {self.path}\n")
+        except OSError as error:
+            raise UsageError(f"cannot write {self.path}: {error.strerror}") from None
+        finally:
+            self.temp.unlink(missing_ok=True)
+
+
+def write_paged(write, no_pager: bool = False) -> None:
+    """`write(stream)`, through $PAGER (less by default) when stdout is a terminal and the
+    text is taller than it: the terminal report is thousands of lines.
+
+    The text is laid out for the terminal first (Rich sees a terminal and its
+    width), then handed to the pager. `--no-pager`, `PAGER=cat` or a pager that
+    cannot be started print it as it is.
+    """
+    from ..views.tables import is_terminal
+
+    pager = os.environ.get("PAGER", "less")
+    if no_pager or pager.strip() in ("", "cat") or not is_terminal(sys.stdout):
+        write(sys.stdout)
+        return
+    import io
+    import shlex
+    import shutil
+    import subprocess
+
+    class TerminalText(io.StringIO):
+        def isatty(self) -> bool:  # lay out for the terminal the text is going to
+            return True
+
+    buffer = TerminalText()
+    write(buffer)
+    text = buffer.getvalue()
+    if text.count("\n") < shutil.get_terminal_size().lines:
+        sys.stdout.write(text)
+        return
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")  # colours through, and quit at once if the text fits after all
+    try:
+        proc = subprocess.Popen(shlex.split(pager), stdin=subprocess.PIPE, env=env, text=True, encoding="utf-8")
+    except (OSError, ValueError):
+        sys.stdout.write(text)
+        return
+    try:
+        proc.stdin.write(text)
+        proc.stdin.close()
+    except BrokenPipeError:  # the reader quit the pager before the end
+        pass
+    proc.wait()
 
 
 def _due_before(value: str):

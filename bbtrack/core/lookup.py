@@ -100,9 +100,11 @@ def word_of(value: str, vocabulary: Iterable[str], labels: Mapping[str, Mapping[
 
 
 def status_of(value: str) -> str:
-    from .vocab import STATUS_LABELS, STATUSES
+    from .vocab import STATUS_ALIASES, STATUS_LABELS, STATUSES
 
-    return word_of(value, STATUSES, STATUS_LABELS, "status")
+    # Labels once shown are still understood when typed ("chưa triển khai" is `open`).
+    aliases = {"old": {status: label for label, status in STATUS_ALIASES.items()}}
+    return word_of(value, STATUSES, {**STATUS_LABELS, **aliases}, "status")
 
 
 def stage_of(value: str) -> str:

@@ -33,9 +33,14 @@ STATUS_MEANING = {
     "not_done": "closed without delivery",
     "dropped": "abandoned or superseded by agreement",
 }
+# Labels say what the data knows. `open` is the status of every record no event has
+# moved: it claims nothing about delivery, so it is never "chưa triển khai" / "not
+# started". Words from shared/glossary.md's progress-report register (T1–T7) where it
+# has one; the zh column is for the Chinese interface to come (T2: 正在推进, T3: 常态化,
+# T1: 已完成; the others have no official label in the glossary and are ours).
 STATUS_LABELS = {
     "vi": {
-        "open": "chưa triển khai",
+        "open": "chưa ghi nhận tiến triển",
         "in_progress": "đang thực hiện",
         "ongoing": "thường xuyên",
         "stalled": "đình trệ",
@@ -44,10 +49,41 @@ STATUS_LABELS = {
         "not_done": "không hoàn thành",
         "dropped": "hủy bỏ",
     },
-    "en": {s: s.replace("_", " ") for s in STATUSES},
+    "en": {**{s: s.replace("_", " ") for s in STATUSES}, "open": "no progress recorded"},
+    "zh": {
+        "open": "暂无进展记录",
+        "in_progress": "正在推进",
+        "ongoing": "常态化",
+        "stalled": "进展滞后",
+        "done": "已完成",
+        "partly_done": "部分完成",
+        "not_done": "未完成",
+        "dropped": "已取消",
+    },
 }
+# An `open` record no event has touched stands apart where records are counted or
+# labelled (`summary --by status` groups it so): not a status, nothing moved it.
+NO_UPDATE = "no_update"
+# What a record no event has touched says, whatever its status: nothing is known since
+# the minutes (glossary T4; 暂无更新 is its suggested label, used by no government).
+NO_UPDATE_LABELS = {
+    "vi": "chưa có thông tin cập nhật",
+    "en": "no update recorded",
+    "zh": "暂无更新（未见公开信息）",
+}
+# Labels once shown, still understood when typed (`--status "chua trien khai"`).
+STATUS_ALIASES = {"chưa triển khai": "open"}
 
 COMMITMENT_KINDS: tuple[str, ...] = ("deliverable", "continuing")
+
+# The basis of a due date, shown beside it (the field `due_source`): the action's own
+# sentence gives it, or only the minutes' framing of all of them as the 2023 programme,
+# which is no deadline of the action's own (glossary T7: "không nêu thời hạn", 未明确时限).
+DUE_SOURCE_LABELS = {
+    "vi": {"minutes": "nêu trong biên bản", "programme": "theo chương trình"},
+    "en": {"minutes": "in the minutes", "programme": "programme year"},
+    "zh": {"minutes": "纪要明确时限", "programme": "纪要年度，未明确时限"},
+}
 
 # --- crossings -----------------------------------------------------------------
 CROSSING_KINDS: tuple[str, ...] = (

@@ -46,7 +46,7 @@ class ListIndex:
     parties: list[tuple[str, ...]]
     crossings: list[tuple[str, ...]]
     titles: dict[str, list[str]]  # by language: title_vi, title_en
-    dues: list[str]  # the due cell: "2023-12" or ""
+    dues: list[str]  # the due cell: "2023-12", "2023*" (a programme year, `render.due_cell`) or ""
     due_ends: list[int]  # the due period's last day as an ordinal; 0 when there is no due date
     stands: list[tuple[Stand, Stand]]  # (up to the due date, after it)
     latest_event: int  # the latest history date (its first day) of any record, as an ordinal
@@ -58,7 +58,7 @@ class ListIndex:
 
 def build(ds: Dataset) -> ListIndex:
     from ..ops.query import crossing_keys, id_key
-    from ..views.render import row_style, status_cell
+    from ..views.render import due_cell, row_style, status_cell
 
     shared: dict = {}
 
@@ -78,7 +78,7 @@ def build(ds: Dataset) -> ListIndex:
         parties=[one(c.parties) for c in records],
         crossings=[one(c.crossings) for c in records],
         titles={"vi": [c.title_vi for c in records], "en": [c.title_en for c in records]},
-        dues=[one(str(c.due)) if c.due else "" for c in records],
+        dues=[one(due_cell(c, LANGS[0], short=True)) for c in records],  # the same in every language
         due_ends=[c.due.end.toordinal() if c.due else 0 for c in records],
         stands=[one((stand(c, c.due.end if c.due else _dt.date.min), stand(c, _after_due(c)))) for c in records],
         latest_event=latest,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from ..core import provinces
 from ..core.errors import NotFoundError, UsageError
 from ..core.text import fold
-from ..core.vocab import COMMITMENT_KINDS, CROSSING_KINDS, FINAL_STATUSES, STATUSES
+from ..core.vocab import COMMITMENT_KINDS, CROSSING_KINDS, DUE_SOURCES, FINAL_STATUSES, NO_UPDATE, STATUSES
 
 if TYPE_CHECKING:  # the list index's path runs these functions on no record at all
     from ..core.dates import PartialDate
@@ -192,6 +192,9 @@ class CommitmentFilter:
     kinds: frozenset[str] = frozenset()
     due_before: PartialDate | None = None
     due_within: int | None = None
+    # `--due-source minutes`: only the records whose due date their own sentence gives, so that
+    # overdue and late are counted against deadlines the minutes set, not the programme year.
+    due_sources: frozenset[str] = frozenset()
     overdue: bool = False
     late: bool = False
     grep: str | None = None
@@ -201,6 +204,7 @@ class CommitmentFilter:
         from ..core.lookup import choose
 
         object.__setattr__(self, "kinds", frozenset(choose(k, COMMITMENT_KINDS, "kind") for k in self.kinds))
+        check_due_sources(self.due_sources)
         if self.due_within is not None and self.due_within < 0:
             raise UsageError("--due-within takes a number of days ≥ 0")
 
@@ -222,6 +226,8 @@ def matches(c: Commitment, f: CommitmentFilter) -> bool:
         horizon = f.today + _dt.timedelta(days=f.due_within)
         if c.due is None or c.is_final or not f.today <= c.due.end <= horizon:
             return False
+    if f.due_sources and c.due_source not in f.due_sources:
+        return False
     if f.overdue and not is_overdue(c, f.today):
         return False
     if f.late and timing(c, f.today) not in ("late", "overdue"):
@@ -231,6 +237,19 @@ def matches(c: Commitment, f: CommitmentFilter) -> bool:
         if not any(needle in fold(t) for t in (c.title_vi, c.title_en, c.quote, c.id)):
             return False
     return True
+
+
+def check_due_sources(words: Iterable[str]) -> frozenset[str]:
+    wanted = frozenset(words)
+    for word in wanted:
+        if word not in DUE_SOURCES:
+            raise UsageError(f"unknown due source {word!r}; use one of {', '.join(DUE_SOURCES)}")
+    return wanted
+
+
+def with_due_source(records: Iterable[Commitment], sources: frozenset[str]) -> list[Commitment]:
+    """The records whose due date has one of these bases (all of them when none is asked)."""
+    return [c for c in records if not sources or c.due_source in sources]
 
 
 def _first_province(c: Commitment) -> str:
@@ -300,6 +319,11 @@ class Group:
     done_deliverables: int
     overdue: int
     late: int
+    # Open records without a single event (among `counts["open"]`): the data knows nothing
+    # of them since the minutes, which is no claim they were not carried out. Most are
+    # continuing duties (patrols, exchanges) that no source reports item by item.
+    no_update: int = 0
+    no_update_continuing: int = 0
 
     @property
     def completion(self) -> float | None:
@@ -308,8 +332,8 @@ class Group:
 
 
 def _group_keys(c: Commitment, by: str) -> list[str]:
-    if by == "status":
-        return [c.status]
+    if by == "status":  # those no event has touched apart: their row is not "no progress recorded"
+        return [NO_UPDATE if c.status == "open" and not c.history else c.status]
     if by == "section":
         return [str(c.section)]
     if by == "province":
@@ -328,7 +352,7 @@ def summarize(records: Iterable[Commitment], by: str, today: _dt.date) -> list[G
         for key in _group_keys(c, by):
             groups.setdefault(key, []).append(c)
     order = {
-        "status": lambda k: STATUSES.index(k),
+        "status": lambda k: STATUSES.index(k) if k in STATUSES else -1,
         "section": lambda k: int(k),
         "province": lambda k: provinces.PARTY_NAMES.index(k) if k in provinces.PARTY_NAMES else 99,
         "party": lambda k: provinces.PARTY_NAMES.index(k) if k in provinces.PARTY_NAMES else 99,
@@ -341,6 +365,7 @@ def _group(key: str, records: list[Commitment], today: _dt.date) -> Group:
     for c in records:
         counts[c.status] += 1
     deliverables = [c for c in records if c.kind == "deliverable"]
+    silent = [c for c in records if c.status == "open" and not c.history]
     return Group(
         key=key,
         counts=counts,
@@ -349,6 +374,8 @@ def _group(key: str, records: list[Commitment], today: _dt.date) -> Group:
         done_deliverables=sum(c.status == "done" for c in deliverables),
         overdue=sum(is_overdue(c, today) for c in records),
         late=sum(timing(c, today) == "late" for c in records),
+        no_update=len(silent),
+        no_update_continuing=sum(c.kind == "continuing" for c in silent),
     )
 
 

@@ -14,8 +14,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TextIO
 
 from ..core import provinces
 from ..ops.query import timing
+from ..core.errors import UsageError
 from ..core.text import safe_text
-from ..core.vocab import KIND_LABELS, STAGE_LABELS, STATUS_LABELS
+from ..core.vocab import (
+    DUE_SOURCE_LABELS, KIND_LABELS, NO_UPDATE, NO_UPDATE_LABELS, STAGE_LABELS, STATUS_LABELS, STATUSES,
+)
 from .tables import _pad, is_terminal, width, write_csv, write_json, write_table, write_table_columns
 
 if TYPE_CHECKING:
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
     from ..ops.query import Group
 
 FORMATS = ("table", "json", "csv", "markdown")
+SHEET_FORMATS = (*FORMATS, "xlsx")  # list, crossings and summary: the lists offices keep in Excel
 LANGS = ("vi", "en")
 
 HEADERS = {
@@ -31,7 +35,7 @@ HEADERS = {
         "kind": "Loại", "due": "Hạn", "status": "Trạng thái", "pair": "Cặp cửa khẩu", "zh": "中文",
         "province": "Tỉnh", "stage": "Giai đoạn", "commitments": "Cam kết", "group": "Nhóm", "total": "Tổng",
         "completion": "Hoàn thành", "overdue": "Quá hạn", "bar": "", "date": "Ngày", "change": "Thay đổi",
-        "note": "Ghi chú", "evidence": "Nguồn", "record": "Bản ghi", "late": "Trễ hạn",
+        "note": "Ghi chú", "evidence": "Nguồn", "record": "Bản ghi", "late": "Hoàn thành quá hạn",
     },
     "en": {
         "id": "id", "section": "section", "title": "title", "parties": "parties", "crossings": "crossings",
@@ -41,14 +45,48 @@ HEADERS = {
         "note": "note", "evidence": "evidence", "record": "record", "late": "late",
     },
 }
+# Beside a status: "hoàn thành 2024-05 (quá hạn)" is done late, "đang thực hiện (quá hạn)"
+# overdue, the official pair (glossary T5, T6; "trễ hạn" is no official word). Against
+# the due period, whose basis the due cell names (`due_cell`).
 TIMING_LABELS = {
-    "vi": {"late": "trễ hạn", "overdue": "quá hạn", "on-time": "đúng hạn", "due": "", "": ""},
+    "vi": {"late": "quá hạn", "overdue": "quá hạn", "on-time": "đúng hạn", "due": "", "": ""},
     "en": {"late": "late", "overdue": "overdue", "on-time": "on time", "due": "", "": ""},
+    "zh": {"late": "逾期完成", "overdue": "逾期", "on-time": "按时完成", "due": "", "": ""},
 }
+STANDINGS = (NO_UPDATE, *STATUSES)  # NO_UPDATE: an `open` record no event has touched, shown apart
 
 
 def status_label(status: str, lang: str) -> str:
+    if status == NO_UPDATE:
+        return NO_UPDATE_LABELS[lang]
     return STATUS_LABELS[lang].get(status, status)
+
+
+def standing(c: Commitment) -> str:
+    """The record's status, or NO_UPDATE for an open one without a single event: the data then
+    knows nothing since the minutes, and says so rather than "not started"."""
+    return NO_UPDATE if c.status == "open" and not c.history else c.status
+
+
+def due_cell(c: Commitment, lang: str, *, short: bool = False) -> str:
+    """The due period with its basis: "2023 (programme year)", "2024 (in the minutes)".
+
+    `short`, for `list`'s narrow column: a date the minutes give stands bare, a programme
+    year is marked "2023*" and the table's footnote (`DUE_MARK_NOTE`) names the basis."""
+    if c.due is None:
+        return ""
+    source = getattr(c, "due_source", None)  # None: the data does not say; nothing is claimed
+    if short:
+        return f"{c.due}{DUE_MARK}" if source == "programme" else str(c.due)
+    basis = DUE_SOURCE_LABELS[lang].get(source) if source else None
+    return f"{c.due} ({basis})" if basis else str(c.due)
+
+
+DUE_MARK = "*"
+DUE_MARK_NOTE = {
+    "vi": "* năm của chương trình: biên bản không nêu thời hạn riêng cho việc này.",
+    "en": "* programme year: the minutes set this action no deadline of its own.",
+}
 
 
 # --- rows: the stable JSON/CSV contract -----------------------------------------------
@@ -108,16 +146,25 @@ def group_row(g: Group) -> dict[str, Any]:
         "group": g.key, "total": g.total, **g.counts, "deliverables": g.deliverables,
         "done_deliverables": g.done_deliverables,
         "completion": round(g.completion, 4) if g.completion is not None else None,
-        "overdue": g.overdue, "late": g.late,
+        "overdue": g.overdue, "late": g.late, "no_update": g.no_update,
+        "no_update_continuing": g.no_update_continuing,
     }
+
+
+def standing_counts(g: Group) -> dict[str, int]:
+    """The group's counts as tables show them: open records without any event apart from
+    those with one, so every count sums to the total once."""
+    counts = {NO_UPDATE: g.no_update, **g.counts}
+    counts["open"] -= g.no_update
+    return counts
 
 
 # --- commitments ------------------------------------------------------------------------
 
 
 def status_cell(c: Commitment, today: _dt.date, lang: str) -> str:
-    """Status label, its date when closed, and its timing: "hoàn thành 2024-03 (late)"."""
-    text = status_label(c.status, lang)
+    """Status label, its date when closed, and its timing: "hoàn thành 2024-03 (quá hạn)"."""
+    text = status_label(standing(c), lang)
     done = c.done_on
     if done:
         text += f" {done}"
@@ -140,15 +187,15 @@ def render_commitments(records: Sequence[Commitment], fmt: str, out: TextIO, *, 
     if fmt == "json":
         write_json([commitment_row(c, today) for c in records], out)
         return
-    if fmt == "csv":
-        write_csv([commitment_row(c, today) for c in records], out, COMMITMENT_CSV_COLUMNS)
+    if fmt in ("csv", "xlsx"):
+        write_sheet(fmt, [commitment_row(c, today) for c in records], out, COMMITMENT_CSV_COLUMNS)
         return
     columns = [
         [c.id for c in records],
         [c.title_vi if lang == "vi" else c.title_en for c in records],
         [parties_cell(c.parties, today, lang) for c in records],
         [", ".join(c.crossings) for c in records],
-        [str(c.due) if c.due else "" for c in records],
+        [due_cell(c, lang, short=True) for c in records],
         [status_cell(c, today, lang) for c in records],
     ]
     write_commitment_table(fmt, columns, out, lang=lang, row_style=lambda index: row_style(records[index], today))
@@ -162,10 +209,31 @@ def write_commitment_table(fmt: str, columns: Sequence[list[str]], out: TextIO, 
     headers = [h["id"], h["title"], h["parties"], h["crossings"], h["due"], h["status"]]
     write_table_columns(fmt, headers, columns, out, row_style=row_style, styles=["bold", None, None, "cyan", None, None],
                         wrap=1)
+    if any(cell.endswith(DUE_MARK) for cell in columns[4]):
+        out.write(("\n" if fmt == "markdown" else "") + DUE_MARK_NOTE[lang] + "\n")
 
 
 COMMITMENT_CSV_COLUMNS = ("id", "section", "title_vi", "title_en", "title_zh", "parties", "crossings", "kind", "due",
                           "due_source", "status", "timing", "done_on", "last_event", "quote")
+
+
+CROSSING_CSV_COLUMNS = ("id", "name_vi", "name_zh", "partner_vi", "partner_zh", "partner_pinyin", "zh_confidence",
+                        "province", "kind", "target_kind", "stage", "parent", "markers", "commitments")
+
+
+def write_sheet(fmt: str, rows: Sequence[dict[str, Any]], out: TextIO, columns: Sequence[str] | None = None) -> None:
+    """CSV, or the same rows and columns as an Excel workbook on `out`'s bytes."""
+    if fmt == "csv":
+        write_csv(rows, out, columns)
+        return
+    from .xlsx import write_xlsx
+
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        raise UsageError("xlsx is a binary workbook: write it with --output FILE")
+    out.flush()
+    write_xlsx(rows, binary, columns)
+    out.buffer.flush()
 
 
 def row_style(c: Commitment, today: _dt.date) -> str | None:
@@ -191,8 +259,8 @@ def render_crossings(records: Sequence[Crossing], counts: dict[str, int], fmt: s
     if fmt == "json":
         write_json([crossing_row(x, counts.get(x.id, 0)) for x in records], out)
         return
-    if fmt == "csv":
-        write_csv([crossing_row(x, counts.get(x.id, 0)) for x in records], out)
+    if fmt in ("csv", "xlsx"):
+        write_sheet(fmt, [crossing_row(x, counts.get(x.id, 0)) for x in records], out, CROSSING_CSV_COLUMNS)
         return
     h = HEADERS[lang]
     headers = [h["id"], h["pair"], h["zh"], h["province"], h["kind"], h["stage"], h["commitments"]]
@@ -227,19 +295,18 @@ def render_summary(groups: Sequence[Group], total: Group, by: str, fmt: str, out
     if fmt == "json":
         write_json({"by": by, "groups": [group_row(g) for g in groups], "total": group_row(total)}, out)
         return
-    if fmt == "csv":
-        write_csv([group_row(g) for g in (*groups, total)], out)
+    if fmt in ("csv", "xlsx"):
+        write_sheet(fmt, [group_row(g) for g in (*groups, total)], out)
         return
-    from ..core.model import STATUSES
-
-    used = [s for s in STATUSES if total.counts[s]] or ["open"]
+    used = [s for s in STANDINGS if standing_counts(total)[s]] or [NO_UPDATE]
     h = HEADERS[lang]
     headers = [h.get(by, by), h["total"], *(status_label(s, lang) for s in used), h["overdue"], h["late"],
                h["completion"], h["bar"]]
 
     def line(g: Group, label: str) -> list[str]:
         pct = f"{g.completion:.0%}" if g.completion is not None else "—"
-        return [label, str(g.total), *(str(g.counts[s]) for s in used), str(g.overdue), str(g.late), pct,
+        counts = standing_counts(g)
+        return [label, str(g.total), *(str(counts[s]) for s in used), str(g.overdue), str(g.late), pct,
                 bar(g.completion)]
 
     labels = {"status": lambda k: status_label(k, lang), "section": lambda k: k,
@@ -250,6 +317,17 @@ def render_summary(groups: Sequence[Group], total: Group, by: str, fmt: str, out
     if fmt != "markdown":
         out.write(("Hoàn thành = tỷ lệ việc một lần (deliverable) đã xong.\n" if lang == "vi"
                    else "completion = share of one-off deliverables done.\n"))
+        if total.no_update:
+            out.write(summary_no_update_note(total, lang) + "\n")
+
+
+def summary_no_update_note(g: Group, lang: str) -> str:
+    """What "no update recorded" counts, and how many of those are continuing duties."""
+    if lang == "vi":
+        return (f"{NO_UPDATE_LABELS[lang]} = chưa có sự kiện nào trong dữ liệu kể từ hội nghị "
+                f"({g.no_update_continuing}/{g.no_update} là việc thường xuyên), không kết luận gì về việc thực hiện.")
+    return (f"{NO_UPDATE_LABELS[lang]} = no event in the data since the meeting "
+            f"({g.no_update_continuing} of {g.no_update} are continuing duties), which says nothing of whether the work was done.")
 
 
 # --- one record -------------------------------------------------------------------------
@@ -277,7 +355,7 @@ def render_show(c: Commitment, ds: Dataset, fmt: str, out: TextIO, *, today: _dt
         ("crossings", "; ".join(
             f"{ref}: {crossings[ref].pair}" if ref in crossings else ref for ref in c.crossings) or "—"),
         ("kind", c.kind),
-        ("due", str(c.due) if c.due else "—"),
+        ("due", due_cell(c, lang) or "—"),
         ("status", status_cell(c, today, lang)),
     ]
     key_width = max(width(k) for k, _ in fields)
@@ -297,10 +375,19 @@ def history_lines(h: HistoryEntry, lang: str) -> list[str]:
     if h.kind:
         change += f" ({kind_label(h.kind, lang)})"
     lines = [f"  {h.date}  {change}{weak}" + (f"  by {h.by}" if h.by else "")]
-    if note := h.note_in(lang):
+    if note := note_text(h, lang):
         lines.append(f"      {note}")
     lines.extend(f"      {url}" for url in h.evidence)
     return [safe_text(line) for line in lines]
+
+
+def note_text(h: HistoryEntry, lang: str) -> str:
+    """The entry's note in the reader's language; the English one, marked "(EN) ", when the
+    entry has none in that language, so a reader knows the line is not in their language."""
+    own = h.note if lang == "en" else {"vi": h.note_vi, "zh": h.note_zh}.get(lang)
+    if own:
+        return own
+    return f"(EN) {h.note}" if h.note else ""
 
 
 def status_or_stage(word: str, lang: str) -> str:
@@ -338,6 +425,30 @@ def render_crossing_show(x: Crossing, related: Sequence[Commitment], fmt: str, o
 
 def _emit_lines(lines: Iterable[str], out: TextIO, rich: bool) -> None:
     # Plain text either way: `show` has no table, and Rich would only add colour.
+    # On a terminal each line is wrapped to its width; piped, a field stays one line for grep.
+    if rich:
+        import re
+        import shutil
+
+        from .tables import wrap_words
+
+        room = shutil.get_terminal_size().columns
+        hang = re.compile(r"( *)(\S+ {2,})?")  # a value's column: after a key or a date and its gap
+        wrapped = []
+        for line in lines:
+            if width(line) <= room:
+                wrapped.append(line)
+                continue
+            indent = hang.match(line).end()
+            if room - indent < 20:
+                indent = min(4, indent)
+            head, rest = line[:indent], wrap_words(line[indent:], room - indent)
+            for index, part in enumerate(rest):
+                if width(part) > room - indent:  # a URL or a word wider than the column: whole, at the margin
+                    wrapped.append(part)
+                else:
+                    wrapped.append((head if index == 0 else " " * indent) + part)
+        lines = wrapped
     for line in lines:
         out.write(line + "\n")
 
@@ -368,7 +479,7 @@ def render_events(events, fmt: str, out: TextIO, *, lang: str = "vi") -> None:
             change += f" ({kind_label(entry.kind, lang)})"
         if entry.confidence == "weak":
             change += " [weak]"
-        rows.append([str(entry.date), e.record_id, change, entry.note_in(lang) or "", "; ".join(entry.evidence)])
+        rows.append([str(entry.date), e.record_id, change, note_text(entry, lang), "; ".join(entry.evidence)])
     write_table(fmt, headers, rows, out)
 
 

@@ -212,8 +212,97 @@ def write_rich(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextI
     """
     cells = [[safe_text(cell) for cell in row] for row in rows]
     screen = console(out)
-    widths = fixed_widths(headers, cells, wrap, screen.width) if wrap is not None else None
+    widths = fitted_widths(headers, cells, wrap, screen.width)
+    if widths is None:
+        write_stacked(headers, cells, out, screen.width, title=title)
+        return
     screen.print(rich_table(headers, cells, title=title, styles=styles, row_style=row_style, widths=widths))
+
+
+MIN_WRAP = 20  # a title column narrower than this is a word a line: the stacked layout reads better
+
+
+def fitted_widths(headers: Sequence[str], cells: Sequence[Sequence[str]], wrap: int | None,
+                  room: int) -> list[int | None] | None:
+    """Widths for a Rich table in `room` columns that cuts no cell mid-word, or
+    None when there is none (the caller stacks the records instead).
+
+    Cells keep their widest line whole: Rich would otherwise fold ids, dates and
+    URLs anywhere (`road-1119-11|20`). Headers may wrap between words; the
+    `wrap` column (a title) may wrap between words if it keeps `MIN_WRAP`
+    columns. Room left over goes first to unwrapping headers, then to `wrap`.
+    """
+    from rich.cells import cell_len
+
+    def longest_word(text: str) -> int:
+        return max(map(cell_len, text.split()), default=0)
+
+    count = len(headers)
+    widest = [max((cell_len(row[column]) for row in cells), default=0) for column in range(count)]
+    natural = [max(cell_len(headers[column]), widest[column]) for column in range(count)]
+    frame = (count + 1) + 2 * count  # SIMPLE_HEAD's edges and separators, and padding 1 + 1
+    if sum(natural) + frame <= room:
+        return (fixed_widths(headers, cells, wrap, room) if wrap is not None else None) or [None] * count
+    least = [max(longest_word(headers[column]), widest[column]) for column in range(count)]
+    if wrap is not None:
+        words = max((longest_word(row[wrap]) for row in cells), default=0)
+        least[wrap] = min(natural[wrap], max(MIN_WRAP, words, longest_word(headers[wrap])))
+    left = room - frame - sum(least)
+    if left < 0:
+        return None
+    sizes = list(least)
+    for column in [c for c in range(count) if c != wrap] + ([wrap] if wrap is not None else []):
+        more = min(left, natural[column] - sizes[column])
+        sizes[column] += more
+        left -= more
+    return sizes
+
+
+def write_stacked(headers: Sequence[str], cells: Sequence[Sequence[str]], out: TextIO, room: int, *,
+                  title: str | None = None) -> None:
+    """One block per record, for a terminal narrower than the table: the first cell
+    as the block's heading, then one `label  value` line per non-empty cell, values
+    wrapped between words. A word wider than the value column (a URL) starts its
+    own line at the margin, whole: split, it could be neither clicked nor copied.
+    """
+    labels = [safe_text(h) for h in headers[1:]]
+    label_size = max(map(width, labels), default=0)
+    indent = 2 + label_size + 2
+    if room - indent < MIN_WRAP:  # too narrow for labels beside values: labels above them
+        indent = 4
+    lines = [*wrap_words(safe_text(title), room), ""] if title else []
+    for index, row in enumerate(cells):
+        if index:
+            lines.append("")
+        lines.extend(wrap_words(row[0], room))
+        for label, cell in zip(labels, row[1:]):
+            if not cell:
+                continue
+            values = wrap_words(cell, room - indent)
+            if indent == 4:
+                lines.append(f"  {label}")
+            elif width(values[0]) <= room - indent:
+                lines.append(f"  {_pad(label, label_size)}  {values.pop(0)}".rstrip())
+            else:
+                lines.append(f"  {label}")
+            lines.extend(" " * indent + value if width(value) <= room - indent else value for value in values)
+    out.write("".join(line + "\n" for line in lines))
+
+
+def wrap_words(text: str, size: int) -> list[str]:
+    """`text` in lines of at most `size` columns, broken only between words; a
+    longer word is a line of its own, whole."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and width(line) + 1 + width(word) <= size:
+            line += " " + word
+            continue
+        if line:
+            lines.append(line)
+        line = word
+    lines.append(line)
+    return lines
 
 
 def rich_table(headers: Sequence[str], cells: Sequence[Sequence[str]], *, title: str | None = None,

@@ -15,14 +15,16 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, BinaryIO, Sequence
 
-from ...core.model import LADDER, STATUSES
+from ...core.model import LADDER
 from ...core.text import safe_text
 from ...ops.query import timing
-from ..render import TIMING_LABELS, status_label, status_or_stage
+from ..render import TIMING_LABELS, due_cell, note_text, standing, standing_counts, status_label, status_or_stage
+from .ladder import crossing_name
 from .model import (
-    Report, STATUS_COLORS, change_row, change_text, completion_text, crossing_sub, events_title, evidence_of,
-    headline_figures, is_web_url, ladder_cells, meeting_line, own_note, parties_text, party_label, pct,
-    report_title, scope_text, section_title, stage_legend, stamp_text, status_columns, title_of, url_host,
+    Report, STATUS_COLORS, as_of_text, change_row, change_text, completion_text, crossing_sub, events_title,
+    evidence_of, generated_text, headline_detail, headline_figures, is_web_url, ladder_cells, meeting_line,
+    no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text, section_title,
+    stage_legend, stamp_text, status_columns, status_rows, timing_note_text, title_of, url_host,
 )
 from .sources import TITLE as SOURCES_TITLE, source_numbers
 
@@ -168,18 +170,18 @@ class _Writer:
         self.doc.add_heading(T(report_title(r)), 0)
         if r.meeting:
             self.para(meeting_line(r), muted=True)
-        self.para(f"{r.t('as_of')}: {r.options.today.isoformat()} · {r.t('data')}: {stamp_text(r)} · "
-                  f"{r.t('scope')}: {scope_text(r)}", size=8.5)
+        self.para(f"{r.t('as_of')}: {as_of_text(r)} ({r.t('as_of_note')}) · {r.t('data')}: {stamp_text(r)} · "
+                  f"{r.t('generated')}: {generated_text(r)} · {r.t('scope')}: {scope_text(r)}", size=8.5)
 
         self.heading(r.t("headline"), 1)
-        self.table([r.t("headline"), r.t("count")], (120, 60), [(r.t(k), v) for k, v in headline_figures(r)],
-                   numeric=(1,))
+        self.table([r.t("headline"), r.t("count"), ""], (70, 25, 85),
+                   [(r.t(k), v, headline_detail(r, k)) for k, v in headline_figures(r)], numeric=(1,))
         self.para(f"{r.t('completion')}: {r.t('completion_note')}. {r.t('on-time')}, {r.t('late').lower()}, "
-                  f"{r.t('overdue').lower()}: {r.t('timing_note')}.", size=8, muted=True)
+                  f"{r.t('overdue').lower()}: {timing_note_text(r)}. {no_update_note(r)}", size=8, muted=True)
         g = r.total
         self.table([r.t("status"), r.t("count"), r.t("share")], (100, 40, 40),
-                   [(self.status(s), str(g.counts[s]), f"{g.counts[s] / g.total:.0%}" if g.total else "—")
-                    for s in STATUSES], numeric=(1, 2))
+                   [(self.status(s), str(n), f"{n / g.total:.0%}" if g.total else "—")
+                    for s, n in status_rows(g)], numeric=(1, 2))
         self.heading(r.t("by_party"), 2)
         used = status_columns(g)
         heads = [r.t("party"), r.t("total_short"), *(status_label(s, lang) for s in used), r.t("overdue"),
@@ -187,7 +189,7 @@ class _Writer:
         first = 40
         rest = (TEXT_MM - first) / (len(heads) - 1)
         self.table(heads, (first, *([rest] * (len(heads) - 1))),
-                   [(party_label(p.key, lang, r.options.today), str(p.total), *(str(p.counts[s]) for s in used),
+                   [(party_label(p.key, lang, r.options.today), str(p.total), *(str(standing_counts(p)[s]) for s in used),
                      str(p.overdue), str(p.late), pct(p)) for p in r.party_groups],
                    numeric=tuple(range(1, len(heads))))
 
@@ -196,7 +198,7 @@ class _Writer:
             self.table([r.t(k) for k in ("date", "record", "change", "note", "evidence")], (20, 22, 30, 73, 35),
                        [(str(e.entry.date), e.record_id,
                          change_text(e.entry, lang) + (f" [{r.t('weak')}]" if e.entry.confidence == "weak" else ""),
-                         e.entry.note_in(lang) or "", self.links(e.entry.evidence)) for e in r.events])
+                         note_text(e.entry, lang), self.links(e.entry.evidence)) for e in r.events])
         else:
             self.para(r.t("no_events"))
         if r.changes is not None:
@@ -239,10 +241,10 @@ class _Writer:
         when = timing(c, r.options.today)
         extra = " ".join(filter(None, (str(c.done_on) if c.done_on else "", TIMING_LABELS[r.lang][when])))
         last = c.last_event
-        last_text = (f"{last.date}: {last.note_in(r.lang) or change_text(last, r.lang)}"
+        last_text = (f"{last.date}: {note_text(last, r.lang) or change_text(last, r.lang)}"
                      + (f" [{r.t('weak')}]" if last.confidence == "weak" else "")) if last else r.t("none")
         return (c.id, title_of(c, r.lang), *([parties_text(c, r)] if with_parties else []),
-                str(c.due) if c.due else "—", self.status(c.status, extra), last_text, self.links(evidence_of(c)))
+                due_cell(c, r.lang) or "—", self.status(standing(c), extra), last_text, self.links(evidence_of(c)))
 
     def _ladder(self) -> None:
         """Rows = crossings, columns = rungs 1–8 filled (and marked) up to the current stage."""
@@ -251,7 +253,7 @@ class _Writer:
         r = self.r
         rows = []
         for x in r.crossings:
-            name = ("↳ " if x.parent else "") + x.pair
+            name = crossing_name(x, r)
 
             def pair(p, name=name, sub=crossing_sub(x, r)) -> None:
                 p.add_run(T(name)).bold = True

@@ -17,12 +17,13 @@ from ...core.model import Commitment, LADDER, STAGE_LABELS, STATUSES
 from ...core.text import safe_text, slug
 from ...ops.changes import Event
 from ...ops.query import timing
-from ..render import TIMING_LABELS, status_label, status_or_stage
+from ..render import TIMING_LABELS, due_cell, note_text, standing, standing_counts, status_label, status_or_stage
+from .ladder import crossing_depth, crossing_name
 from .model import (
-    CROSSING_EVENT_COLOR, Report, STATUS_COLORS, change_row, change_text, completion_text,
-    crossing_sub, events_title, evidence_of, headline_figures, is_web_url, ladder_cells, meeting_line,
-    own_note, parties_text, party_label, pct, report_title, scope_text, section_title, stamp_text,
-    status_columns, title_of, url_host,
+    CROSSING_EVENT_COLOR, Report, STATUS_COLORS, as_of_text, change_row, change_text, completion_text,
+    crossing_sub, events_title, evidence_of, generated_text, headline_detail, headline_figures, is_web_url,
+    ladder_cells, meeting_line, no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text,
+    section_title, stamp_text, status_columns, status_rows, timing_note_text, title_of, url_host,
 )
 from .sources import TITLE as SOURCES_TITLE, source_numbers
 
@@ -60,24 +61,24 @@ def _commitment_row(c: Commitment, r: Report, with_parties: bool, numbers: dict[
     when = timing(c, r.options.today)
     last = c.last_event
     return {
-        "id": c.id, "title": title_of(c, r.lang), "status": c.status, "status_label": status_label(c.status, r.lang),
+        "id": c.id, "title": title_of(c, r.lang), "status": c.status, "standing": standing(c),
+        "status_label": status_label(standing(c), r.lang),
         "parties": parties_text(c, r) if with_parties else None,
-        "due": str(c.due) if c.due else "—",
+        "due": due_cell(c, r.lang) or "—",
         "done_on": str(c.done_on) if c.done_on else "",
         "timing": when, "timing_label": TIMING_LABELS[r.lang][when],
         "last": None if last is None else {
-            "date": str(last.date), "text": last.note_in(r.lang) or change_text(last, r.lang),
+            "date": str(last.date), "text": note_text(last, r.lang) or change_text(last, r.lang),
             "weak": last.confidence == "weak"},
         "links": _links(evidence_of(c), numbers),
     }
 
 
 def status_chart(g, lang: str) -> dict[str, Any]:
-    """A stacked bar of the commitments by status."""
+    """A stacked bar of the commitments by status, those without any event apart."""
     w, bar_h = 1000, 34
     segments, x = [], 0.0
-    for s in STATUSES:
-        n = g.counts[s]
+    for s, n in status_rows(g):
         if not n or not g.total:
             continue
         seg = w * n / g.total
@@ -128,8 +129,8 @@ def ladder_chart(r: Report) -> list[dict[str, Any]]:
     for part in parts:
         rows = []
         for row, x in enumerate(part):
-            indent = 16 if x.parent else 0
-            name = ("↳ " if x.parent else "") + x.pair
+            indent = 16 * crossing_depth(x, r)
+            name = crossing_name(x, r).lstrip()
             sub = crossing_sub(x, r)
             room = label_w - 12 - indent
             rows.append({
@@ -190,7 +191,7 @@ def timeline_chart(r: Report) -> dict[str, Any] | None:
                  else CROSSING_EVENT_COLOR)
         dots.append({"x": x, "y": top + row * row_h + 10, "color": color, "record": e.record_id,
                      "title": f"{e.entry.date} {e.record_id}: {change_text(e.entry, r.lang)}"
-                              + (f" — {e.entry.note_in(r.lang)}" if e.entry.note_in(r.lang) else "")})
+                              + (f" — {note_text(e.entry, r.lang)}" if note_text(e.entry, r.lang) else "")})
     return {"w": w, "h": axis + 34, "axis": axis, "margin": margin, "ticks": ticks, "years": years, "dots": dots,
             "ends": [{"x": xpos(start), "label": str(start), "anchor": "start"},
                      {"x": xpos(end), "label": str(end), "anchor": "end"}]}
@@ -224,6 +225,8 @@ def context(r: Report) -> dict[str, Any]:
     legend += [("#8c959f", r.t("suspended")), ("#eef1f4", r.t("not_reached"))]
     return {
         "r": r, "t": r.t, "lang": lang, "today": r.options.today.isoformat(),
+        "as_of": as_of_text(r), "generated": generated_text(r), "timing_note": timing_note_text(r),
+        "no_update_note": no_update_note(r),
         "title": report_title(r), "meeting": meeting_line(r),
         "stamp": {"cls": "nogit" if r.stamp is None else ("dirty" if r.stamp[1] else "clean"),
                   "commit": r.stamp[0] if r.stamp else None,
@@ -232,14 +235,14 @@ def context(r: Report) -> dict[str, Any]:
         "toc": [("headline", r.t("headline")), ("events", events_title(r)), ("crossings", r.t("crossings")),
                 *((f"party-{b.key}", b.label) for b in r.blocks),
                 *((("sources", SOURCES_TITLE[lang]),) if numbers else ())],
-        "figures": [{"key": key, "label": r.t(key), "value": value, "alert": key == "overdue" and r.timings[key] > 0}
-                    for key, value in headline_figures(r)],
+        "figures": [{"key": key, "label": r.t(key), "value": value, "alert": key == "overdue" and r.timings[key] > 0,
+                     "detail": headline_detail(r, key)} for key, value in headline_figures(r)],
         "status_chart": status_chart(g, lang),
-        "statuses": [{"key": s, "label": status_label(s, lang), "color": STATUS_COLORS[s], "n": g.counts[s],
-                      "share": g.counts[s] / g.total if g.total else 0} for s in STATUSES],
+        "statuses": [{"key": s, "label": status_label(s, lang), "color": STATUS_COLORS[s], "n": n,
+                      "share": n / g.total if g.total else 0} for s, n in status_rows(g)],
         "used": [{"key": s, "label": status_label(s, lang)} for s in used],
         "parties": [{"key": gp.key, "slug": slug(gp.key), "label": party_label(gp.key, lang, r.options.today),
-                     "total": gp.total, "counts": [gp.counts[s] for s in used], "overdue": gp.overdue,
+                     "total": gp.total, "counts": [standing_counts(gp)[s] for s in used], "overdue": gp.overdue,
                      "late": gp.late, "pct": pct(gp), "completion": gp.completion} for gp in r.party_groups],
         "timeline": timeline_chart(r),
         "event_legend": [{"color": STATUS_COLORS[s], "label": status_label(s, lang)} for s in STATUSES
@@ -247,7 +250,7 @@ def context(r: Report) -> dict[str, Any]:
                         + ([{"color": CROSSING_EVENT_COLOR, "label": r.t("crossing_events")}]
                            if any(e.collection == "crossings" for e in r.events) else []),
         "events": [{"date": str(e.entry.date), "record": e.record_id, "change": change_text(e.entry, lang),
-                    "weak": e.entry.confidence == "weak", "note": e.entry.note_in(lang) or "",
+                    "weak": e.entry.confidence == "weak", "note": note_text(e.entry, lang),
                     "links": _links(e.entry.evidence, numbers)} for e in r.events],
         "changes": None if r.changes is None else [change_row(ch, lang) for ch in r.changes],
         "changes_title": r.t("changes", rev=r.options.since_rev or ""),

@@ -6,15 +6,16 @@ import re
 from typing import Sequence, TextIO
 from urllib.parse import quote as _urlquote
 
-from ...core.model import LADDER, STATUSES
+from ...core.model import LADDER
 from ...core.text import safe_text
-from ..render import bar as text_bar, status_cell, status_label, status_or_stage
+from ..render import bar as text_bar, due_cell, note_text, standing_counts, status_cell, status_label, status_or_stage
 from ..tables import width
+from .ladder import crossing_name
 from .model import (
-    Report, change_row, change_text, completion_text, crossing_sub, events_title, evidence_of,
-    headline_figures, is_web_url, ladder_cells, last_event_text, meeting_line, own_note, parties_text,
-    party_label, pct, report_title, scope_text, section_title, stage_legend, stamp_text, status_columns,
-    title_of, url_host,
+    Report, as_of_text, change_row, change_text, completion_text,  crossing_sub, events_title,
+    evidence_of, generated_text, headline_detail, headline_figures, is_web_url, ladder_cells, last_event_text,
+    meeting_line, no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text,
+    section_title, stage_legend, stamp_text, status_columns, status_rows, timing_note_text, title_of, url_host,
 )
 
 
@@ -67,22 +68,25 @@ def write_markdown(r: Report, out: TextIO) -> None:
     if r.meeting:
         lines += [md(meeting_line(r)), ""]
     lines += [
-        f"- **{md(r.t('as_of'))}:** {r.options.today.isoformat()}",
+        f"- **{md(r.t('as_of'))}:** {md(as_of_text(r))} ({md(r.t('as_of_note'))})",
         f"- **{md(r.t('data'))}:** {md(stamp_text(r))}",
+        f"- **{md(r.t('generated'))}:** {md(generated_text(r))}",
         f"- **{md(r.t('scope'))}:** {md(scope_text(r))}",
         "",
         f"## {md(r.t('headline'))}",
         "",
     ]
     g = r.total
-    figures = [(r.t(k), v) for k, v in headline_figures(r)]
-    lines += md_table([md(r.t("headline")), md(r.t("count"))], [[md(k), md(v)] for k, v in figures], "lr")
+    figures = [(r.t(k), v, headline_detail(r, k)) for k, v in headline_figures(r)]
+    lines += md_table([md(r.t("headline")), md(r.t("count")), ""],
+                      [[md(k), md(v), md(d)] for k, v, d in figures], "lrl")
     lines += ["", f"{md(r.t('completion'))}: {md(r.t('completion_note'))}; "
               f"{md(r.t('on-time')).lower()}, {md(r.t('late')).lower()}, {md(r.t('overdue')).lower()}: "
-              f"{md(r.t('timing_note'))}.", ""]
+              f"{md(timing_note_text(r))}.", ""]
+    if no_update_note(r):
+        lines += [md(no_update_note(r)), ""]
     rows = []
-    for s in STATUSES:
-        n = g.counts[s]
+    for s, n in status_rows(g):
         share = n / g.total if g.total else None
         rows.append([md(status_label(s, r.lang)), str(n), f"{share:.0%}" if share is not None else "—",
                      text_bar(share, 20)])
@@ -91,7 +95,7 @@ def write_markdown(r: Report, out: TextIO) -> None:
     used = status_columns(g)
     headers = [md(r.t("party")), md(r.t("total_short")), *(md(status_label(s, r.lang)) for s in used),
                md(r.t("overdue")), md(r.t("late")), md(r.t("completion")), md(r.t("chart"))]
-    rows = [[md(party_label(p.key, r.lang, r.options.today)), str(p.total), *(str(p.counts[s]) for s in used),
+    rows = [[md(party_label(p.key, r.lang, r.options.today)), str(p.total), *(str(standing_counts(p)[s]) for s in used),
              str(p.overdue), str(p.late), pct(p), text_bar(p.completion)] for p in r.party_groups]
     lines += md_table(headers, rows, "l" + "r" * (len(used) + 4) + "l")
 
@@ -99,7 +103,7 @@ def write_markdown(r: Report, out: TextIO) -> None:
     if r.events:
         rows = [[str(e.entry.date), md(e.record_id),
                  md(change_text(e.entry, r.lang) + (f" [{r.t('weak')}]" if e.entry.confidence == "weak" else "")),
-                 md(e.entry.note_in(r.lang) or ""), ", ".join(md_link(u) for u in e.entry.evidence)] for e in r.events]
+                 md(note_text(e.entry, r.lang) or ""), ", ".join(md_link(u) for u in e.entry.evidence)] for e in r.events]
         lines += md_table([md(r.t(k)) for k in ("date", "record", "change", "note", "evidence")], rows)
     else:
         lines.append(md(r.t("no_events")))
@@ -115,7 +119,7 @@ def write_markdown(r: Report, out: TextIO) -> None:
     marks = {"on": "■", "new": "◆", "held": "▨", "off": "·"}
     rows = []
     for x in r.crossings:
-        name = ("↳ " if x.parent else "") + x.pair
+        name = crossing_name(x, r)
         stage = status_or_stage(x.stage, r.lang)
         rows.append([md(name), md(crossing_sub(x, r)), *(marks[c] for c in ladder_cells(x, r)), md(stage)])
     headers = [md(r.t("pair")), md(r.t("detail")), *(str(i) for i in range(1, len(LADDER) + 1)), md(r.t("stage"))]
@@ -141,7 +145,7 @@ def write_markdown(r: Report, out: TextIO) -> None:
             rows = []
             for c in records:
                 rows.append([md(c.id), md(title_of(c, r.lang)), *([md(parties_text(c, r))] if with_parties else []),
-                             str(c.due) if c.due else "—", md(status_cell(c, r.options.today, r.lang)),
+                             md(due_cell(c, r.lang) or "—"), md(status_cell(c, r.options.today, r.lang)),
                              md(last_event_text(c, r) or r.t("none")),
                              ", ".join(md_link(u) for u in evidence_of(c)) or "—"])
             lines += md_table([md(h) for h in headers], rows)

@@ -18,9 +18,14 @@ from ...ops.changes import Event, FieldChange, diff_revisions, events
 from ...core.dates import PartialDate
 from ...core.errors import UsageError
 from ...core.model import LADDER, STAGE_LABELS, STATUSES, Commitment, Crossing, Dataset, HistoryEntry, Meeting
-from ...ops.query import Group, as_of, id_key, summarize, timing, totals
-from ..render import kind_label, short_value, status_or_stage
+from ...ops.query import Group, as_of, check_due_sources, id_key, summarize, timing, totals, with_due_source
+from ..render import (
+    NO_UPDATE, STANDINGS, due_cell, kind_label, note_text, short_value, standing_counts, status_or_stage,
+    summary_no_update_note,
+)
 from ...core.text import slug
+from ...core.vocab import DUE_SOURCE_LABELS, DUE_SOURCES
+from .ladder import nested
 
 FORMATS = ("terminal", "markdown", "html", "docx")
 BINARY_FORMATS = ("docx",)  # written to a file or a pipe, never to a terminal
@@ -45,22 +50,33 @@ TEXT = {
     "vi": {
         "title": "Báo cáo tiến độ thực hiện Biên bản Gặp gỡ đầu Xuân",
         "as_of": "Số liệu đến ngày",
+        "as_of_note": "ngày của sự kiện mới nhất được ghi nhận",
+        "no_event_yet": "chưa ghi nhận sự kiện nào",
+        "generated": "Ngày lập báo cáo",
+        "standing": "Tình hình tại ngày",
         "data": "Dữ liệu",
         "commit": "commit {hash}",
         "dirty": "có thay đổi chưa commit",
         "not_in_git": "không nằm trong git",
         "scope": "Phạm vi",
         "scope_all": "cả 5 bên",
+        "due_only": "chỉ các việc có hạn {basis}",
         "headline": "Số liệu chính",
         "commitments": "cam kết",
         "total": "Tổng số cam kết",
         "total_short": "Tổng",
         "completion": "Hoàn thành việc một lần",
         "completion_note": "tỷ lệ việc một lần (deliverable) đã hoàn thành",
-        "on-time": "Đúng hạn",
-        "late": "Trễ hạn",
-        "overdue": "Quá hạn, chưa xong",
-        "timing_note": "so với hạn trong biên bản",
+        "no_update": "Chưa có thông tin cập nhật",
+        "no_update_detail": "{continuing} việc thường xuyên · {deliverable} việc một lần",
+        "on-time": "Hoàn thành đúng hạn",
+        "late": "Hoàn thành quá hạn",
+        "overdue": "Chưa hoàn thành – quá hạn",
+        "basis_detail": "{minutes} theo hạn nêu trong biên bản · {programme} theo năm của chương trình",
+        "timing_note": "so với hạn của từng việc ở cột Hạn",
+        "timing_minutes": "{n} việc có hạn nêu trong biên bản",
+        "timing_programme": "{n} việc chỉ có năm {years} của chương trình, biên bản không nêu thời hạn riêng",
+        "timing_unknown": "{n} việc chưa ghi căn cứ của hạn",
         "status": "Trạng thái",
         "count": "Số lượng",
         "share": "Tỷ lệ",
@@ -80,7 +96,8 @@ TEXT = {
         "none": "chưa có",
         "weak": "nguồn yếu",
         "crossings": "Cửa khẩu: tiến trình mở, nâng cấp",
-        "crossings_note": "Mỗi hàng là một cặp cửa khẩu; ô tô màu là các bậc đã đạt, đến giai đoạn hiện tại.",
+        "crossings_note": "Mỗi hàng là một cặp cửa khẩu; hàng ↳ là lối thông quan, tuyến đường thuộc cặp cửa khẩu ở trên nó. "
+                          "Ô tô màu là các bậc đã đạt, đến giai đoạn hiện tại.",
         "pair": "Cặp cửa khẩu",
         "stage": "Giai đoạn",
         "reached": "đã đạt",
@@ -105,23 +122,34 @@ TEXT = {
     },
     "en": {
         "title": "Progress report on the Spring Meeting minutes",
-        "as_of": "As of",
+        "as_of": "Data as of",
+        "as_of_note": "the date of the latest recorded event",
+        "no_event_yet": "no event recorded",
+        "generated": "Generated on",
+        "standing": "Standing on",
         "data": "Data",
         "commit": "commit {hash}",
         "dirty": "uncommitted changes",
         "not_in_git": "not in git",
         "scope": "Scope",
         "scope_all": "all five parties",
+        "due_only": "only actions due {basis}",
         "headline": "Headline figures",
         "commitments": "commitments",
         "total": "Commitments",
         "total_short": "Total",
         "completion": "One-off actions done",
         "completion_note": "share of one-off (deliverable) actions done",
-        "on-time": "On time",
-        "late": "Late",
+        "no_update": "No update recorded",
+        "no_update_detail": "{continuing} continuing duties · {deliverable} one-off actions",
+        "on-time": "Done on time",
+        "late": "Done late",
         "overdue": "Still open past due",
-        "timing_note": "against the dates in the minutes",
+        "basis_detail": "{minutes} against a date in the minutes · {programme} against the programme year",
+        "timing_note": "against each action's due period in the Due column",
+        "timing_minutes": "{n} with a date the minutes give",
+        "timing_programme": "{n} with only the programme year {years}, no deadline of their own in the minutes",
+        "timing_unknown": "{n} whose basis is not recorded",
         "status": "Status",
         "count": "Count",
         "share": "Share",
@@ -141,7 +169,8 @@ TEXT = {
         "none": "none yet",
         "weak": "weak source",
         "crossings": "Crossings: the opening and upgrade ladder",
-        "crossings_note": "One row per crossing pair; filled cells are the rungs reached, up to the current stage.",
+        "crossings_note": "One row per crossing pair; a ↳ row is a passage or road of the pair above it. "
+                          "Filled cells are the rungs reached, up to the current stage.",
         "pair": "Crossing pair",
         "stage": "Stage",
         "reached": "reached",
@@ -167,11 +196,11 @@ TEXT = {
 }
 
 STATUS_COLORS = {
-    "open": "#8c959f", "in_progress": "#0969da", "ongoing": "#1b7c83", "stalled": "#bf8700",
+    NO_UPDATE: "#d0d7de", "open": "#8c959f", "in_progress": "#0969da", "ongoing": "#1b7c83", "stalled": "#bf8700",
     "done": "#1a7f37", "partly_done": "#7d8a2a", "not_done": "#cf222e", "dropped": "#57606a",
 }
 RICH_STYLES = {
-    "open": "bright_black", "in_progress": "blue", "ongoing": "cyan", "stalled": "yellow",
+    NO_UPDATE: "bright_black", "open": "bright_black", "in_progress": "blue", "ongoing": "cyan", "stalled": "yellow",
     "done": "green", "partly_done": "dark_khaki", "not_done": "red", "dropped": "bright_black",
 }
 CROSSING_EVENT_COLOR = "#8250df"
@@ -184,12 +213,14 @@ CROSSING_EVENT_COLOR = "#8250df"
 class Options:
     """What a report covers and how it is written; checked when built."""
 
-    today: _dt.date = field(default_factory=_dt.date.today)
+    today: _dt.date = field(default_factory=_dt.date.today)  # the day the figures stand on
     lang: str = "vi"
     fmt: str = "terminal"
     parties: frozenset[str] = frozenset()  # canonical names, merger already expanded; empty = all
     since: PartialDate | None = None
     since_rev: str | None = None
+    generated: _dt.date = field(default_factory=_dt.date.today)  # the day it is written, shown apart
+    due_sources: frozenset[str] = frozenset()  # only records whose due date has this basis; empty = all
 
     def __post_init__(self) -> None:
         if self.fmt not in FORMATS:
@@ -199,6 +230,7 @@ class Options:
         unknown = [p for p in self.parties if p not in provinces.BY_NAME]
         if unknown:
             raise UsageError(f"unknown party {unknown[0]!r}; use one of {', '.join(provinces.MINUTES_PARTIES)}")
+        check_due_sources(self.due_sources)
 
 
 @dataclass(frozen=True)
@@ -226,6 +258,11 @@ class Report:
     crossings: tuple[Crossing, ...]
     events: tuple[Event, ...]
     changes: tuple[FieldChange, ...] | None
+    # The latest event of any record up to `options.today`: what the data is as of, not the day
+    # the report was written. None when nothing was recorded.
+    data_date: PartialDate | None = None
+    # (timing, due_source) -> count: overdue and late told apart by the basis of the due date.
+    bases: dict[tuple[str, str | None], int] = field(default_factory=dict)
 
     @property
     def lang(self) -> str:
@@ -258,8 +295,8 @@ def build(ds: Dataset, data_dir: Path, options: Options) -> Report:
     today, wanted = options.today, options.parties
     # As they stood on `today`, like `list` and `summary`: with a past --today every
     # figure, status cell and event of the report is of that day.
-    records = tuple(sorted((as_of(c, today) for c in ds.commitments if not wanted or wanted.intersection(c.parties)),
-                           key=lambda c: id_key(c.id)))
+    records = tuple(sorted((as_of(c, today) for c in with_due_source(ds.commitments, options.due_sources)
+                            if not wanted or wanted.intersection(c.parties)), key=lambda c: id_key(c.id)))
     total = totals(records, today)
     timings = Counter(timing(c, today) for c in records)
     shown = [p for p in provinces.MINUTES_PARTIES if not wanted or p in wanted]
@@ -276,7 +313,7 @@ def build(ds: Dataset, data_dir: Path, options: Options) -> Report:
         blocks.append(Block(slug(name), name, party_label(name, options.lang, today), by_key.get(name),
                             _by_section(own)))
 
-    crossings = tuple(x for x in ds.crossings if not wanted or x.province in wanted or GUANGXI in wanted)
+    crossings = nested(tuple(x for x in ds.crossings if not wanted or x.province in wanted or GUANGXI in wanted))
     keep = {c.id for c in records} | {x.id for x in crossings}
     found = tuple(e for e in events(ds, None, options.since) if e.record_id in keep and e.entry.date.start <= today)
     changes = None
@@ -295,7 +332,15 @@ def build(ds: Dataset, data_dir: Path, options: Options) -> Report:
         crossings=crossings,
         events=found,
         changes=changes,
+        data_date=latest_event(ds, today),
+        bases=dict(Counter((timing(c, today), getattr(c, "due_source", None)) for c in records if c.due)),
     )
+
+
+def latest_event(ds: Dataset, today: _dt.date) -> PartialDate | None:
+    """The latest history date of any record, commitment or crossing, up to `today`."""
+    dates = [h.date for record in (*ds.commitments, *ds.crossings) for h in record.history if h.date.start <= today]
+    return max(dates, key=lambda d: (d.start, d.end), default=None)
 
 
 def _by_section(records: Iterable[Commitment]) -> tuple[tuple[int, tuple[Commitment, ...]], ...]:
@@ -350,7 +395,7 @@ def last_event_text(c: Commitment, r: Report) -> str:
     last = c.last_event
     if last is None:
         return ""
-    text = f"{last.date}: {last.note_in(r.lang) or change_text(last, r.lang)}"
+    text = f"{last.date}: {note_text(last, r.lang) or change_text(last, r.lang)}"
     return text + (f" [{r.t('weak')}]" if last.confidence == "weak" else "")
 
 
@@ -380,9 +425,14 @@ def stamp_text(r: Report) -> str:
 
 def scope_text(r: Report) -> str:
     if not r.options.parties:
-        return r.t("scope_all")
-    return ", ".join(party_label(p, r.lang, r.options.today) for p in provinces.MINUTES_PARTIES
-                     if p in r.options.parties)
+        text = r.t("scope_all")
+    else:
+        text = ", ".join(party_label(p, r.lang, r.options.today) for p in provinces.MINUTES_PARTIES
+                         if p in r.options.parties)
+    if r.options.due_sources:  # a report of part of the commitments says which part
+        labels = DUE_SOURCE_LABELS[r.lang]
+        text += "; " + r.t("due_only", basis=", ".join(labels[s] for s in DUE_SOURCES if s in r.options.due_sources))
+    return text
 
 
 def report_title(r: Report) -> str:
@@ -410,15 +460,72 @@ def completion_text(g: Group) -> str:
 
 
 def headline_figures(r: Report) -> list[tuple[str, str]]:
-    """(TEXT key, value) of the headline figures, in the order every format shows them."""
+    """(TEXT key, value) of the headline figures, in the order every format shows them.
+
+    "No update recorded" stands apart from the figures about delivery (done, late,
+    overdue): it says the data holds no event, not that the work was not done."""
     g = r.total
-    return [("total", str(g.total)), ("completion", completion_text(g)),
+    return [("total", str(g.total)), ("completion", completion_text(g)), (NO_UPDATE, str(g.no_update)),
             *((k, str(r.timings[k])) for k in ("on-time", "late", "overdue"))]
 
 
+def headline_detail(r: Report, key: str) -> str:
+    """The line under a headline figure: what "no update" is made of, and against which basis
+    the late and overdue ones are counted ("" when there is nothing to split)."""
+    g = r.total
+    if key == NO_UPDATE and g.no_update:
+        return r.t("no_update_detail", continuing=str(g.no_update_continuing),
+                   deliverable=str(g.no_update - g.no_update_continuing))
+    if key in ("late", "overdue", "on-time") and r.timings[key]:
+        minutes, programme = r.bases.get((key, "minutes"), 0), r.bases.get((key, "programme"), 0)
+        if minutes + programme == r.timings[key]:  # every basis known: the split is the whole count
+            return r.t("basis_detail", minutes=str(minutes), programme=str(programme))
+    return ""
+
+
+def timing_note_text(r: Report) -> str:
+    """What done on time, late and overdue are measured against, with the count of each basis:
+    most due periods are only the year of the programme, no deadline the minutes set."""
+    by_source = Counter()
+    for (_, source), n in r.bases.items():
+        by_source[source] += n
+    years = sorted({str(c.due) for b in r.blocks for _, records in b.sections for c in records
+                    if c.due and getattr(c, "due_source", None) == "programme"})
+    parts = [r.t("timing_minutes", n=str(by_source["minutes"])) if by_source["minutes"] else "",
+             r.t("timing_programme", n=str(by_source["programme"]), years=", ".join(years))
+             if by_source["programme"] else "",
+             r.t("timing_unknown", n=str(by_source[None])) if by_source[None] else ""]
+    return r.t("timing_note") + ": " + "; ".join(filter(None, parts)) if any(parts) else r.t("timing_note")
+
+
+def no_update_note(r: Report) -> str:
+    return summary_no_update_note(r.total, r.lang) if r.total.no_update else ""
+
+
+def as_of_text(r: Report) -> str:
+    """The header's date: the latest recorded event; the day the figures stand on when asked
+    with a past --today; the day the report was written comes apart (`generated_text`)."""
+    text = str(r.data_date) if r.data_date else r.t("no_event_yet")
+    if r.options.today != r.options.generated:
+        text += f" ({r.t('standing')} {r.options.today.isoformat()})"
+    return text
+
+
+def generated_text(r: Report) -> str:
+    return r.options.generated.isoformat()
+
+
 def status_columns(g: Group) -> list[str]:
-    """The statuses the party table shows: those with a count (at least "open")."""
-    return [s for s in STATUSES if g.counts[s]] or ["open"]
+    """The standings the party table shows: those with a count (at least "no update")."""
+    counts = standing_counts(g)
+    return [s for s in STANDINGS if counts[s]] or [NO_UPDATE]
+
+
+def status_rows(g: Group) -> list[tuple[str, int]]:
+    """(standing, count) for the headline's status table: every status, and the open records
+    without any event apart from those with one."""
+    counts = standing_counts(g)
+    return [(s, counts[s]) for s in STANDINGS]
 
 
 def ladder_cells(x: Crossing, r: Report) -> list[str]:
@@ -458,7 +565,7 @@ def crossing_sub(x: Crossing, r: Report) -> str:
 def change_row(ch: FieldChange, lang: str) -> tuple[str, str, str]:
     if ch.change == "history":
         e = ch.new
-        detail = f"{e.date}: {change_text(e, lang)}" + (f" — {e.note_in(lang)}" if e.note_in(lang) else "")
+        detail = f"{e.date}: {change_text(e, lang)}" + (f" — {note_text(e, lang)}" if note_text(e, lang) else "")
         return ch.record_id, "history +", detail
     if ch.change in ("added", "removed"):
         return ch.record_id, ch.change, str(ch.new if ch.change == "added" else ch.old)

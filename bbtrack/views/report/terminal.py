@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ...core.model import LADDER, STATUSES
+from ...core.model import LADDER
 from ...core.text import safe_text
-from ..render import status_cell, status_label, status_or_stage
+from ..render import due_cell, note_text, standing, standing_counts, status_cell, status_label, status_or_stage
+from .ladder import crossing_name
 from .model import (
-    RICH_STYLES, Report, change_row, change_text, completion_text, crossing_sub, events_title, evidence_of,
-    headline_figures, ladder_cells, last_event_text, meeting_line, own_note, parties_text, party_label, pct,
-    report_title, scope_text, section_title, stage_legend, stamp_text, status_columns, title_of,
+    RICH_STYLES, Report, as_of_text, change_row, change_text, completion_text,  crossing_sub,
+    events_title, evidence_of, generated_text, headline_detail, headline_figures, ladder_cells, last_event_text,
+    meeting_line, no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text,
+    section_title, stage_legend, stamp_text, status_columns, status_rows, timing_note_text, title_of,
 )
 
 
@@ -25,7 +27,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
 
     from ..tables import console as make_console, is_terminal
 
-    console = make_console(out, width=None if is_terminal(out) else 120)
+    console = make_console(out, width=None if is_terminal(out) else piped_width())
 
     def T(text: str, style: str | None = None) -> Text:
         return Text(safe_text(text), style=style or "")
@@ -40,25 +42,25 @@ def write_terminal(r: Report, out: TextIO) -> None:
     head.append(safe_text(report_title(r)), style="bold")
     if r.meeting:
         head.append("\n" + safe_text(meeting_line(r)))
-    head.append(f"\n{r.t('as_of')}: {r.options.today.isoformat()}   {r.t('data')}: ")
+    head.append(f"\n{r.t('as_of')}: {safe_text(as_of_text(r))} ({r.t('as_of_note')})   {r.t('data')}: ")
     head.append(safe_text(stamp_text(r)), style="yellow" if r.stamp is None or r.stamp[1] else "green")
-    head.append(f"   {r.t('scope')}: {safe_text(scope_text(r))}")
+    head.append(f"\n{r.t('generated')}: {generated_text(r)}   {r.t('scope')}: {safe_text(scope_text(r))}")
     print_panel(console, head, box=box.DOUBLE)
 
     g = r.total
     figures = Table.grid(padding=(0, 3))
-    for _ in range(5):
-        figures.add_column(justify="center")
     keys = headline_figures(r)
+    for _ in keys:
+        figures.add_column(justify="center")
     figures.add_row(*(T(r.t(k), "bold") for k, _ in keys))
     figures.add_row(*(T(v, "bold red" if k == "overdue" and r.timings[k] else "bold cyan") for k, v in keys))
+    figures.add_row(*(T(headline_detail(r, k), "bright_black") for k, _ in keys))
     statuses = Table(box=box.SIMPLE_HEAD, show_edge=False)
     statuses.add_column(T(r.t("status")))
     statuses.add_column(T(r.t("count")), justify="right")
     statuses.add_column(T(r.t("share")), justify="right")
     statuses.add_column(T(r.t("chart")))
-    for s in STATUSES:
-        n = g.counts[s]
+    for s, n in status_rows(g):
         share = n / g.total if g.total else None
         statuses.add_row(T(status_label(s, r.lang), RICH_STYLES[s]), T(str(n)),
                          T(f"{share:.0%}" if share is not None else "—"), bar(share, 30, RICH_STYLES[s]))
@@ -66,12 +68,13 @@ def write_terminal(r: Report, out: TextIO) -> None:
     used = status_columns(g)
     for index, h in enumerate([r.t("party"), r.t("total_short"), *(status_label(s, r.lang) for s in used),
                                r.t("overdue"), r.t("late"), r.t("completion"), r.t("chart")]):
-        parties.add_column(T(h), justify="left" if index in (0, len(used) + 5) else "right")
+        parties.add_column(T(h), justify="left" if index in (0, len(used) + 5) else "right", no_wrap=index == 0)
     for p in r.party_groups:
         parties.add_row(T(party_label(p.key, r.lang, r.options.today)), T(str(p.total)),
-                        *(T(str(p.counts[s])) for s in used), T(str(p.overdue), "red" if p.overdue else None),
+                        *(T(str(standing_counts(p)[s])) for s in used), T(str(p.overdue), "red" if p.overdue else None),
                         T(str(p.late)), T(pct(p)), bar(p.completion, 10, "green"))
-    note = T(f"{r.t('completion')}: {r.t('completion_note')}.", "italic bright_black")
+    note = T(f"{r.t('completion')}: {r.t('completion_note')}. {r.t('on-time')}, {r.t('late').lower()}, "
+             f"{r.t('overdue').lower()}: {timing_note_text(r)}. {no_update_note(r)}".rstrip(), "italic bright_black")
     print_panel(console, Stack(figures, Text(""), statuses, parties, note), title=T(r.t("headline")))
 
     if r.events:
@@ -82,7 +85,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
             weak = f" [{r.t('weak')}]" if e.entry.confidence == "weak" else ""
             style = RICH_STYLES.get(e.entry.to) if e.collection == "commitments" else "magenta"
             table.add_row(T(str(e.entry.date)), T(e.record_id, "bold"), T(change_text(e.entry, r.lang) + weak, style),
-                          T(e.entry.note_in(r.lang) or ""), T("\n".join(e.entry.evidence), "blue"))
+                          T(note_text(e.entry, r.lang) or ""), T("\n".join(e.entry.evidence), "blue"))
         body = table
     else:
         body = T(r.t("no_events"), "italic")
@@ -107,7 +110,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
     marks = {"on": ("██", "green"), "new": ("▓▓", "bold yellow"), "held": ("▒▒", "bright_black"),
              "off": ("··", "bright_black")}
     for x in r.crossings:
-        name = T(("↳ " if x.parent else "") + x.pair, "bold")
+        name = T(crossing_name(x, r), "bold")
         name.append("\n" + safe_text(crossing_sub(x, r)), style="bright_black")
         ladder.add_row(name, *(T(*marks[c]) for c in ladder_cells(x, r)), T(status_or_stage(x.stage, r.lang)))
     legend = Text(f"{r.t('legend')}: {stage_legend(r.lang)}\n", style="bright_black")
@@ -139,7 +142,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
             for c in records:
                 table.add_row(T(c.id, "bold"), T(title_of(c, r.lang)),
                               *([T(parties_text(c, r))] if with_parties else []),
-                              T(str(c.due) if c.due else "—"), T(status_cell(c, r.options.today, r.lang), RICH_STYLES.get(c.status)),
+                              T(due_cell(c, r.lang) or "—"), T(status_cell(c, r.options.today, r.lang), RICH_STYLES.get(standing(c))),
                               T(last_event_text(c, r) or r.t("none")),
                               T("\n".join(evidence_of(c)) or "—", "blue"))
             parts.append(table)
@@ -147,6 +150,17 @@ def write_terminal(r: Report, out: TextIO) -> None:
 
 
 PANEL_CHUNK = 2000  # segments per write: bounds the memory held, not what is written
+
+
+def piped_width() -> int:
+    """COLUMNS when the caller set it (`COLUMNS=80 bbtrack report | lpr`), else 120."""
+    import os
+
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return 120
+    return columns if columns > 0 else 120
 
 
 def print_panel(console, body, *, title=None, box=None) -> None:
