@@ -101,7 +101,7 @@ def test_a_changed_app_is_not_answered_from_an_old_table(shipped_copy, monkeypat
 
     path = optiontable._table_path()
     st = os.stat(os.path.join(os.path.dirname(optiontable.__file__), "app.py"))
-    assert path.endswith(f"-{st.st_size}-{st.st_mtime_ns}.txt")
+    assert f"-{st.st_size}-{st.st_mtime_ns}-" in path  # keyed by app.py, then options.py
     monkeypatch.setattr(optiontable, "_table_path", lambda: path.replace(f"-{st.st_size}-", f"-{st.st_size + 1}-"))
     assert entry.parse(["--data-dir", str(shipped_copy), "list"]) is None
 

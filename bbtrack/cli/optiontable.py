@@ -26,12 +26,13 @@ def _table_path() -> str | None:
     from .. import __version__
 
     here = os.path.dirname(__file__)
-    try:
-        st = os.stat(os.path.join(here, "app.py"))
+    try:  # the commands, and the option objects several of them share
+        stats = [os.stat(os.path.join(here, name)) for name in ("app.py", "options.py")]
     except OSError:
         return None
+    key = "-".join(f"{st.st_size}-{st.st_mtime_ns}" for st in stats)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "bbtrack", f"cli-{_FORMAT}-{__version__}-{st.st_size}-{st.st_mtime_ns}.txt")
+    return os.path.join(base, "bbtrack", f"cli-{_FORMAT}-{__version__}-{key}.txt")
 
 
 def load_table() -> tuple[dict, dict, dict, dict] | None:

@@ -1,0 +1,12 @@
+"""Options that several commands share, defined once so that each word means the same everywhere.
+
+`optiontable` keys the fast path's option words on this file as well as on `app.py`.
+"""
+
+import typer
+
+LANG_OPTION = typer.Option(None, "--lang", help="Language of titles and labels: vi or en [env BBTRACK_LANG; default vi].")
+FORMAT_OPTION = typer.Option("table", "--format", "-f", help="table (Rich on a terminal, aligned text when piped), json, csv or markdown.")
+DUE_SOURCE_OPTION = typer.Option([], "--due-source", help="minutes or programme: only records due by their own sentence, or by the programme year alone.")
+SHEET_FORMAT_OPTION = typer.Option("table", "--format", "-f", help="table, json, csv, markdown or xlsx (an Excel workbook: with --output).")
+OUTPUT_OPTION = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout (CSV then starts with a BOM for Excel).")
