@@ -210,7 +210,17 @@ def write_commitment_table(fmt: str, columns: Sequence[list[str]], out: TextIO, 
     write_table_columns(fmt, headers, columns, out, row_style=row_style, styles=["bold", None, None, "cyan", None, None],
                         wrap=1)
     if any(cell.endswith(DUE_MARK) for cell in columns[4]):
-        out.write(("\n" if fmt == "markdown" else "") + DUE_MARK_NOTE[lang] + "\n")
+        out.write(("\n" if fmt == "markdown" else "") + fit_note(DUE_MARK_NOTE[lang], fmt, out) + "\n")
+
+
+def fit_note(note: str, fmt: str, out: TextIO) -> str:
+    """A note under a table, wrapped between words on a terminal: its lines are never wider than it is."""
+    if fmt != "table" or not is_terminal(out):
+        return note
+    import shutil
+    import textwrap
+
+    return textwrap.fill(note, shutil.get_terminal_size().columns, break_long_words=False)
 
 
 COMMITMENT_CSV_COLUMNS = ("id", "section", "title_vi", "title_en", "title_zh", "parties", "crossings", "kind", "due",
@@ -315,10 +325,10 @@ def render_summary(groups: Sequence[Group], total: Group, by: str, fmt: str, out
     rows.append(line(total, "Tổng cộng" if lang == "vi" else "all"))
     write_table(fmt, headers, rows, out)
     if fmt != "markdown":
-        out.write(("Hoàn thành = tỷ lệ việc một lần (deliverable) đã xong.\n" if lang == "vi"
+        out.write(("Hoàn thành = tỷ lệ việc một lần đã xong.\n" if lang == "vi"
                    else "completion = share of one-off deliverables done.\n"))
         if total.no_update:
-            out.write(summary_no_update_note(total, lang) + "\n")
+            out.write(fit_note(summary_no_update_note(total, lang), fmt, out) + "\n")
 
 
 def summary_no_update_note(g: Group, lang: str) -> str:

@@ -66,7 +66,7 @@ TEXT = {
         "total": "Tổng số cam kết",
         "total_short": "Tổng",
         "completion": "Hoàn thành việc một lần",
-        "completion_note": "tỷ lệ việc một lần (deliverable) đã hoàn thành",
+        "completion_note": "tỷ lệ việc một lần đã hoàn thành",
         "no_update": "Chưa có thông tin cập nhật",
         "no_update_detail": "{continuing} việc thường xuyên · {deliverable} việc một lần",
         "on-time": "Hoàn thành đúng hạn",
