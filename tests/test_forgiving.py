@@ -201,6 +201,14 @@ def test_amend_changes_only_that_entrys_lines(corrected, repo_cli):
     ok(repo_cli("check"))
 
 
+def test_amend_gives_an_entry_its_vietnamese_note_and_removes_it(corrected, repo_cli):
+    ok(repo_cli("status", "amend", "SM23-3-14", "--entry", "2", "--note-vi", "thứ hai", "--reason", "no note_vi"))
+    assert changed_lines(corrected) == ([], ["        note_vi: thứ hai"])
+    ok(repo_cli("check"))
+    ok(repo_cli("status", "amend", "SM23-3-14", "--entry", "2", "--note-vi", "", "--reason", "x"))
+    assert changed_lines(corrected) == ([], [])
+
+
 def test_amend_the_latest_status_moves_the_record(corrected, repo_cli):
     ok(repo_cli("status", "amend", "SM23-3-14", "--entry", "last", "--status", "partly_done", "--reason", "x"))
     assert json.loads(ok(repo_cli("show", "SM23-3-14", "--format", "json")).stdout)["status"] == "partly_done"

@@ -32,6 +32,8 @@ def status_amend(
     reason: str = typer.Option(..., "--reason", help=REASON_HELP),
     date: Optional[str] = typer.Option(None, "--date", help="The right date (it must stay between its neighbours)."),
     note: Optional[str] = typer.Option(None, "--note", help='The right note ("" removes it).'),
+    note_vi: Optional[str] = typer.Option(None, "--note-vi", help='The right Vietnamese note ("" removes it).'),
+    note_zh: Optional[str] = typer.Option(None, "--note-zh", help='The right Chinese note ("" removes it).'),
     evidence: List[str] = typer.Option([], "--evidence", "-e", help="The right evidence; replaces the entry's. Repeatable."),
     status: Optional[str] = typer.Option(None, "--status", "-s", help="The status (a crossing: stage) the entry should record."),
     dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff that would be applied; write nothing."),
@@ -45,6 +47,7 @@ def status_amend(
     \b
     Examples:
       bbtrack status amend SM23-3-14 --entry 2 --note "Pilot phase only" --reason "typo in the note"
+      bbtrack status amend SM23-3-10 --entry last --note-vi "…" --reason "the Vietnamese note said more than the source"
       bbtrack status amend SM23-3-09 --entry 2024-06-25 --date 2024-06-26 --reason "the ceremony was on the 26th"
       bbtrack status amend tra-linh --entry last --status notes-exchanged --reason "the source says notes, not opening" -n
     """
@@ -53,7 +56,7 @@ def status_amend(
     from ..write.correct import Correction, correct
 
     fix = Correction(record_id=record_id, entry=entry, reason=reason, date=parse_user(date, "--date") if date else None,
-                     note=note, evidence=tuple(evidence), to=status)
+                     note=note, note_vi=note_vi, note_zh=note_zh, evidence=tuple(evidence), to=status)
     result = correct(find_data_dir(STATE.data_dir), fix, today=_dt.date.today(), dry_run=dry_run,
                      use_cache=STATE.use_cache)
     _finish(result, fix, dry_run)

@@ -41,6 +41,8 @@ class Correction:
     remove: bool = False
     date: PartialDate | None = None
     note: str | None = None  # "" removes the note
+    note_vi: str | None = None  # likewise, the Vietnamese note
+    note_zh: str | None = None  # likewise, the Chinese note
     evidence: tuple[str, ...] = ()  # replaces the entry's evidence when given
     to: str | None = None  # the status (stage) the entry should have recorded
 
@@ -166,18 +168,20 @@ def correct(data_dir: Path, fix: Correction, *, today: _dt.date, dry_run: bool =
         if fix.date is not None:
             _check_date(fix, history, index, today, meeting)
             new["date"] = fix.date.to_yaml_value()
-        if fix.note is not None:
-            if fix.note.strip():
-                new["note"] = nfc(fix.note.strip())
+        for note_key, text in (("note", fix.note), ("note_vi", fix.note_vi), ("note_zh", fix.note_zh)):
+            if text is None:
+                continue
+            if text.strip():
+                new[note_key] = nfc(text.strip())
             else:
-                new.pop("note", None)
+                new.pop(note_key, None)
         if fix.evidence:
             new["evidence"] = valid_evidence(fix.evidence)
         if fix.to is not None:
             new["to"] = (status_of if collection == "commitments" else stage_of)(fix.to)
         new = {k: new[k] for k in (*ENTRY_KEYS, *new) if k in new}
         if new == old:
-            raise UsageError("nothing to amend: give --date, --note, --evidence or --status with a new value")
+            raise UsageError("nothing to amend: give --date, --note, --note-vi, --note-zh, --evidence or --status with a new value")
         changed_to = new["to"] != old["to"]
         fields = {key: new["to"]} if changed_to and last else None
         next_from = new["to"] if changed_to and not last else None
