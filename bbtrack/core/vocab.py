@@ -108,8 +108,10 @@ KIND_LABELS = {
         "border-market": "chợ biên giới",
         "tourism-area": "khu du lịch",
         "railway": "đường sắt",
+        "deliverable": "việc một lần",
+        "continuing": "việc thường xuyên",
     },
-    "en": {k: k.replace("-", " ") for k in CROSSING_KINDS},
+    "en": {k: k.replace("-", " ") for k in (*CROSSING_KINDS, *COMMITMENT_KINDS)},
 }
 # The opening/upgrade ladder (research file §4), in order; `suspended` is off it.
 STAGES: tuple[str, ...] = (

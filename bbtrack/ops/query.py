@@ -286,7 +286,8 @@ def select_crossings(ds: Dataset, parties: frozenset[str] = frozenset(), kinds: 
     from ..core.lookup import stage_of, word_of
     from ..core.vocab import KIND_LABELS
 
-    kinds = frozenset(word_of(k, CROSSING_KINDS, KIND_LABELS, "crossing kind") for k in kinds)
+    labels = {lang: {k: v for k, v in names.items() if k in CROSSING_KINDS} for lang, names in KIND_LABELS.items()}
+    kinds = frozenset(word_of(k, CROSSING_KINDS, labels, "crossing kind") for k in kinds)
     stages = frozenset(stage_of(s) for s in stages)
     return [
         x for x in ds.crossings

@@ -364,7 +364,7 @@ def render_show(c: Commitment, ds: Dataset, fmt: str, out: TextIO, *, today: _dt
         ("parties", ", ".join(provinces.display(p) for p in c.parties)),
         ("crossings", "; ".join(
             f"{ref}: {crossings[ref].pair}" if ref in crossings else ref for ref in c.crossings) or "—"),
-        ("kind", c.kind),
+        ("kind", kind_label(c.kind, lang)),
         ("due", due_cell(c, lang) or "—"),
         ("status", status_cell(c, today, lang)),
     ]
