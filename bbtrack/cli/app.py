@@ -36,12 +36,14 @@ from .complete import (  # shell completion
 from .corrections import status_amend, status_remove
 from .options import DUE_SOURCE_OPTION, FORMAT_OPTION, LANG_OPTION, OUTPUT_OPTION, SHEET_FORMAT_OPTION
 from .reporting import report
+from ..core.i18n import N_
+from .helptext import Command, LocalisedGroup
 from .usage import Group
 
 app = typer.Typer(
     name="bbtrack",
     cls=Group,  # Click's usage errors as one `bbtrack: error:` line; global options after the command too
-    help=(
+    help=N_(
         "Track the commitments of the 22 Feb 2023 Spring Meeting (Hà Giang, Quảng Ninh, Lạng Sơn, "
         "Cao Bằng and Guangxi), kept as YAML in git.\n\n"
         "\b\nExamples:\n"
@@ -55,8 +57,8 @@ app = typer.Typer(
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-status_app = typer.Typer(help="Change the status of a commitment or the stage of a crossing.",
-                         rich_markup_mode=None, no_args_is_help=True)
+status_app = typer.Typer(help=N_("Change the status of a commitment or the stage of a crossing."),
+                         cls=LocalisedGroup, rich_markup_mode=None, no_args_is_help=True)
 app.add_typer(status_app, name="status")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,9 +79,12 @@ def guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def command(parent: typer.Typer = app, name: str | None = None) -> Callable[[F], F]:
+def command(parent: typer.Typer = app, name: str | None = None, **settings: Any) -> Callable[[F], F]:
+    """Registers a command; its help is written in English, marked `N_()` and translated when
+    shown (`helptext`): `@command(help=N_("…"))`, not a docstring, which no catalogue sees."""
+
     def register(func: F) -> F:
-        return parent.command(name=name)(guarded(func))
+        return parent.command(name=name, cls=Command, **settings)(guarded(func))
 
     return register
 
@@ -101,7 +106,7 @@ def main_options(
     ),
     no_cache: bool = typer.Option(False, "--no-cache", help="Parse the YAML even if a fresh parse cache exists."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
-    lang: Optional[str] = typer.Option(None, "--lang", help="vi or en, for every command [env BBTRACK_LANG]."),
+    lang: Optional[str] = typer.Option(None, "--lang", help=N_("vi, en or zh, for every command [env BBTRACK_LANG; else the locale; default vi].")),
 ) -> None:
     STATE.data_dir = str(data_dir) if data_dir else None
     STATE.use_cache = not no_cache

@@ -134,9 +134,10 @@ def main() -> None:
     # paused until the command starts (`run.start_work`), not for good:
     # encoding JSON with an indent, for one, makes a cycle per record.
     gc.disable()
-    from .run import STATE
+    from .run import STATE, language_from_argv
 
     STATE.collector_paused = True
+    language_from_argv(sys.argv[1:])
     code = run(sys.argv[1:])
     if code is not None:
         sys.exit(code)

@@ -5,7 +5,9 @@
 
 import typer
 
-LANG_OPTION = typer.Option(None, "--lang", help="Language of titles and labels: vi or en [env BBTRACK_LANG; default vi].")
+from ..core.i18n import N_
+
+LANG_OPTION = typer.Option(None, "--lang", help=N_("Language: vi, en or zh [env BBTRACK_LANG; else the locale; default vi]."))
 FORMAT_OPTION = typer.Option("table", "--format", "-f", help="table (Rich on a terminal, aligned text when piped), json, csv or markdown.")
 DUE_SOURCE_OPTION = typer.Option([], "--due-source", help="minutes or programme: only records due by their own sentence, or by the programme year alone.")
 SHEET_FORMAT_OPTION = typer.Option("table", "--format", "-f", help="table, json, csv, markdown or xlsx (an Excel workbook: with --output).")

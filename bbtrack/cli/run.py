@@ -250,10 +250,44 @@ def write_output(output: Path | None, binary: bool, write) -> None:
 
 
 def parse_lang(value: str | None) -> str:
-    chosen = (value or STATE.lang or os.environ.get("BBTRACK_LANG") or "vi").strip().lower()
-    if chosen not in ("vi", "en"):
-        raise UsageError(f"unknown language {chosen!r}; use vi or en")
+    """The command's language (`--lang`, then the global `--lang`, BBTRACK_LANG, the locale,
+    Vietnamese), made the language of every message from here on."""
+    from ..core import i18n
+
+    try:
+        chosen = i18n.choose(value or STATE.lang)
+    except ValueError as exc:
+        from ..core.lookup import closest
+
+        near = closest(str(exc), i18n.LANGS, n=1)
+        hint = i18n._("; did you mean {lang}?").format(lang=near[0]) if near else ""
+        raise UsageError(i18n._("unknown language {word}{hint} (one of vi, en, zh)").format(
+            word=repr(str(exc)), hint=hint)) from None
+    i18n.set_language(chosen)
     return chosen
+
+
+def language_from_argv(args: Sequence[str]) -> None:
+    """Before the command line is parsed, take its language from it: help, and Click's own
+    errors, are written before any command runs. A bad value is left for `parse_lang`."""
+    from ..core import i18n
+
+    given = None
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            break
+        if word == "--lang":
+            given = next(words, None)
+        elif word.startswith("--lang="):
+            given = word.partition("=")[2]
+    try:
+        i18n.set_language(i18n.choose(given))
+    except ValueError:
+        try:
+            i18n.set_language(i18n.choose())
+        except ValueError:
+            i18n.set_language(i18n.DEFAULT)
 
 
 def check_format(value: str, allowed: tuple[str, ...]) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from typing import Any, Sequence
 
-from typer.core import TyperGroup
+from .helptext import LocalisedGroup
 
 # The callback's options: word -> takes a value.
 GLOBAL_WORDS = {"--data-dir": True, "-d": True, "--no-cache": False, "--lang": True}
@@ -66,7 +66,7 @@ def one_line(exc: Any) -> str:
     return f"{message} (see `{path} --help`)"
 
 
-class Group(TyperGroup):
+class Group(LocalisedGroup):
     """The app's group: Click's usage errors leave as bbtrack's one line, exit 2."""
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
@@ -74,6 +74,9 @@ class Group(TyperGroup):
         from typer._click import exceptions as click_exceptions
 
         args = list(sys.argv[1:] if args is None else args)
+        from .run import language_from_argv
+
+        language_from_argv(args)
         with_lang = frozenset(name for name, command in self.commands.items()
                               if any("--lang" in getattr(p, "opts", ()) for p in command.params))
         args = hoist_globals(args, with_lang)

@@ -1,0 +1,129 @@
+"""The reader's language, and every message bbtrack prints to a person in it.
+
+Messages are written in English in the code and marked: `_()` for a sentence,
+`pgettext(context, …)` for a label whose English word could mean two things
+(the status "done", the column "status"), `ngettext` for counts, `N_()` for a
+string defined before the language is known (option help, label tables), to be
+translated where it is shown. Babel extracts them into `bbtrack/locale/bbtrack.pot`;
+each language has one catalogue, `bbtrack/locale/<lang>/LC_MESSAGES/bbtrack.po`,
+compiled to the `.mo` that the standard library's gettext reads at run time
+(Babel is a development tool only). `tools/i18n.py` extracts, updates, compiles
+and checks; `tests/test_i18n.py` fails when a message is missing from a
+catalogue, or a translation drops one of its `{placeholders}`.
+
+English is the source language, so it needs no catalogue. Placeholders are
+named (`{id}`), filled with `str.format` after translation, so a translator
+may move them.
+
+The language is chosen once per command (`choose`): `--lang`, then
+`BBTRACK_LANG`, then the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), then
+Vietnamese. Functions that are given a language (`lang=`) use it; the others
+use the one chosen for the command (`set_language`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Mapping
+
+LANGS = ("vi", "en", "zh")
+DEFAULT = "vi"
+DOMAIN = "bbtrack"
+LOCALE_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "locale")
+
+_current = DEFAULT
+_catalogues: dict[str, object] = {}
+
+
+class _English:
+    """The source language: every message is its own translation."""
+
+    @staticmethod
+    def gettext(message: str) -> str:
+        return message
+
+    @staticmethod
+    def pgettext(context: str, message: str) -> str:
+        return message
+
+    @staticmethod
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return singular if n == 1 else plural
+
+
+def catalogue(lang: str | None = None):
+    """The translations of `lang` (default: the command's language), loaded once."""
+    lang = lang or _current
+    found = _catalogues.get(lang)
+    if found is None:
+        if lang == "en":
+            found = _English()
+        else:
+            import gettext
+
+            path = os.path.join(LOCALE_DIR, lang, "LC_MESSAGES", f"{DOMAIN}.mo")
+            try:
+                with open(path, "rb") as handle:
+                    found = gettext.GNUTranslations(handle)
+            except OSError:
+                # A broken install: English rather than no message at all. The test
+                # suite fails when a catalogue is missing, so this is never shipped.
+                found = _English()
+        _catalogues[lang] = found
+    return found
+
+
+def _(message: str, lang: str | None = None) -> str:
+    """`message` in the reader's language (or in `lang`)."""
+    return catalogue(lang).gettext(message)
+
+
+def pgettext(context: str, message: str, lang: str | None = None) -> str:
+    return catalogue(lang).pgettext(context, message)
+
+
+def ngettext(singular: str, plural: str, n: int, lang: str | None = None) -> str:
+    return catalogue(lang).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalogue without translating it yet."""
+    return message
+
+
+def current() -> str:
+    return _current
+
+
+def set_language(lang: str) -> None:
+    global _current
+    if lang not in LANGS:
+        raise ValueError(lang)
+    _current = lang
+
+
+def from_locale(environ: Mapping[str, str]) -> str | None:
+    """The language of a POSIX locale (`vi_VN.UTF-8`, `zh_CN.UTF-8`, `en_GB`), if bbtrack has it.
+    The first variable set decides, as in POSIX: LC_ALL, then LC_MESSAGES, then LANG."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            code = value.split(".", 1)[0].split("_", 1)[0].split("-", 1)[0].lower()
+            return code if code in LANGS else None
+    return None
+
+
+def choose(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """The command's language: `--lang`, BBTRACK_LANG, the locale, Vietnamese.
+
+    An unknown word given on purpose (`--lang` or BBTRACK_LANG) raises ValueError with the
+    word, for the caller to name the nearest language; an unknown locale falls back quietly."""
+    environ = os.environ if environ is None else environ
+    for given in (explicit, environ.get("BBTRACK_LANG")):
+        if given:
+            word = given.strip().lower().replace("_", "-")
+            word = {"zh-cn": "zh", "zh-hans": "zh", "cn": "zh", "vn": "vi"}.get(word, word)
+            if word not in LANGS:
+                raise ValueError(given)
+            return word
+    return from_locale(environ) or DEFAULT
