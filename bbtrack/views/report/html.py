@@ -70,7 +70,6 @@ def _commitment_row(c: Commitment, r: Report, with_parties: bool, numbers: dict[
         "timing": when, "timing_label": TIMING_LABELS[r.lang][when],
         "last": None if last is None else {
             "date": str(last.date), "text": note_text(last, r.lang) or change_text(last, r.lang),
-            "change": change_text(last, r.lang),
             "weak": last.confidence == "weak"},
         "links": _links(evidence_of(c), numbers),
     }
