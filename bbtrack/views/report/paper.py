@@ -28,10 +28,10 @@ from .model import Block, Report, change_text, party_label
 TEXT = {
     "vi": {"shared": "Các cam kết của {party} cùng một tỉnh in ở phần của tỉnh đó",
            "own_shown": "{own} cam kết riêng: {here} dưới đây, {there} ở phần các tỉnh",
-           "record_change": "Bản ghi: thay đổi"},
+           "what_happened": "Bản ghi: thay đổi. Ghi chú — nguồn"},
     "en": {"shared": "{party}'s commitments shared with one province are printed in that province's part",
            "own_shown": "{own} own commitments: {here} below, {there} in the provinces' parts",
-           "record_change": "Records: change"},
+           "what_happened": "Records: change. Note — sources"},
 }
 
 
