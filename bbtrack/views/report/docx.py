@@ -31,6 +31,7 @@ from .sources import TITLE as SOURCES_TITLE, source_numbers
 
 LATIN_FONT, EAST_ASIA_FONT = "Arial", "Microsoft YaHei"
 MARGIN_MM, PAGE_MM = 15, (210, 297)
+TOP_BOTTOM_MM = 12  # a little less than the sides: the report's length is counted in pages
 TEXT_MM = PAGE_MM[0] - 2 * MARGIN_MM
 LINK_COLOR = "0563C1"
 CELL_PT = 7.5  # table text: the report fits the pages issue 20 allows (tools/measure_layout.py)
@@ -62,8 +63,9 @@ class _Writer:
         for section in self.doc.sections:
             section.orientation = WD_ORIENT.PORTRAIT
             section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
-            for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            for side in ("left_margin", "right_margin"):
                 setattr(section, side, Mm(MARGIN_MM))
+            section.top_margin = section.bottom_margin = Mm(TOP_BOTTOM_MM)
 
     def _styles(self) -> None:
         from docx.shared import Pt, RGBColor
