@@ -18,10 +18,10 @@ from typing import Any, BinaryIO, Sequence
 from ...core.model import LADDER
 from ...core.text import safe_text
 from ...ops.query import timing
-from ..render import TIMING_LABELS, due_cell, note_text, standing, standing_counts, status_label, status_or_stage
+from ..render import TIMING_LABELS, due_cell, standing, standing_counts, status_label, status_or_stage
 from .ladder import crossing_name
 from .model import (
-    Report, STATUS_COLORS, as_of_text, change_row, change_text, completion_text, crossing_sub, events_title,
+    Report, STATUS_COLORS, as_of_text, change_row, completion_text, crossing_sub, events_title,
     evidence_of, generated_text, headline_detail, headline_figures, is_web_url, ladder_cells, meeting_line,
     no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text, section_title,
     stage_legend, stamp_text, status_columns, status_rows, timing_note_text, title_of, url_host,
