@@ -18,20 +18,23 @@ from typing import Any, BinaryIO, Sequence
 from ...core.model import LADDER
 from ...core.text import safe_text
 from ...ops.query import timing
-from ..render import TIMING_LABELS, due_cell, note_text, standing, standing_counts, status_label, status_or_stage
+from ..render import TIMING_LABELS, due_cell, standing, standing_counts, status_label, status_or_stage
 from .ladder import crossing_name
 from .model import (
-    Report, STATUS_COLORS, as_of_text, change_row, change_text, completion_text, crossing_sub, events_title,
+    Report, STATUS_COLORS, as_of_text, change_row, completion_text, crossing_sub, events_title,
     evidence_of, generated_text, headline_detail, headline_figures, is_web_url, ladder_cells, meeting_line,
     no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text, section_title,
     stage_legend, stamp_text, status_columns, status_rows, timing_note_text, title_of, url_host,
 )
+from .paper import elsewhere, event_groups, own_shown_note, shown_sections, t as paper_t
 from .sources import TITLE as SOURCES_TITLE, source_numbers
 
 LATIN_FONT, EAST_ASIA_FONT = "Arial", "Microsoft YaHei"
 MARGIN_MM, PAGE_MM = 15, (210, 297)
+TOP_BOTTOM_MM = 12  # a little less than the sides: the report's length is counted in pages
 TEXT_MM = PAGE_MM[0] - 2 * MARGIN_MM
 LINK_COLOR = "0563C1"
+CELL_PT = 7.5  # table text: the report fits the pages issue 20 allows (tools/measure_layout.py)
 LADDER_FILLS = {"on": "1A7F37", "new": "D4A72C", "held": "8C959F", "off": "FFFFFF"}
 LADDER_MARKS = {"on": "■", "new": "◆", "held": "▨", "off": "·"}  # as in the Markdown report
 
@@ -60,8 +63,9 @@ class _Writer:
         for section in self.doc.sections:
             section.orientation = WD_ORIENT.PORTRAIT
             section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
-            for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            for side in ("left_margin", "right_margin"):
                 setattr(section, side, Mm(MARGIN_MM))
+            section.top_margin = section.bottom_margin = Mm(TOP_BOTTOM_MM)
 
     def _styles(self) -> None:
         from docx.shared import Pt, RGBColor
@@ -74,6 +78,11 @@ class _Writer:
             if name != "Normal":
                 style.font.color.rgb = RGBColor(0x1F, 0x23, 0x28)
         styles["Normal"].paragraph_format.space_after = Pt(3)
+        # Word's template spaces headings for a letter (24 pt before a Heading 1); a report of
+        # tables keeps them close to what they head.
+        for name, before, after in (("Heading 1", 10, 3), ("Heading 2", 6, 2)):
+            fmt = styles[name].paragraph_format
+            fmt.space_before, fmt.space_after = Pt(before), Pt(after)
 
     # --- building blocks ---------------------------------------------------------------------
 
@@ -110,17 +119,19 @@ class _Writer:
         for i, text in enumerate(headers):
             cell = head.cells[i]
             run = cell.paragraphs[0].add_run(T(text))
-            run.bold, run.font.size = True, Pt(8)
+            run.bold, run.font.size = True, Pt(CELL_PT)
             _shade(cell, "F6F8FA")
         for values in rows:
             row = table.add_row()
             _row_flags(row, header=False)
             for i, value in enumerate(values):
                 p = row.cells[i].paragraphs[0]
+                p.paragraph_format.space_after = Pt(0)  # Normal's space after, once per cell, added up
+                p.paragraph_format.line_spacing = 1.0
                 if callable(value):
                     value(p)
                 else:
-                    p.add_run(T(value)).font.size = Pt(8)
+                    p.add_run(T(value)).font.size = Pt(CELL_PT)
                 if i in numeric:
                     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for row in table.rows:
@@ -128,7 +139,8 @@ class _Writer:
                 row.cells[i].width = Mm(w)
         for i, w in enumerate(widths_mm):
             table.columns[i].width = Mm(w)
-        self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
+        gap = self.doc.add_paragraph().paragraph_format
+        gap.space_after, gap.line_spacing = Pt(0), Pt(4)
         return table
 
     def links(self, urls: Sequence[str]):
@@ -137,16 +149,33 @@ class _Writer:
 
         def fill(p) -> None:
             if not urls:
-                p.add_run("—").font.size = Pt(8)
+                p.add_run("—").font.size = Pt(CELL_PT)
             for k, url in enumerate(urls):
                 if k:
-                    p.add_run(", ").font.size = Pt(8)
+                    p.add_run(", ").font.size = Pt(CELL_PT)
                 if is_web_url(url) and url in self.numbers:
-                    _hyperlink(p, url, url_host(url), 8)
+                    _hyperlink(p, url, url_host(url), CELL_PT)
                     note = p.add_run(str(self.numbers[url]))
-                    note.font.superscript, note.font.size = True, Pt(8)
+                    note.font.superscript, note.font.size = True, Pt(CELL_PT)
                 else:
-                    p.add_run(T(url)).font.size = Pt(8)
+                    p.add_run(T(url)).font.size = Pt(CELL_PT)
+        return fill
+
+    def event(self, g):
+        """A cell filler: each change with its records in bold, then the note, then the sources."""
+        from docx.shared import Pt
+
+        r = self.r
+
+        def fill(p) -> None:
+            for k, (change, weak, ids) in enumerate(g.items):
+                run = p.add_run(T(", ".join(ids)))
+                run.bold, run.font.size = True, Pt(CELL_PT)
+                text = f": {change}" + (f" [{r.t('weak')}]" if weak else "") + ("; " if k < len(g.items) - 1 else ". ")
+                p.add_run(T(text)).font.size = Pt(CELL_PT)
+            if g.note:
+                p.add_run(T(g.note) + " — ").font.size = Pt(CELL_PT)
+            self.links(g.evidence)(p)
         return fill
 
     def status(self, status: str, extra: str = ""):
@@ -154,15 +183,17 @@ class _Writer:
 
         def fill(p) -> None:
             run = p.add_run(T(status_label(status, self.r.lang)))
-            run.bold, run.font.size = True, Pt(8)
+            run.bold, run.font.size = True, Pt(CELL_PT)
             run.font.color.rgb = RGBColor.from_string(STATUS_COLORS.get(status, "#57606a").lstrip("#").upper())
             if extra:
-                p.add_run(" " + T(extra)).font.size = Pt(8)
+                p.add_run(" " + T(extra)).font.size = Pt(CELL_PT)
         return fill
 
     # --- the report --------------------------------------------------------------------------
 
     def write(self) -> None:
+        from docx.shared import Pt
+
         r, lang = self.r, self.r.lang
         props = self.doc.core_properties
         props.title, props.author, props.last_modified_by = T(report_title(r)), "bbtrack", "bbtrack"
@@ -181,7 +212,7 @@ class _Writer:
         g = r.total
         self.table([r.t("status"), r.t("count"), r.t("share")], (100, 40, 40),
                    [(self.status(s), str(n), f"{n / g.total:.0%}" if g.total else "—")
-                    for s, n in status_rows(g)], numeric=(1, 2))
+                    for s, n in status_rows(g) if n], numeric=(1, 2))  # a status nobody is in: no row
         self.heading(r.t("by_party"), 2)
         used = status_columns(g)
         heads = [r.t("party"), r.t("total_short"), *(status_label(s, lang) for s in used), r.t("overdue"),
@@ -195,10 +226,8 @@ class _Writer:
 
         self.heading(events_title(r), 1)
         if r.events:
-            self.table([r.t(k) for k in ("date", "record", "change", "note", "evidence")], (20, 22, 30, 73, 35),
-                       [(str(e.entry.date), e.record_id,
-                         change_text(e.entry, lang) + (f" [{r.t('weak')}]" if e.entry.confidence == "weak" else ""),
-                         note_text(e.entry, lang), self.links(e.entry.evidence)) for e in r.events])
+            self.table([r.t("date"), paper_t(r, "what_happened")], (20, 160),
+                       [(str(g.date), self.event(g)) for g in event_groups(r)])
         else:
             self.para(r.t("no_events"))
         if r.changes is not None:
@@ -220,29 +249,38 @@ class _Writer:
                 self.para(f"{gp.total} {r.t('commitments')} · {r.t('completion')}: {completion_text(gp)} · "
                           f"{r.t('overdue')}: {gp.overdue} · {r.t('late')}: {gp.late}")
                 own, joint = own_note(block, r)
+                own = own_shown_note(block, r) or own
                 self.para(own + (f"{joint} “{r.t('joint')}”" if joint else "") + ".", size=8, muted=True)
+            moved = elsewhere(block, r)
+            if moved:
+                self.para(paper_t(r, "shared", party=block.label) + ": "
+                          + "; ".join(f"{label}: {', '.join(ids)}" for label, _, ids in moved) + ".", size=8)
             with_parties = block.party is not None
             heads = [r.t("id"), r.t("what"), *([r.t("parties")] if with_parties else []), r.t("due_col"),
                      r.t("status"), r.t("last_event"), r.t("evidence")]
-            widths = (20, 46, 22, 12, 22, 39, 19) if with_parties else (20, 58, 12, 24, 44, 22)
-            for number, records in block.sections:
+            widths = (19, 48, 20, 16, 22, 18, 37) if with_parties else (19, 62, 16, 25, 18, 40)
+            for number, records in shown_sections(block, r):
                 self.heading(section_title(records[0].meeting, number, lang), 2)
                 self.table(heads, widths, [self._commitment(c, with_parties) for c in records])
 
         if self.numbers:
+            # One paragraph, each address after its number: a line each left most lines half empty.
             self.heading(SOURCES_TITLE[lang], 1)
+            p = self.para()
             for url, n in self.numbers.items():
-                p = self.para(f"{n}. ", size=7.5)
-                _hyperlink(p, url, url, 7.5)
-                p.paragraph_format.space_after = 0
+                p.add_run(f"{n}. ").font.size = Pt(7)
+                p.runs[-1].bold = True
+                _hyperlink(p, url, url, 7)
+                p.add_run("  ").font.size = Pt(7)
 
     def _commitment(self, c, with_parties: bool) -> tuple:
         r = self.r
         when = timing(c, r.options.today)
         extra = " ".join(filter(None, (str(c.done_on) if c.done_on else "", TIMING_LABELS[r.lang][when])))
+        # The last event's date only: its change and note are in the events table, the status it
+        # led to in the status column.
         last = c.last_event
-        last_text = (f"{last.date}: {note_text(last, r.lang) or change_text(last, r.lang)}"
-                     + (f" [{r.t('weak')}]" if last.confidence == "weak" else "")) if last else r.t("none")
+        last_text = (f"{last.date}" + (f" [{r.t('weak')}]" if last.confidence == "weak" else "")) if last else r.t("none")
         return (c.id, title_of(c, r.lang), *([parties_text(c, r)] if with_parties else []),
                 due_cell(c, r.lang) or "—", self.status(standing(c), extra), last_text, self.links(evidence_of(c)))
 

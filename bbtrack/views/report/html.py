@@ -25,6 +25,7 @@ from .model import (
     ladder_cells, meeting_line, no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text,
     section_title, stamp_text, status_columns, status_rows, timing_note_text, title_of, url_host,
 )
+from .paper import elsewhere, event_groups, own_shown_note, shown_sections, t as paper_t
 from .sources import TITLE as SOURCES_TITLE, source_numbers
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -210,21 +211,23 @@ def context(r: Report) -> dict[str, Any]:
             gp = block.group
             own, joint = own_note(block, r)
             info = {"total": gp.total, "completion": completion_text(gp), "overdue": gp.overdue, "late": gp.late,
-                    "own": own, "joint": joint}
+                    "own": own_shown_note(block, r) or own, "joint": joint}
         blocks.append({
             "key": block.key, "party": block.party, "label": block.label, "info": info,
             "with_parties": with_parties,
+            "elsewhere": elsewhere(block, r),
+            "elsewhere_title": paper_t(r, "shared", party=block.label),
             "sections": [{"anchor": f"{block.key}-s{number}",
                           "title": section_title(records[0].meeting, number, lang),
                           "rows": [_commitment_row(c, r, with_parties, numbers) for c in records]}
-                         for number, records in block.sections],
+                         for number, records in shown_sections(block, r)],
         })
     legend = [("#1a7f37", r.t("reached"))]
     if r.options.since:
         legend.append(("#d4a72c", r.t("reached_since")))
     legend += [("#8c959f", r.t("suspended")), ("#eef1f4", r.t("not_reached"))]
     return {
-        "r": r, "t": r.t, "lang": lang, "today": r.options.today.isoformat(),
+        "r": r, "t": r.t, "paper_t": lambda key, **v: paper_t(r, key, **v), "lang": lang, "today": r.options.today.isoformat(),
         "as_of": as_of_text(r), "generated": generated_text(r), "timing_note": timing_note_text(r),
         "no_update_note": no_update_note(r),
         "title": report_title(r), "meeting": meeting_line(r),
@@ -249,9 +252,9 @@ def context(r: Report) -> dict[str, Any]:
                          if any(e.entry.to == s and e.collection == "commitments" for e in r.events)]
                         + ([{"color": CROSSING_EVENT_COLOR, "label": r.t("crossing_events")}]
                            if any(e.collection == "crossings" for e in r.events) else []),
-        "events": [{"date": str(e.entry.date), "record": e.record_id, "change": change_text(e.entry, lang),
-                    "weak": e.entry.confidence == "weak", "note": note_text(e.entry, lang),
-                    "links": _links(e.entry.evidence, numbers)} for e in r.events],
+        "events": [{"date": str(e.date), "records": e.records, "note": e.note, "links": _links(e.evidence, numbers),
+                    "parts": [{"change": change, "weak": weak, "ids": ids} for change, weak, ids in e.items]}
+                   for e in event_groups(r)],
         "changes": None if r.changes is None else [change_row(ch, lang) for ch in r.changes],
         "changes_title": r.t("changes", rev=r.options.since_rev or ""),
         "ladder": ladder_chart(r),

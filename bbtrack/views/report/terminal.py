@@ -14,6 +14,7 @@ from .model import (
     meeting_line, no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text,
     section_title, stage_legend, stamp_text, status_columns, status_rows, timing_note_text, title_of,
 )
+from .sources import TITLE as SOURCES_TITLE, source_numbers
 
 
 # --- terminal (Rich) ------------------------------------------------------------------------
@@ -37,6 +38,16 @@ def write_terminal(r: Report, out: TextIO) -> None:
             return Text("")
         filled = round(fraction * size)
         return Text("█" * filled, style=style) + Text("░" * (size - filled), style="bright_black")
+
+    # A table folds a long cell at its column's edge, which would split an address over lines
+    # where it can be neither clicked nor copied: cells give each source's note number, and
+    # the addresses are printed whole, one a line, after the last panel (as on paper).
+    numbers = source_numbers(r)
+
+    def sources(urls) -> Text:
+        if not urls:
+            return T("—")
+        return Text(" ".join(f"[{numbers[u]}]" if u in numbers else safe_text(u) for u in urls), style="blue")
 
     head = Text()
     head.append(safe_text(report_title(r)), style="bold")
@@ -80,12 +91,12 @@ def write_terminal(r: Report, out: TextIO) -> None:
     if r.events:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False)
         for h in ("date", "record", "change", "note", "evidence"):
-            table.add_column(T(r.t(h)), overflow="fold")
+            table.add_column(T(r.t(h)), overflow="fold", no_wrap=h in ("date", "record"))
         for e in r.events:
             weak = f" [{r.t('weak')}]" if e.entry.confidence == "weak" else ""
             style = RICH_STYLES.get(e.entry.to) if e.collection == "commitments" else "magenta"
             table.add_row(T(str(e.entry.date)), T(e.record_id, "bold"), T(change_text(e.entry, r.lang) + weak, style),
-                          T(note_text(e.entry, r.lang) or ""), T("\n".join(e.entry.evidence), "blue"))
+                          T(note_text(e.entry, r.lang) or ""), sources(e.entry.evidence))
         body = table
     else:
         body = T(r.t("no_events"), "italic")
@@ -137,16 +148,23 @@ def write_terminal(r: Report, out: TextIO) -> None:
             with_parties = block.party is not None
             heads = ["id", "what", *(["parties"] if with_parties else []), "due_col", "status", "last_event", "evidence"]
             for h in heads:
-                table.add_column(T(r.t(h)), overflow="fold", no_wrap=h == "id",
-                                 ratio={"what": 4, "last_event": 3, "evidence": 2}.get(h))
+                # No ratio: with ratios Rich gave the other columns their whole width first and
+                # left the title and last event a letter a line on an 80- or 120-column terminal.
+                table.add_column(T(r.t(h)), overflow="fold", no_wrap=h == "id")
             for c in records:
                 table.add_row(T(c.id, "bold"), T(title_of(c, r.lang)),
                               *([T(parties_text(c, r))] if with_parties else []),
                               T(due_cell(c, r.lang) or "—"), T(status_cell(c, r.options.today, r.lang), RICH_STYLES.get(standing(c))),
                               T(last_event_text(c, r) or r.t("none")),
-                              T("\n".join(evidence_of(c)) or "—", "blue"))
+                              sources(evidence_of(c)))
             parts.append(table)
         print_panel(console, Stack(*parts), title=T(block.label, "bold"))
+    if numbers:
+        console.print(T(SOURCES_TITLE[r.lang], "bold"), soft_wrap=True)
+        for url, n in numbers.items():
+            # soft_wrap: Rich inserts no line break; a terminal narrower than the address wraps
+            # it on screen, and a copy of it is still the one address.
+            console.print(Text(f"{n}. ") + Text(safe_text(url), style="blue"), soft_wrap=True)
 
 
 PANEL_CHUNK = 2000  # segments per write: bounds the memory held, not what is written
