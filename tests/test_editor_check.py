@@ -33,13 +33,16 @@ BASE_TEXT = (BASE / "commitments.yaml").read_text(encoding="utf-8")
 EDIT = ["in_progress", "--date", "2023-07-01", "-e", "https://example.org/source", "--by", "corpus", "--note", "n"]
 
 
+_BUILT: dict[int, object] = {}  # kept across tests: the app is the same object in all of them
+
+
 @pytest.fixture(autouse=True)
 def _one_click_command(monkeypatch):
     """Typer builds the Click command from the app's signatures on every CliRunner call (three
     quarters of an in-process run here); these tests make thousands of calls to one app."""
     import typer.testing
 
-    built: dict[int, object] = {}
+    built = _BUILT
     build = typer.testing._get_command
     monkeypatch.setattr(typer.testing, "_get_command",
                         lambda app: built[id(app)] if id(app) in built else built.setdefault(id(app), build(app)))
