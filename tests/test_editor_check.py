@@ -253,3 +253,26 @@ def test_a_warm_check_remembers_the_audit(tmp_path):
     assert "not-editable" in first and Cli(folder)("check").output == first
     (folder / "commitments.yaml").write_text(BASE_TEXT, encoding="utf-8")
     assert "not-editable" not in Cli(folder)("check").output
+
+
+@pytest.mark.parametrize("name", [name for name, case in RECORDS.items() if case.get("set") == "SM23-3-01"])
+def test_check_predicts_status_amend_and_remove(name, tmp_path):
+    """A history `status set` appends to may still hold an entry `amend`/`remove` cannot rewrite
+    (a `from` written as a block scalar): `check` names that too, and is right when it says nothing."""
+    case = RECORDS[name]
+    text = BASE_TEXT.replace(case["old"], case["new"], 1)
+    check = Cli(_folder(tmp_path / "check", text))("check")
+    who = [line.split("not-editable ", 1)[1].split(": ", 1) for line in check.output.splitlines()
+           if "not-editable" in line]
+    about = [(whom, said) for whom, said in who if "SM23-3-01" in whom or "every edit of this file" in whom]
+    results = []
+    for number, args in enumerate((["amend", "SM23-3-01", "--entry", "last", "--note", "corrected", "--reason", "t"],
+                                   ["remove", "SM23-3-01", "--entry", "1", "--reason", "t"])):
+        folder = _folder(tmp_path / str(number), text)
+        results.append(Cli(folder)("status", *args))
+    report = check.output + "".join(result.output for result in results)
+    if check.exit_code == 0 and not about:
+        assert all(result.exit_code == 0 for result in results), report
+    for whom, said in about:
+        if "`bbtrack status amend`" in whom:
+            assert any(result.exit_code == 1 and said in result.output for result in results), report

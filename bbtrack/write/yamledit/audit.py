@@ -36,7 +36,8 @@ from .misread import explain
 from .splice import _build_set, append_record, record_ids
 from .tokens import _check_file_tokens
 from .textpos import _bom_len, _Excerpt, _line_end, _line_no, _newline, _source
-from .verify import _check_splice, _record_value
+from .entries import edit_history
+from .verify import _check_splice, _record_value, read_record
 
 CODE = "not-editable"
 _MERGE_FILE = "`bbtrack merge-driver` merges this file line by line, not record by record"
@@ -70,7 +71,7 @@ def refusals(text: str, filename: str, collection: str, ids: Iterable[str] = (),
         better = explain(text, filename, exc, in_collection or collection, record_id)
         whom = found.setdefault((better.source or Source(filename), better.message), {})
         whom.setdefault(who, [])
-        if record_id and who in ("set", "merge"):
+        if record_id and who in ("set", "merge", "amend"):
             whom[who].append(record_id)
 
     try:
@@ -121,13 +122,17 @@ def _warnings(found: dict[tuple[Source, str], dict[str, list[str]]]) -> list[Pro
         if "file" in whom:
             who = "bbtrack's editor refuses every edit of this file"
         else:
-            parts = [part for part in whom if part not in ("set", "merge")]
+            parts = [part for part in whom if part not in ("set", "merge", "amend")]
             for kind, says in (("merge", "`bbtrack merge-driver` cannot merge {} when both branches change it"),
                                ("set", "`bbtrack status set` refuses {}")):
                 if kind in whom:
                     ids = list(dict.fromkeys(whom[kind]))
                     named = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
                     parts.insert(0, says.format(named or "a record"))
+            if "amend" in whom:
+                ids = list(dict.fromkeys(whom["amend"]))
+                named = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+                parts.append(f"`bbtrack status amend` and `status remove` refuse {named or 'a record'}")
             who = "; ".join(parts)
         problems.append(Problem(source, CODE, f"{who}: {message}", "warning"))
     return problems
@@ -200,12 +205,33 @@ def _records(text: str, filename: str, tops: tuple, collection: str, fields: dic
                 _merge_steps(excerpt, collection, filename)
             except (EditRefused, DataError, NotFoundError) as exc:
                 refused(exc, record_id, collection, "merge")
+            if fields is not None:
+                try:
+                    _correction_steps(excerpt, collection, record_id, filename)
+                except _LOADER_REPORTS:
+                    pass
+                except (EditRefused, DataError, NotFoundError) as exc:
+                    refused(exc, record_id, collection, "amend")
         except _LOADER_REPORTS:
             pass  # a value that cannot be constructed (2023-02-30): the loader reports it
         except (EditRefused, DataError, NotFoundError) as exc:
             who = "set" if fields is not None else f"`bbtrack status set` refuses every {record_id or 'such'} commitment"
             refused(exc, record_id, collection, who)
     return found
+
+
+def _correction_steps(excerpt: _Excerpt, collection: str, record_id: str, filename: str) -> None:
+    """What `status amend` and `status remove` do to each history entry: replace it, or drop it
+    and re-point the `from` of the entry after it (and the record's status when it was the last)."""
+    history = read_record(excerpt, collection, record_id, filename=filename).get("history") or []
+    derived = "status" if collection == "commitments" else "stage"
+    for index in range(len(history)):
+        last = index == len(history) - 1
+        fields = {derived: _ENTRY["to"]} if last else None
+        edit_history(excerpt, collection, record_id, index, remove=1, insert=[_ENTRY], fields=fields,
+                     next_from=None if last else _ENTRY["to"], filename=filename)
+        edit_history(excerpt, collection, record_id, index, remove=1, fields=fields,
+                     next_from=None if last else _ENTRY["from"], filename=filename)
 
 
 def _merge_steps(excerpt: _Excerpt, collection: str, filename: str) -> None:
