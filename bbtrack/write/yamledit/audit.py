@@ -233,7 +233,8 @@ def _correction_steps(excerpt: _Excerpt, located: Any, collection: str, record_i
             suspects.add(index)
             continue
         for key, value in entry.value:
-            if key.value == "from" and index and (not isinstance(value, yaml.ScalarNode) or value.style in ("|", ">")):
+            one_line = isinstance(value, yaml.ScalarNode) and value.style not in ("|", ">")
+            if key.value == "from" and index and not one_line:
                 suspects.add(index - 1)
     derived = "status" if collection == "commitments" else "stage"
     for index in sorted(suspects):
