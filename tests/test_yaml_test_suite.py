@@ -6,7 +6,8 @@ how they were chosen, their licence). Each is planted the four ways of tests/tes
 `check` is fatal in `list` and `status set` (exit 2, the same problem named); `check` clean means
 `status set` edits the record, changes nothing outside it and leaves a file `check` finds clean;
 a refusal was announced by `check` and never claims a missing record or an unsupported schema
-that is not. In-process (the Typer app under CliRunner) for speed; a few as real processes.
+that is not. Each case also goes into a crossing's text (the crossings file's audit and `status
+set` of a crossing). In-process (the Typer app under CliRunner) for speed; a few as real processes.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ENTRY
-from test_editor_check import BASE_TEXT, EDIT, PLACEMENTS, _agree, _folder, _one_click_command  # noqa: F401 (a fixture)
+from conftest import ENTRY, Cli
+from test_editor_check import BASE, BASE_TEXT, EDIT, PLACEMENTS, _agree, _folder, _one_click_command  # noqa: F401 (a fixture)
 
 SUITE = Path(__file__).resolve().parent / "fixtures" / "yaml-test-suite"
 CASES: dict[str, dict] = yaml.safe_load((SUITE / "cases.yaml").read_text(encoding="utf-8"))
@@ -84,3 +85,32 @@ def test_as_a_process_the_verdicts_are_the_same(case_id, placement, expected, tm
         codes.append(done.returncode)
     assert tuple(codes) == expected, codes
     assert ((folder / "commitments.yaml").read_bytes() == before) == (expected[2] != 0)
+
+
+CROSSINGS_TEXT = (BASE / "crossings.yaml").read_text(encoding="utf-8")
+PINYIN = "    partner_pinyin: Shuolong\n"
+
+
+@pytest.mark.parametrize("indent", [6, 0], ids=["indented", "column-0"])
+@pytest.mark.parametrize("case_id", CASES)
+def test_suite_case_in_a_crossing(case_id, indent, tmp_path):
+    """The crossings file goes through the same audit: `check` clean means `status set` of the
+    crossing edits it into a file `check` finds clean; a refusal never names a missing record."""
+    folder = _folder(tmp_path, BASE_TEXT)
+    text = CROSSINGS_TEXT.replace(PINYIN, f'    partner_pinyin: "{_quoted(suite_text(case_id), indent)}"\n', 1)
+    (folder / "crossings.yaml").write_bytes(text.encode("utf-8"))
+    cli = Cli(folder)
+    check = cli("check")
+    refused = [line for line in check.output.splitlines() if "not-editable" in line
+               and ("ly-van" in line or "every edit of this file" in line)]
+    edit = cli("status", "set", "ly-van", "accepted", "--date", "2023-07-01", "-e", "https://example.org/x",
+               "--by", "suite", "--note", "n")
+    report = f"check {check.exit_code}: {check.output}\nset {edit.exit_code}: {edit.output}"
+    assert "Traceback" not in edit.output and "no record" not in edit.output, report
+    if check.exit_code == 0 and not refused:
+        assert edit.exit_code == 0, report
+        assert cli("check").exit_code == 0, report
+    elif check.exit_code == 0:
+        assert edit.exit_code == 1 and any(line.split(": ", 3)[-1] in edit.output for line in refused), report
+    else:
+        assert edit.exit_code == check.exit_code, report
