@@ -182,9 +182,11 @@ def _audited(data: bytes, name: str, collection: str, ids: list[str]) -> list:
     from ..load import cache
 
     code = Path(__file__).resolve().parent.parent / "write" / "yamledit"  # not imported on a hit: it imports yaml
+    # the audit runs the editor's steps and the merge driver's (recordtext): a change of either is a new audit
+    sources = sorted([*code.glob("*.py"), code.parent / "recordtext.py"])
     key = cache._digest_bytes(b"\0".join([data, name.encode(), collection.encode(), "\n".join(ids).encode(),
                                            __version__.encode(), *(f"{f.name}:{f.stat().st_mtime_ns}".encode()
-                                                                   for f in sorted(code.glob("*.py")))]))
+                                                                   for f in sources)]))
     entry = cache.cache_dir() / f"audit-{key.replace(':', '-')}.json"
     try:
         return [Problem(Source(*p["source"]), p["code"], p["message"], p["severity"])

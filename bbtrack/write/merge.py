@@ -441,7 +441,7 @@ class _Merge:
             raise EditRefused("the history would become empty")
         layout = rt.entry_chunks(mini, record)
         if layout is None:
-            raise EditRefused("its history is not a '- date: ...' block list")
+            raise EditRefused(rt.HISTORY_LAYOUT)
         chunks, dash_col, key_col = layout
         unused = list(range(len(old)))
         parts = []

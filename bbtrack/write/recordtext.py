@@ -151,13 +151,20 @@ def with_newlines(chunk: str, nl: str) -> str:
     return plain.replace("\n", nl) if nl != "\n" else plain
 
 
+# Why `entry_chunks` found no entries to splice between, with the way out; one line (a conflict marker's label).
+HISTORY_LAYOUT = ("its history is not a '- date: ...' block list: write each entry as a '- ' line with the "
+                  "entry's first key on it, or merge this record by hand")
+
+
 def entry_chunks(text: str, record: RecordText) -> tuple[list[tuple[int, int]], int, int] | None:
-    """The text spans of the record's history entries, with the entries' dash and key columns.
+    """The text spans of the record's history entries, with the columns new entries are written at.
 
     An entry runs from its "- " line to the next entry's (comments between
     entries stay with the entry above them); the last one to its last leaf's
     line. None when the history is not a non-empty block list of mappings
-    written "- key: ..." (such a record is merged by hand).
+    written "- key: ..." (such a record is merged by hand: `HISTORY_LAYOUT`).
+    Entries whose keys sit at different columns ("-  date:" after "- date:")
+    are valid YAML and are kept verbatim; new ones take the first entry's columns.
     """
     history = next((value for key, value in record.node.value if key.value == "history"), None)
     if history is None or getattr(history, "flow_style", True) or not getattr(history, "value", None):
@@ -172,11 +179,8 @@ def entry_chunks(text: str, record: RecordText) -> tuple[list[tuple[int, int]], 
         lead = text[line_start:key_at]
         if lead.strip(" ") != "-" or not lead.rstrip(" ").endswith("-"):
             return None
-        dash, key = lead.index("-"), key_at - line_start
         if dash_col == -1:
-            dash_col, key_col = dash, key
-        elif (dash, key) != (dash_col, key_col):
-            return None
+            dash_col, key_col = lead.index("-"), key_at - line_start
         spans.append((line_start, -1))
     ends = [start for start, _ in spans[1:]]
     ends.append(_after_line(text, record.start + _last_leaf(history).end_mark.index))

@@ -27,7 +27,7 @@ import yamledit`); each part lives in a module of its own:
 `filebytes`     `FileBytes` and `Splice`: one record's edit of a file held as bytes
 `entries`       inside a history: insert an entry in date order, amend or remove one
 `misread`       the true reason for a refusal when a multi-line string misled the scans
-`audit`         what the editor would refuse in a file, as warnings for `bbtrack check`
+`audit`         what the editor (and the merge driver) would refuse, as `check` warnings
 ==============  ============================================================
 
 Why slices and not the whole file: composing a 100k-record (~40 MB) file takes
@@ -80,7 +80,8 @@ that starts at column 0 or looks like "  - x" or "id: X" is taken for a
 top-level line, a record or an id line. Such a file is refused, and the refusal
 names the string's line (`misread`: composed once, on the error path only),
 never a missing record or another schema. `audit` answers, for `bbtrack check`,
-what the editor would refuse in a file, by putting each record through it.
+what the editor would refuse in a file, by putting each record through it (and
+through the merge driver's reading of records, `write/recordtext.py`).
 """
 
 from .emit import BLOCK_LIST_KEYS, format_scalar

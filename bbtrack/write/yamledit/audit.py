@@ -5,9 +5,12 @@ first `status set` in the middle of recording an event. So `check` asks this
 module, and this module asks the editor itself: every record is put through
 the steps of a `status set` (locate, compose, build the edit, read it back),
 the meetings through the read `status set` makes of them, the commitments list
-through an `add`, and the whole file through the editor's scans. Each refusal
-becomes one warning `not-editable` at the refused line. The steps are the
-editor's own functions, so the two cannot disagree about what is refused.
+through an `add`, and the whole file through the editor's scans. The merge
+driver (`write/merge.py`) reads the same file record by record and splices a
+record both sides changed between its history entries: each record and the
+whole file go through its steps too (`recordtext`). Each refusal becomes one
+warning `not-editable` at the refused line. The steps are the editor's and the
+driver's own functions, so they cannot disagree with `check` about what is refused.
 
 Per record the steps run on an excerpt (the collection's key line and the
 record), as `FileBytes` edits do, so a file is audited in time linear in its
@@ -33,9 +36,11 @@ from .misread import explain
 from .splice import _build_set, append_record, record_ids
 from .tokens import _check_file_tokens
 from .textpos import _bom_len, _Excerpt, _line_end, _line_no, _newline, _source
+from .entries import edit_history
 from .verify import _check_splice, _record_value
 
 CODE = "not-editable"
+_MERGE_FILE = "`bbtrack merge-driver` merges this file line by line, not record by record"
 
 # What `status set` writes: the status/stage (and a crossing's kind), and a history
 # entry with every field it may carry.
@@ -66,7 +71,7 @@ def refusals(text: str, filename: str, collection: str, ids: Iterable[str] = (),
         better = explain(text, filename, exc, in_collection or collection, record_id)
         whom = found.setdefault((better.source or Source(filename), better.message), {})
         whom.setdefault(who, [])
-        if record_id and who == "set":
+        if record_id and who in ("set", "merge", "amend"):
             whom[who].append(record_id)
 
     try:
@@ -74,6 +79,12 @@ def refusals(text: str, filename: str, collection: str, ids: Iterable[str] = (),
     except (EditRefused, DataError, NotFoundError) as exc:
         refused(exc)
         return _warnings(found)
+    try:
+        from ..recordtext import split_records
+
+        split_records(text, filename)  # the driver's own split, before any record is merged
+    except (EditRefused, DataError, NotFoundError) as exc:
+        refused(exc, who=_MERGE_FILE)
     try:
         _check_file_tokens(text, tops, filename)  # the editor's own scan: fast when there is nothing
     except (EditRefused, DataError):
@@ -111,11 +122,17 @@ def _warnings(found: dict[tuple[Source, str], dict[str, list[str]]]) -> list[Pro
         if "file" in whom:
             who = "bbtrack's editor refuses every edit of this file"
         else:
-            parts = [part for part in whom if part != "set"]
-            if "set" in whom:
-                ids = whom["set"]
+            parts = [part for part in whom if part not in ("set", "merge", "amend")]
+            for kind, says in (("merge", "`bbtrack merge-driver` cannot merge {} when both branches change it"),
+                               ("set", "`bbtrack status set` refuses {}")):
+                if kind in whom:
+                    ids = list(dict.fromkeys(whom[kind]))
+                    named = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+                    parts.insert(0, says.format(named or "a record"))
+            if "amend" in whom:
+                ids = list(dict.fromkeys(whom["amend"]))
                 named = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
-                parts.insert(0, f"`bbtrack status set` refuses {named or 'a record'}")
+                parts.append(f"`bbtrack status amend` and `status remove` refuse {named or 'a record'}")
             who = "; ".join(parts)
         problems.append(Problem(source, CODE, f"{who}: {message}", "warning"))
     return problems
@@ -169,7 +186,9 @@ def _records(text: str, filename: str, tops: tuple, collection: str, fields: dic
             record_id = _record_id(text, start, end, filename)
             if len(lines.get(record_id, ())) > 1:  # as `_record_span` finds them
                 _record_span(text, collection, record_id, filename, tops)
-            if not thorough and lines.get(record_id) == [start] and number not in unusual:
+            # the editor finds a record by the id's own text: an id written with escapes is not found
+            if (not thorough and lines.get(record_id) == [start] and number not in unusual
+                    and text.find(record_id, start, _line_end(text, start)) != -1):
                 found[record_id] = start
                 continue
             excerpt = _excerpt(header + text[start:end], key_line, line)
@@ -182,6 +201,17 @@ def _records(text: str, filename: str, tops: tuple, collection: str, fields: dic
                               _locate(_excerpt(new, key_line, line), collection, record_id, filename,
                                       _scan_top_lines(new, filename)), fields, _ENTRY, filename)
             found[record_id] = start
+            try:
+                _merge_steps(excerpt, collection, filename)
+            except (EditRefused, DataError, NotFoundError) as exc:
+                refused(exc, record_id, collection, "merge")
+            if fields is not None:
+                try:
+                    _correction_steps(excerpt, located, collection, record_id, filename)
+                except _LOADER_REPORTS:
+                    pass
+                except (EditRefused, DataError, NotFoundError) as exc:
+                    refused(exc, record_id, collection, "amend")
         except _LOADER_REPORTS:
             pass  # a value that cannot be constructed (2023-02-30): the loader reports it
         except (EditRefused, DataError, NotFoundError) as exc:
@@ -190,12 +220,50 @@ def _records(text: str, filename: str, tops: tuple, collection: str, fields: dic
     return found
 
 
+def _correction_steps(excerpt: _Excerpt, located: Any, collection: str, record_id: str, filename: str) -> None:
+    """What `status amend` and `status remove` do to the entries only they rewrite: replace or drop
+    an entry and re-point the `from` of the entry after it. The entries whose next `from` is not a
+    one-line value (or that are not mappings) are the ones to try: the rest is what `status set`
+    already did to the record (its columns, its status), and an edit costs ~10 ms."""
+    pair = located.fields().get("history")
+    entries = pair[1].value if pair is not None and isinstance(pair[1], yaml.SequenceNode) else []
+    suspects = set()
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, yaml.MappingNode):
+            suspects.add(index)
+            continue
+        for key, value in entry.value:
+            one_line = isinstance(value, yaml.ScalarNode) and value.style not in ("|", ">")
+            if key.value == "from" and index and not one_line:
+                suspects.add(index - 1)
+    derived = "status" if collection == "commitments" else "stage"
+    for index in sorted(suspects):
+        last = index == len(entries) - 1
+        fields = {derived: _ENTRY["to"]} if last else None
+        edit_history(excerpt, collection, record_id, index, remove=1, insert=[_ENTRY], fields=fields,
+                     next_from=None if last else _ENTRY["to"], filename=filename)
+        edit_history(excerpt, collection, record_id, index, remove=1, fields=fields,
+                     next_from=None if last else _ENTRY["from"], filename=filename)
+
+
+def _merge_steps(excerpt: _Excerpt, collection: str, filename: str) -> None:
+    """What the merge driver does with a record both branches changed, short of merging:
+    read it as a `RecordText` and find its history entries to splice between."""
+    from ..recordtext import HISTORY_LAYOUT, entry_chunks, split_records
+
+    record = split_records(excerpt, filename)[collection].records[0].load()
+    history = record.value.get("history")
+    if isinstance(history, list) and history and entry_chunks(excerpt, record) is None:
+        node = next(value for key, value in record.node.value if key.value == "history")
+        raise EditRefused(HISTORY_LAYOUT, _source(filename, excerpt, record.start + node.start_mark.index))
+
+
 # What a record in the documented plain block style never holds: a tab, a block scalar, a flow
-# mapping, a complex key, a non-empty flow history, a dash alone on its line. With a line whose
+# mapping, a complex key, a non-empty flow history, a dash alone on its line (or before a comment). With a line whose
 # quotes do not pair (a string that goes on to the next line, or an apostrophe) the record is
 # put through the edit too. Passing over a plain record is safe only while the editor edits
 # every such record: tests/test_editor_check.py checks it on the shipped data and the corpus.
-_UNUSUAL = re.compile(r"\t|[:-][ ]+[|>]|\{|^[ ]*\?(?:[ ]|$)|history[ ]*:[ ]*\[[ ]*[^\]\s]|^[ ]*-[ ]*$", re.M)
+_UNUSUAL = re.compile(r"\t|[:-][ ]+[|>]|\{|^[ ]*\?(?:[ ]|$)|history[ ]*:[ ]*\[[ ]*[^\]\s]|^[ ]*-[ ]*(?:#.*)?$", re.M)
 _QUOTE = re.compile(r"\\\"|[\"']")  # an escaped double quote, or a quote
 
 
