@@ -136,3 +136,28 @@ def parse_day(text: str, what: str = "date") -> _dt.date:
     if value.precision != "day":
         raise UsageError(f"{what} {text!r} must be a full date (YYYY-MM-DD)")
     return value.start
+
+
+def human(value: PartialDate | _dt.date, lang: str) -> str:
+    """A date as its reader writes it: 2024年5月9日, 2024年5月, 2024年 in Chinese; in
+    Vietnamese and English the ISO form the views have always printed (machine formats
+    never come here)."""
+    if isinstance(value, _dt.date):
+        value = PartialDate.of(value)
+    if lang != "zh":
+        return str(value)
+    if value.day:
+        return f"{value.year}年{value.month}月{value.day}日"
+    if value.month:
+        return f"{value.year}年{value.month}月"
+    return f"{value.year}年"
+
+
+_SHOWN = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+def human_text(text: str, lang: str) -> str:
+    """`human` for the ISO dates inside an already written cell ("2023*", "2024-05-09")."""
+    if lang != "zh":
+        return text
+    return _SHOWN.sub(lambda m: human(PartialDate(*(int(g or 0) for g in m.groups())), lang), text)
