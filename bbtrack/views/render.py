@@ -608,11 +608,11 @@ def render_diff(changes, fmt: str, out: TextIO, lang: str | None = None) -> None
     for c in changes:
         if c.change == "history":
             e = c.new
-            detail = f"{human(e.date, lang)}: {change_text(e, lang)}"
+            detail = human(e.date, lang) + ("：" if lang == "zh" else ": ") + change_text(e, lang)
             if note := note_text(e, lang):
                 detail += f" — {note}"
             if e.evidence:
-                detail += f" ({'; '.join(e.evidence)})"
+                detail += aside("; ".join(e.evidence), lang)
             rows.append([c.record_id, words["history"], detail])
         elif c.change in ("added", "removed"):
             record = c.record
