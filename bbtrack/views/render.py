@@ -19,8 +19,10 @@ from ..ops.query import timing
 from ..core.errors import UsageError
 from ..core.text import safe_text
 from ..core.vocab import (
-    DUE_SOURCE_LABELS, KIND_LABELS, NO_UPDATE, NO_UPDATE_LABELS, STAGE_LABELS, STATUS_LABELS, STATUSES, Label,
-    Labels,
+    DUE_SOURCE_LABELS, KIND_LABELS, NO_UPDATE, NO_UPDATE_LABELS, STAGE_LABELS, STATUS_LABELS, STATUSES,
+)
+from .labels import (
+    DIFF_CHANGES, DUE_MARK, DUE_MARK_NOTE, FIELD_LABELS, HEADERS, TIMING_LABELS, TITLE_ZH_NOTE, WEAK, WEAK_ZH_NOTE,
 )
 from .tables import _pad, is_terminal, width, write_csv, write_json, write_table, write_table_columns
 
@@ -32,49 +34,6 @@ FORMATS = ("table", "json", "csv", "markdown")
 SHEET_FORMATS = (*FORMATS, "xlsx")  # list, crossings and summary: the lists offices keep in Excel
 LANGS = i18n.LANGS
 
-# Column headers, by key. i18n: "中文" heads the column of the names in the other script:
-# the Chinese names for a vi/en reader, the Vietnamese ones for a Chinese reader.
-HEADERS = Labels("column", {
-    "id": pgettext("column", "id", "en"), "section": pgettext("column", "section", "en"),
-    "title": pgettext("column", "title", "en"), "parties": pgettext("column", "parties", "en"),
-    "party": pgettext("column", "party", "en"), "crossings": pgettext("column", "crossings", "en"),
-    "kind": pgettext("column", "kind", "en"), "due": pgettext("column", "due", "en"),
-    "status": pgettext("column", "status", "en"), "pair": pgettext("column", "pair", "en"),
-    "zh": pgettext("column", "中文", "en"), "province": pgettext("column", "province", "en"),
-    "stage": pgettext("column", "stage", "en"), "commitments": pgettext("column", "commitments", "en"),
-    "group": pgettext("column", "group", "en"), "total": pgettext("column", "total", "en"),
-    "completion": pgettext("column", "completion", "en"), "overdue": pgettext("column", "overdue", "en"),
-    "bar": "", "date": pgettext("column", "date", "en"), "change": pgettext("column", "change", "en"),
-    "note": pgettext("column", "note", "en"), "evidence": pgettext("column", "evidence", "en"),
-    "record": pgettext("column", "record", "en"), "late": pgettext("column", "late", "en"),
-    "detail": pgettext("column", "detail", "en"),
-})
-# Beside a status: "hoàn thành 2024-05 (quá hạn)" is done late, "đang thực hiện (quá hạn)"
-# overdue, the official pair (glossary T5, T6; "trễ hạn" is no official word). Against
-# the due period, whose basis the due cell names (`due_cell`).
-TIMING_LABELS = Labels("timing", {
-    "late": pgettext("timing", "late", "en"), "overdue": pgettext("timing", "overdue", "en"),
-    "on-time": pgettext("timing", "on time", "en"), "due": "", "": "",
-})
-# The labels of `show`'s lines and of `diff`'s fields. In English they are the field
-# names of the data, as the JSON has them; the other languages say what they hold.
-FIELD_LABELS = Labels("field", {
-    "id": pgettext("field", "id", "en"), "title_vi": pgettext("field", "title_vi", "en"),
-    "title_en": pgettext("field", "title_en", "en"), "title_zh": pgettext("field", "title_zh", "en"),
-    "meeting": pgettext("field", "meeting", "en"), "section": pgettext("field", "section", "en"),
-    "quote": pgettext("field", "quote", "en"), "parties": pgettext("field", "parties", "en"),
-    "crossings": pgettext("field", "crossings", "en"), "kind": pgettext("field", "kind", "en"),
-    "due": pgettext("field", "due", "en"), "due_source": pgettext("field", "due_source", "en"),
-    "status": pgettext("field", "status", "en"), "history": pgettext("field", "history", "en"),
-    "pair": pgettext("field", "pair", "en"), "pair_vi": pgettext("field", "pair_vi", "en"),
-    "name_vi": pgettext("field", "name_vi", "en"), "name_zh": pgettext("field", "name_zh", "en"),
-    "partner_vi": pgettext("field", "partner_vi", "en"), "partner_zh": pgettext("field", "partner_zh", "en"),
-    "partner_pinyin": pgettext("field", "partner_pinyin", "en"),
-    "zh_confidence": pgettext("field", "zh_confidence", "en"), "province": pgettext("field", "province", "en"),
-    "target_kind": pgettext("field", "target_kind", "en"), "stage": pgettext("field", "stage", "en"),
-    "parent": pgettext("field", "parent", "en"), "markers": pgettext("field", "markers", "en"),
-    "name_source": pgettext("field", "name_source", "en"), "commitments": pgettext("field", "commitments", "en"),
-})
 STANDINGS = (NO_UPDATE, *STATUSES)  # NO_UPDATE: an `open` record no event has touched, shown apart
 
 
@@ -113,14 +72,6 @@ def aside(text: str, lang: str) -> str:
 def due_text(cell: str, lang: str) -> str:
     """A short due cell made in another language ("2023*", `listindex` keeps one) in `lang`."""
     return human_text(cell, lang)
-
-
-DUE_MARK = "*"
-DUE_MARK_NOTE = Label("note", pgettext("note", "* programme year: the minutes set this action no deadline of its own.", "en"))
-# i18n: under `list` in Chinese; the titles are ours, not the signed Chinese text (glossary T9).
-TITLE_ZH_NOTE = Label("note", pgettext(
-    "note", "Chinese titles are an unofficial translation, for reference only; a title not yet translated is shown in Vietnamese.",
-    "en"))
 
 
 def title_in(c: Commitment, lang: str) -> str:
@@ -318,9 +269,6 @@ def pair_in(x: Crossing, lang: str) -> str:
     return pair_zh(x) if lang == "zh" else x.pair
 
 
-WEAK_ZH_NOTE = Label("note", pgettext("note", "? = 中文 not verified (weak source)", "en"))
-
-
 def render_crossings(records: Sequence[Crossing], counts: dict[str, int], fmt: str, out: TextIO, *,
                      lang: str = "vi") -> None:
     if fmt == "json":
@@ -454,9 +402,6 @@ def _emit_record(fields: list[tuple[str, str]], history: Sequence[HistoryEntry],
     _emit_lines(lines, out, is_terminal(out))
 
 
-WEAK = Label("confidence", pgettext("confidence", "weak", "en"))
-
-
 def history_lines(h: HistoryEntry, lang: str) -> list[str]:
     weak = f" [{WEAK[lang]}]" if h.confidence == "weak" else ""
     change = change_text(h, lang)
@@ -583,12 +528,6 @@ def change_row(c) -> dict[str, Any]:
     else:
         row["old"], row["new"] = c.old, c.new
     return row
-
-
-DIFF_CHANGES = Labels("diff", {
-    "added": pgettext("diff", "added", "en"), "removed": pgettext("diff", "removed", "en"),
-    "history": pgettext("diff", "history +", "en"),
-})
 
 
 def render_diff(changes, fmt: str, out: TextIO, lang: str | None = None) -> None:
