@@ -11,7 +11,8 @@ import json
 
 from conftest import Cli, git
 
-from bbtrack.core.dates import PartialDate, human, human_text
+from bbtrack.core.dates import PartialDate, human
+from bbtrack.views.render import due_text
 
 TITLE_ZH = "建议将峙马—爱店口岸升格为国际口岸事宜提交第八次会议"
 
@@ -30,7 +31,8 @@ def test_chinese_dates_and_iso_elsewhere():
     assert human(PartialDate(2024, 5), "zh") == "2024年5月"
     assert human(PartialDate(2024), "zh") == "2024年"
     assert human(PartialDate(2024, 5, 9), "vi") == "2024-05-09" and human(PartialDate(2024), "en") == "2024"
-    assert human_text("2023-12*", "zh") == "2023年12月*" and human_text("2023-12*", "vi") == "2023-12*"
+    assert due_text("2023-12*", "zh") == "2023年12月*" and due_text("2023-12*", "vi") == "2023-12*"
+    assert due_text("2023-12-01", "zh") == "2023年12月1日"
 
 
 def test_crossings_in_chinese_name_china_first_and_invent_nothing(shipped_cli):

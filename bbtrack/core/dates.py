@@ -152,12 +152,3 @@ def human(value: PartialDate | _dt.date, lang: str) -> str:
         return f"{value.year}年{value.month}月"
     return f"{value.year}年"
 
-
-_SHOWN = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
-
-
-def human_text(text: str, lang: str) -> str:
-    """`human` for the ISO dates inside an already written cell ("2023*", "2024-05-09")."""
-    if lang != "zh":
-        return text
-    return _SHOWN.sub(lambda m: human(PartialDate(*(int(g or 0) for g in m.groups())), lang), text)

@@ -13,7 +13,6 @@ import sys
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TextIO
 
 from ..core import i18n, provinces
-from ..core.dates import human, human_text
 from ..core.i18n import _, pgettext
 from ..ops.query import timing
 from ..core.errors import UsageError
@@ -69,9 +68,29 @@ def aside(text: str, lang: str) -> str:
     return f"（{text}）" if lang == "zh" else f" ({text})"
 
 
+def human(value, lang: str) -> str:
+    """`core.dates.human`, imported only for a Chinese reader: in the other languages a date
+    is its ISO text, and the list index's warm path imports no record module."""
+    if lang != "zh":
+        return str(value)
+    from ..core.dates import human as in_words
+
+    return in_words(value, lang)
+
+
 def due_text(cell: str, lang: str) -> str:
-    """A short due cell made in another language ("2023*", `listindex` keeps one) in `lang`."""
-    return human_text(cell, lang)
+    """A short due cell made in English ("2023*", as `listindex` keeps it) in `lang`: on the
+    list index's path, which never imports `core.dates`, so its ISO dates are read here."""
+    if lang != "zh":
+        return cell
+    import re
+
+    return re.sub(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", _zh_date, cell)
+
+
+def _zh_date(match) -> str:
+    year, month, day = match.groups()
+    return f"{int(year)}年" + (f"{int(month)}月" if month else "") + (f"{int(day)}日" if day else "")
 
 
 def title_in(c: Commitment, lang: str) -> str:
