@@ -463,7 +463,7 @@ def render_crossing_show(x: Crossing, related: Sequence[Commitment], fmt: str, o
         row["related"] = [c.id for c in related]
         write_json(row, out)
         return
-    weak = f" ({WEAK[lang]})" if x.zh_confidence == "weak" else ""
+    weak = aside(WEAK[lang], lang) if x.zh_confidence == "weak" else ""
     fields = [("id", x.id), ("pair", pair_in(x, lang))]
     if lang == "zh":
         fields.append(("pair_vi", x.pair))
