@@ -1,6 +1,7 @@
 """The words of the views that are not the data's own: column headers, field names,
 timing and diff words, the notes under tables. Each is `TABLE[lang][key]` over the
 catalogue (`core.vocab.Labels`); the English is marked here, translated where shown.
+And how a date or an aside is written in each language.
 """
 
 from __future__ import annotations
@@ -71,3 +72,33 @@ DIFF_CHANGES = Labels("diff", {
     "added": pgettext("diff", "added", "en"), "removed": pgettext("diff", "removed", "en"),
     "history": pgettext("diff", "history +", "en"),
 })
+
+
+def aside(text: str, lang: str) -> str:
+    """" (text)" to follow a word: "（text）" in Chinese, whose brackets take no space."""
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+def human(value, lang: str) -> str:
+    """`core.dates.human`, imported only for a Chinese reader: in the other languages a date
+    is its ISO text, and the list index's warm path imports no record module."""
+    if lang != "zh":
+        return str(value)
+    from ..core.dates import human as in_words
+
+    return in_words(value, lang)
+
+
+def due_text(cell: str, lang: str) -> str:
+    """A short due cell made in English ("2023*", as `listindex` keeps it) in `lang`: on the
+    list index's path, which never imports `core.dates`, so its ISO dates are read here."""
+    if lang != "zh":
+        return cell
+    import re
+
+    return re.sub(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", _zh_date, cell)
+
+
+def _zh_date(match) -> str:
+    year, month, day = match.groups()
+    return f"{int(year)}年" + (f"{int(month)}月" if month else "") + (f"{int(day)}日" if day else "")

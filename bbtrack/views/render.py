@@ -20,8 +20,9 @@ from ..core.text import safe_text
 from ..core.vocab import (
     DUE_SOURCE_LABELS, KIND_LABELS, NO_UPDATE, NO_UPDATE_LABELS, STAGE_LABELS, STATUS_LABELS, STATUSES,
 )
-from .labels import (
+from .labels import (  # noqa: F401 - due_text: `listindex` takes it from here
     DIFF_CHANGES, DUE_MARK, DUE_MARK_NOTE, FIELD_LABELS, HEADERS, TIMING_LABELS, TITLE_ZH_NOTE, WEAK, WEAK_ZH_NOTE,
+    aside, due_text, human,
 )
 from .tables import _pad, is_terminal, width, write_csv, write_json, write_table, write_table_columns
 
@@ -61,36 +62,6 @@ def due_cell(c: Commitment, lang: str, *, short: bool = False) -> str:
         return f"{due}{DUE_MARK}" if source == "programme" else due
     basis = DUE_SOURCE_LABELS[lang].get(source) if source else None
     return due + aside(basis, lang) if basis else due
-
-
-def aside(text: str, lang: str) -> str:
-    """" (text)" to follow a word: "（text）" in Chinese, whose brackets take no space."""
-    return f"（{text}）" if lang == "zh" else f" ({text})"
-
-
-def human(value, lang: str) -> str:
-    """`core.dates.human`, imported only for a Chinese reader: in the other languages a date
-    is its ISO text, and the list index's warm path imports no record module."""
-    if lang != "zh":
-        return str(value)
-    from ..core.dates import human as in_words
-
-    return in_words(value, lang)
-
-
-def due_text(cell: str, lang: str) -> str:
-    """A short due cell made in English ("2023*", as `listindex` keeps it) in `lang`: on the
-    list index's path, which never imports `core.dates`, so its ISO dates are read here."""
-    if lang != "zh":
-        return cell
-    import re
-
-    return re.sub(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", _zh_date, cell)
-
-
-def _zh_date(match) -> str:
-    year, month, day = match.groups()
-    return f"{int(year)}年" + (f"{int(month)}月" if month else "") + (f"{int(day)}日" if day else "")
 
 
 def title_in(c: Commitment, lang: str) -> str:
