@@ -8,6 +8,7 @@ Chinese names, dates as 2024年5月9日, titles marked as our unofficial transla
 from __future__ import annotations
 
 import json
+import re
 
 from conftest import Cli, git
 
@@ -56,9 +57,12 @@ def test_show_in_chinese(shipped_cli):
     assert "2023年（纪要年度，未明确时限）" in lines["完成时限"]
     assert lines["状态"].split(None, 1)[1] == "暂无进展记录（逾期）"
     assert "  2023年10月14日  暂无进展记录 → 暂无进展记录" in out
-    assert "（越南文）Quy hoạch cửa khẩu" in out  # no Chinese note yet: the Vietnamese one, marked
-    assert "中文标题" not in out  # no translation: none is shown, the Vietnamese title is
-    assert "title_en" not in out and "Propose" not in out
+    record = json.loads(ok(shipped_cli("show", "SM23-3-15", "--format", "json")))
+    event = record["history"][0]
+    # The Chinese note, or else the Vietnamese one marked as such (never the English one).
+    assert (event["note_zh"] or f"（越南文）{event['note_vi']}") in out and event["note"] not in out
+    assert ("中文标题" in out) == bool(record["title_zh"])  # no translation: no line claims one
+    assert "title_en" not in out and record["title_en"] not in out
 
 
 def test_show_in_vietnamese_labels_its_fields(shipped_cli):
@@ -70,7 +74,8 @@ def test_show_in_vietnamese_labels_its_fields(shipped_cli):
 
 def test_a_chinese_title_is_shown_as_an_unofficial_translation(shipped_dir):
     path = shipped_dir / "commitments.yaml"
-    text = path.read_text(encoding="utf-8")
+    # Only this record translated, whatever the shipped data holds: the others show the fallback.
+    text = re.sub(r"(?m)^    title_zh:.*\n(?:      .*\n)*", "", path.read_text(encoding="utf-8"))
     anchor = "  - id: SM23-3-15\n    section: 3\n"
     assert anchor in text
     start = text.index(anchor)
