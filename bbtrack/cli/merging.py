@@ -107,5 +107,5 @@ def resolve(
 def register(app: typer.Typer, command, guarded) -> None:
     """Add the commands to the app (`command` and `guarded` are app.py's)."""
     command(name="git-setup", help=GIT_SETUP_HELP)(git_setup)
-    app.command(name="merge-driver", hidden=True, help=MERGE_DRIVER_HELP)(guarded(merge_driver))  # run by git
+    command(name="merge-driver", hidden=True, help=MERGE_DRIVER_HELP)(merge_driver)  # run by git, not by people
     command(help=RESOLVE_HELP)(resolve)

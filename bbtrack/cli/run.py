@@ -351,9 +351,9 @@ def list_commitments(
     from ..views.render import SHEET_FORMATS
     from ..views.tables import RICH_MAX_ROWS, too_long_for_rich
 
+    lang_ = parse_lang(lang)  # first: every message below is in the command's language
     format = check_format(format, SHEET_FORMATS)  # noqa: A001 - the option's name
     check_output(output, format)
-    lang_ = parse_lang(lang)
     day = parse_today(today)
     parties = resolve_parties(province, provinces_only=True) if province else frozenset()
     if party:
