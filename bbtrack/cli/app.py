@@ -154,7 +154,7 @@ def check(
             sys.stdout.write(safe_text(f"{p.source}: {said}") + "\n")
         errors = sum(p.severity != "warning" for p in problems)
         ds = result.dataset
-        found = ngettext("{count} problem", "{count} problems", errors).format(count=errors) if errors else _("ok")
+        found = _("{count} problem(s)").format(count=errors) if errors else _("ok")
         sys.stderr.write(_("{commitments} commitments, {crossings} crossings in {folder}: {found}").format(
             commitments=len(ds.commitments), crossings=len(ds.crossings), folder=result.data_dir, found=found) + "\n")
     if any(p.severity == "fatal" for p in problems):
