@@ -47,7 +47,7 @@ typer.core._ = _  # Typer's section titles and [default: …] notes, in the read
 # all), a run of Latin letters and marks, one CJK character (Chinese breaks between any two),
 # with the punctuation that may not start or end a line kept on the right side.
 _PIECES = re.compile(r"[（「『“]*(?:`[^`]*`|[\u2e80-\u9fff\uf900-\ufaff]|[^\s`\u2e80-\u9fff\uf900-\ufaff（「『“，。、；：！？）」』”]+)"
-                     r"[，。、；：！？）」』”]*|\s+|.")
+                     r"[，。、；：！？）」』”\])}.,;:!?]*|\s+|.")
 
 
 def _width(text: str) -> int:
