@@ -33,6 +33,13 @@ import pytest
 
 from conftest import ENTRY, Cli
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read bbtrack's English messages; tests/test_i18n_outputs.py reads vi and zh."""
+    monkeypatch.setenv("BBTRACK_LANG", "en")
+
+
 HERE = Path(__file__).resolve().parent
 BAD = HERE / "bad_inputs"
 BASE = BAD / "base"

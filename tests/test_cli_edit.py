@@ -92,10 +92,15 @@ def test_crossing_stage_and_kind(repo, repo_cli):
 
 def test_dry_run_prints_diff_and_writes_nothing(repo, repo_cli):
     before = snapshot(repo / "data")
-    result = ok(repo_cli("status", "set", "SM23-3-17", "done", "--date", "2023-12-28", "-e", URL, "-n", "--by", "t"))
+    result = ok(repo_cli("--lang", "en", "status", "set", "SM23-3-17", "done", "--date", "2023-12-28", "-e", URL, "-n",
+                         "--by", "t"))
     assert before == snapshot(repo / "data")
     assert "+    status: done" in result.stdout and "-    status: open" in result.stdout
     assert "dry run" in result.stderr
+    said = {lang: repo_cli("--lang", lang, "status", "set", "SM23-3-17", "done", "--date", "2023-12-28", "-e", URL,
+                           "-n", "--by", "t").stderr for lang in ("vi", "zh")}
+    assert "chạy thử: chưa ghi gì vào tệp" in said["vi"] and "试运行：未写入任何内容" in said["zh"]
+    assert before == snapshot(repo / "data")
 
 
 def test_weak_source_is_stored_as_weak(data_dir, cli):
@@ -126,7 +131,7 @@ def test_by_defaults_to_git_user(repo, repo_cli):
 def test_refused_change_is_one_line_and_changes_nothing(data_dir, cli, args, code, message):
     before = snapshot(data_dir)
     extra = ([] if "--evidence" in args else ["--evidence", URL]) + ([] if "--date" in args else ["--date", "today"])
-    result = cli("status", "set", *args, *extra, "--by", "t")
+    result = cli("--lang", "en", "status", "set", *args, *extra, "--by", "t")
     assert result.exit_code == code, result.output
     assert result.stderr.startswith("bbtrack: error: ") and result.stderr.count("\n") == 1
     assert message in result.stderr
@@ -282,7 +287,8 @@ def test_entry_point_runs_as_a_process(data_dir):
     result = subprocess.run([str(exe), "--data-dir", str(data_dir), "list", "-p", "LẠNG SƠN", "--format", "json"],
                             capture_output=True, text=True, check=True)
     assert len(json.loads(result.stdout)) == 36
-    bad = subprocess.run([str(exe), "--data-dir", str(data_dir), "show", "nope"], capture_output=True, text=True)
+    bad = subprocess.run([str(exe), "--data-dir", str(data_dir), "--lang", "en", "show", "nope"], capture_output=True,
+                         text=True)
     assert bad.returncode == 1 and bad.stderr.startswith("bbtrack: error:") and "Traceback" not in bad.stderr
 
 

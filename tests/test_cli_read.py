@@ -24,9 +24,11 @@ def rows(result):
 
 
 def test_check_shipped_data_is_clean(cli):
-    result = cli("check")
+    result = cli("--lang", "en", "check")
     assert result.exit_code == 0, result.output
     assert "48 commitments, 18 crossings" in result.stderr
+    assert "48 nội dung cam kết, 18 cửa khẩu, lối mở" in cli("--lang", "vi", "check").stderr
+    assert "商定事项 48 项、口岸（通道）18 个" in cli("--lang", "zh", "check").stderr
 
 
 def test_list_json_contract(cli):
@@ -186,9 +188,11 @@ def test_show_commitment_and_crossing(cli):
 
 
 def test_show_unknown_id(cli):
-    result = cli("show", "SM23-9-99")
+    result = cli("--lang", "en", "show", "SM23-9-99")
     assert result.exit_code == 1
     assert result.stderr.startswith("bbtrack: error: no commitment or crossing 'SM23-9-99'")
+    assert cli("--lang", "vi", "show", "SM23-9-99").stderr.startswith("bbtrack: lỗi: ")
+    assert cli("--lang", "zh", "show", "SM23-9-99").stderr.startswith("bbtrack: 错误：")
 
 
 def test_crossings_listing(cli):
@@ -218,10 +222,11 @@ def test_every_command_has_help_with_examples():
     runner = CliRunner()
     names = [n for n in root.commands if n != "status"] + ["status set"]
     for name in names:
-        result = runner.invoke(app, [*name.split(), "--help"])
-        assert result.exit_code == 0, name
-        assert "Examples:" in result.stdout, f"{name} --help has no examples"
-        assert "bbtrack " in result.stdout.split("Examples:")[1]
+        for lang, examples in (("en", "Examples:"), ("vi", "Ví dụ:"), ("zh", "示例：")):
+            result = runner.invoke(app, ["--lang", lang, *name.split(), "--help"])
+            assert result.exit_code == 0, name
+            assert examples in result.stdout, f"{name} --help has no examples in {lang}"
+            assert "bbtrack " in result.stdout.split(examples)[1]
 
 
 def test_readme_mentions_every_command():
@@ -238,7 +243,7 @@ def test_packaged_data_is_named_when_no_data_folder_is_found(tmp_path):
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "bbtrack", "list", "--format", "json"], cwd=tmp_path,
+    result = subprocess.run([sys.executable, "-m", "bbtrack", "--lang", "en", "list", "--format", "json"], cwd=tmp_path,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     # As many records as the shipped file holds (the data audit adds records; a fixed

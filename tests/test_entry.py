@@ -236,10 +236,11 @@ def test_data_dir_from_the_environment(monkeypatch, shipped_copy, table):
 def test_errors_leave_as_the_typer_app_leaves(shipped_copy):
     for argv in (["list", "--province", "Atlantis"], ["list", "--today", "someday"], ["list", "--format", "xml"],
                  ["list", "--sort", "colour"]):
-        argv = ["--data-dir", str(shipped_copy), *argv]
-        fast = _fast(argv)
-        assert fast[0] is not None and fast[0] != 0 and fast[2].startswith("bbtrack: error: ") and fast[2].count("\n") == 1
-        assert fast == _typer(argv)
+        for lang, error in (("en", "bbtrack: error: "), ("vi", "bbtrack: lỗi: "), ("zh", "bbtrack: 错误：")):
+            words = ["--data-dir", str(shipped_copy), "--lang", lang, *argv]
+            fast = _fast(words)
+            assert fast[0] is not None and fast[0] != 0 and fast[2].startswith(error) and fast[2].count("\n") == 1
+            assert fast == _typer(words)
 
 
 def test_the_console_script_lists_without_typer(tmp_path, shipped_copy):

@@ -14,6 +14,13 @@ import pytest
 
 from conftest import ENTRY, Cli, git
 
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read bbtrack's English messages; tests/test_i18n_outputs.py reads vi and zh."""
+    monkeypatch.setenv("BBTRACK_LANG", "en")
+
+
 URL = "https://example.org/source"
 LETTER = "Công văn số 123/UBND-KT ngày 12/3/2025"
 

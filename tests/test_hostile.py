@@ -103,7 +103,7 @@ TEXT_COMMANDS += [["report"], ["report", "-f", "markdown"], ["report", "-f", "ht
 
 
 def test_check_warns_and_does_not_fail(hostile):
-    result = Cli(hostile)("check")
+    result = Cli(hostile)("--lang", "en", "check")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert len(lines) == 2 and all("warning: control-char" in line for line in lines), lines
@@ -363,7 +363,7 @@ def test_hostile_note_through_the_cli_is_stored_escaped_and_read_back_exactly(tm
     assert "\\e[31m" in raw and "\\u202E" in raw
     shown = json.loads(cli("show", "SM23-3-02", "--format", "json").stdout)
     assert shown["history"][0]["note"] == note and shown["history"][0]["by"] == "[bold]me[/]"
-    check = cli("check")
+    check = cli("--lang", "en", "check")
     assert check.exit_code == 0 and "warning: control-char SM23-3-02" in check.stdout
     _assert_inert(cli("show", "SM23-3-02").stdout, "show")
 

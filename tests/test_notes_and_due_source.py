@@ -9,7 +9,15 @@ import json
 import subprocess
 import unicodedata
 
+import pytest
 from conftest import ENTRY, git
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests read bbtrack's English messages; tests/test_i18n_outputs.py reads vi and zh."""
+    monkeypatch.setenv("BBTRACK_LANG", "en")
+
 
 URL = "https://example.org/source"
 

@@ -470,7 +470,7 @@ def test_javascript_evidence_is_never_a_link(tmp_path):
     from bbtrack.load.cached import load
 
     data = write_dataset(tmp_path / "data", ["javascript:alert(1)", "JaVaScRiPt:alert(5)", "https://vov.vn/ok"])
-    partial = Cli(data)("report", "--format", "html")
+    partial = Cli(data)("report", "--format", "html", env={"BBTRACK_LANG": "en"})
     assert partial.exit_code == 0 and partial.stderr.startswith("bbtrack: warning: the data has ")
     assert "javascript:" not in partial.stdout.lower()
 
@@ -513,7 +513,7 @@ def test_province_limits_sections_and_figures(cli):
 def test_output_writes_the_file(cli, tmp_path):
     for fmt, marker in (("html", "<!DOCTYPE html>"), ("markdown", "# "), ("terminal", "╔")):
         target = tmp_path / f"report.{fmt}"
-        result = cli("report", "--format", fmt, "--output", str(target), "--today", TODAY)
+        result = cli("report", "--format", fmt, "--output", str(target), "--today", TODAY, env={"BBTRACK_LANG": "en"})
         assert result.exit_code == 0, result.output
         assert result.stdout == "" and f"wrote {target}" in result.stderr
         text = target.read_text(encoding="utf-8")
@@ -552,9 +552,11 @@ def test_since_lists_the_events_of_the_period(cli):
 def test_bad_options_are_one_line_usage_errors(cli):
     for args in (["--format", "pdf"], ["--province", "Hà Nội"], ["--since", "31/2/2024"], ["--lang", "fr"],
                  ["--today", "2024"]):
-        result = cli("report", *args)
+        result = cli("report", *args, env={"BBTRACK_LANG": "en"})
         assert result.exit_code == 2, args
         assert result.stderr.count("\n") == 1 and result.stderr.startswith("bbtrack: error: "), args
+        said = cli("--lang", "zh", "report", *args) if args[0] != "--lang" else cli("report", *args, env={"BBTRACK_LANG": "zh"})
+        assert said.stderr.count("\n") == 1 and said.stderr.startswith("bbtrack: 错误："), args
 
 
 # --- git ----------------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ def heavy(modules: set[str]) -> set[str]:
 
 
 def test_help_imports_no_heavy_module(tmp_path):
-    modules, stdout, _ = probe(tmp_path, "--help")
+    modules, stdout, _ = probe(tmp_path, "--lang", "en", "--help")
     assert "Commands:" in stdout and "list" in stdout
     assert not heavy(modules)
     # Nor the record types: each frozen dataclass costs ~1 ms to create, and help shows no record.
@@ -157,7 +157,8 @@ def test_huge_result_on_a_terminal_is_plain_with_a_note(tmp_path, data_dir):
     from bbtrack.views.tables import RICH_MAX_ROWS
 
     _many_records(data_dir, RICH_MAX_ROWS)
-    modules, stdout, stderr = probe(tmp_path, "--data-dir", str(data_dir), "list", "--province", "Lạng Sơn", tty=True)
+    modules, stdout, stderr = probe(tmp_path, "--data-dir", str(data_dir), "--lang", "en", "list", "--province", "Lạng Sơn",
+                                    tty=True)
     assert "rich" not in modules
     assert "SM23-1-100" in stdout and f"SM23-1-{99 + RICH_MAX_ROWS}" in stdout
     assert "plain columns" in stderr and "--limit" in stderr

@@ -33,10 +33,10 @@ from .complete import (  # shell completion
     complete_province as _complete_province,
     complete_status as _complete_status,
 )
-from .corrections import status_amend, status_remove
+from .corrections import STATUS_AMEND_HELP, STATUS_REMOVE_HELP, status_amend, status_remove
 from .options import DUE_SOURCE_OPTION, FORMAT_OPTION, LANG_OPTION, OUTPUT_OPTION, SHEET_FORMAT_OPTION
-from .reporting import report
-from ..core.i18n import N_
+from .reporting import REPORT_HELP, report
+from ..core.i18n import N_, _, ngettext
 from .helptext import Command, LocalisedGroup
 from .usage import Group
 
@@ -102,10 +102,10 @@ def _version(value: bool) -> None:
 def main_options(
     data_dir: Optional[Path] = typer.Option(
         None, "--data-dir", "-d", envvar="BBTRACK_DATA", show_envvar=True,
-        help="Folder holding commitments.yaml and crossings.yaml [default: nearest data/ upward, else the packaged data].",
+        help=N_("Folder holding commitments.yaml and crossings.yaml [default: nearest data/ upward, else the packaged data]."),
     ),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Parse the YAML even if a fresh parse cache exists."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    no_cache: bool = typer.Option(False, "--no-cache", help=N_("Parse the YAML even if a fresh parse cache exists.")),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help=N_("Print the version.")),
     lang: Optional[str] = typer.Option(None, "--lang", help=N_("vi, en or zh, for every command [env BBTRACK_LANG; else the locale; default vi].")),
 ) -> None:
     STATE.data_dir = str(data_dir) if data_dir else None
@@ -119,22 +119,19 @@ def main_options(
 # --- check ----------------------------------------------------------------------------
 
 
-@command()
+@command(help=N_(
+    "Validate both data files and their cross-references.\n\n"
+    "Prints one `file:line:col: code message` line per problem. Exit 0 when clean (warnings allowed), "
+    "1 when problems were found, 2 when a file cannot be used at all (not YAML, not UTF-8, wrong "
+    "shape).\n\n"
+    "\b\nExamples:\n"
+    "  bbtrack check\n"
+    "  bbtrack check --format json | jq '.[].code'\n"
+    "  bbtrack --data-dir ~/work/data check"
+))
 def check(
-    format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    format: str = typer.Option("text", "--format", "-f", help=N_("text or json.")),
 ) -> None:
-    """Validate both data files and their cross-references.
-
-    Prints one `file:line:col: code message` line per problem. Exit 0 when
-    clean (warnings allowed), 1 when problems were found, 2 when a file cannot
-    be used at all (not YAML, not UTF-8, wrong shape).
-
-    \b
-    Examples:
-      bbtrack check
-      bbtrack check --format json | jq '.[].code'
-      bbtrack --data-dir ~/work/data check
-    """
     from ..load.validate import check_quotes
 
     format = _fmt(format, ("text", "json"))
@@ -152,13 +149,14 @@ def check(
         from ..core.text import safe_text
 
         for p in problems:
-            prefix = "warning: " if p.severity == "warning" else ""
-            sys.stdout.write(safe_text(f"{p.source}: {prefix}{p.code} {p.message}") + "\n")
+            said = f"{p.code} {p.message}"
+            said = _("warning: {message}").format(message=said) if p.severity == "warning" else said
+            sys.stdout.write(safe_text(f"{p.source}: {said}") + "\n")
         errors = sum(p.severity != "warning" for p in problems)
         ds = result.dataset
-        summary = (f"{len(ds.commitments)} commitments, {len(ds.crossings)} crossings in {result.data_dir}: "
-                   + (f"{errors} problem(s)" if errors else "ok"))
-        sys.stderr.write(summary + "\n")
+        found = _("{count} problem(s)").format(count=errors) if errors else _("ok")
+        sys.stderr.write(_("{commitments} commitments, {crossings} crossings in {folder}: {found}").format(
+            commitments=len(ds.commitments), crossings=len(ds.crossings), folder=result.data_dir, found=found) + "\n")
     if any(p.severity == "fatal" for p in problems):
         raise typer.Exit(EXIT_USAGE)
     if any(p.severity == "error" for p in problems):
@@ -168,41 +166,38 @@ def check(
 # --- list -----------------------------------------------------------------------------
 
 
-@command(name="list")
+@command(name="list", help=N_(
+    "List commitments, filtered and sorted.\n\n"
+    "Options combine with AND; a repeated option is OR.\n\n"
+    "\b\nExamples:\n"
+    "  bbtrack list --province \"Lạng Sơn\"\n"
+    "  bbtrack list -p \"CAO BẰNG\" --status open --format csv > cao-bang.csv\n"
+    "  bbtrack list --overdue --today 2024-01-01\n"
+    "  bbtrack list -p \"lang son\" --format xlsx --output lang-son.xlsx"
+))
 def list_(
     province: List[str] = typer.Option([], "--province", "-p", autocompletion=_complete_province,
-                                       help='Vietnamese province (any spelling: "lang son", "LẠNG SƠN"; Tuyên Quang finds Hà Giang). Repeat for OR.'),
+                                       help=N_('Vietnamese province (any spelling: "lang son", "LẠNG SƠN"; Tuyên Quang finds Hà Giang). Repeat for OR.')),
     party: List[str] = typer.Option([], "--party", autocompletion=_complete_party,
-                                    help="A party to the minutes, Guangxi (Quảng Tây) included. Repeat for OR."),
-    status: List[str] = typer.Option([], "--status", "-s", autocompletion=_complete_status, help="Status id (open, done, ...). Repeat for OR."),
+                                    help=N_("A party to the minutes, Guangxi (Quảng Tây) included. Repeat for OR.")),
+    status: List[str] = typer.Option([], "--status", "-s", autocompletion=_complete_status, help=N_("Status id (open, done, ...). Repeat for OR.")),
     crossing: List[str] = typer.Option([], "--crossing", "-c", autocompletion=_complete_crossing,
-                                       help="Crossing id or a name of either side; includes its passages and roads."),
-    section: List[int] = typer.Option([], "--section", help="Section of the minutes (0 = preamble)."),
-    kind: List[str] = typer.Option([], "--kind", help="deliverable (one-off) or continuing."),
-    due_before: Optional[str] = typer.Option(None, "--due-before", help='Due period ends before this date ("2024", "15/9/2023").'),
-    due_within: Optional[int] = typer.Option(None, "--due-within", help="Due within this many days from --today, not closed."),
+                                       help=N_("Crossing id or a name of either side; includes its passages and roads.")),
+    section: List[int] = typer.Option([], "--section", help=N_("Section of the minutes (0 = preamble).")),
+    kind: List[str] = typer.Option([], "--kind", help=N_("deliverable (one-off) or continuing.")),
+    due_before: Optional[str] = typer.Option(None, "--due-before", help=N_('Due period ends before this date ("2024", "15/9/2023").')),
+    due_within: Optional[int] = typer.Option(None, "--due-within", help=N_("Due within this many days from --today, not closed.")),
     due_source: List[str] = DUE_SOURCE_OPTION,
-    overdue: bool = typer.Option(False, "--overdue", help="Due period over and not in a final status."),
-    late: bool = typer.Option(False, "--late", help="Done after its due period, or overdue."),
-    grep: Optional[str] = typer.Option(None, "--grep", "-g", help="Text in titles or quote (diacritic-insensitive)."),
-    sort: str = typer.Option("id", "--sort", help="id, due, status or province."),
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Show at most this many."),
-    today: Optional[str] = typer.Option(None, "--today", help="Reference date for --overdue/--due-within [default: today]."),
+    overdue: bool = typer.Option(False, "--overdue", help=N_("Due period over and not in a final status.")),
+    late: bool = typer.Option(False, "--late", help=N_("Done after its due period, or overdue.")),
+    grep: Optional[str] = typer.Option(None, "--grep", "-g", help=N_("Text in titles or quote (diacritic-insensitive).")),
+    sort: str = typer.Option("id", "--sort", help=N_("id, due, status or province.")),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help=N_("Show at most this many.")),
+    today: Optional[str] = typer.Option(None, "--today", help=N_("Reference date for --overdue/--due-within [default: today].")),
     format: str = SHEET_FORMAT_OPTION,
     lang: Optional[str] = LANG_OPTION,
     output: Optional[Path] = OUTPUT_OPTION,
 ) -> None:
-    """List commitments, filtered and sorted.
-
-    Options combine with AND; a repeated option is OR.
-
-    \b
-    Examples:
-      bbtrack list --province "Lạng Sơn"
-      bbtrack list -p "cao bang" --status open --format csv > cao-bang.csv
-      bbtrack list --overdue --today 2024-01-01
-      bbtrack list -p "lang son" --format xlsx --output lang-son.xlsx
-    """
     list_commitments(province=province, party=party, status=status, crossing=crossing, section=section, kind=kind,
                      due_before=due_before, due_within=due_within, due_source=due_source, overdue=overdue, late=late,
                      grep=grep, sort=sort, limit=limit, today=today, format=format, lang=lang, output=output)
@@ -211,22 +206,20 @@ def list_(
 # --- show -----------------------------------------------------------------------------
 
 
-@command()
+@command(help=N_(
+    "Show one commitment or crossing in full: quote, parties, crossings, history.\n\n"
+    "\b\nExamples:\n"
+    "  bbtrack show SM23-3-17\n"
+    "  bbtrack show sm23-3-9 --lang en\n"
+    "  bbtrack show tra-linh --format json"
+))
 def show(
     record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id,
-                                    help='Commitment id (SM23-3-17, sm23-3-17), crossing id (tra-linh) or name ("Huu Nghi").'),
-    format: str = typer.Option("text", "--format", "-f", help="text or json."),
-    today: Optional[str] = typer.Option(None, "--today", help="Reference date for overdue marks."),
+                                    help=N_('Commitment id (SM23-3-17, sm23-3-17), crossing id (tra-linh) or name ("Ta Lung").')),
+    format: str = typer.Option("text", "--format", "-f", help=N_("text or json.")),
+    today: Optional[str] = typer.Option(None, "--today", help=N_("Reference date for overdue marks.")),
     lang: Optional[str] = LANG_OPTION,
 ) -> None:
-    """Show one commitment or crossing in full: quote, parties, crossings, history.
-
-    \b
-    Examples:
-      bbtrack show SM23-3-17
-      bbtrack show sm23-3-9 --lang en
-      bbtrack show tra-linh --format json
-    """
     from ..core.model import Crossing
     from ..ops.query import find_record
     from ..views.render import render_crossing_show, render_show
@@ -248,23 +241,21 @@ def show(
 # --- crossings --------------------------------------------------------------------------
 
 
-@command()
+@command(help=N_(
+    "List the border-crossing pairs: both sides, 中文, kind, stage, commitments.\n\n"
+    "\b\nExamples:\n"
+    "  bbtrack crossings\n"
+    "  bbtrack crossings --province \"Cao Bằng\" --kind international\n"
+    "  bbtrack crossings --stage talks --format json"
+))
 def crossings(
-    province: List[str] = typer.Option([], "--province", "-p", autocompletion=_complete_province, help="Vietnamese province."),
-    kind: List[str] = typer.Option([], "--kind", help="international, main-bilateral, border-opening, ... (current or target)."),
-    stage: List[str] = typer.Option([], "--stage", help="planned, talks, approved, built, accepted, notes-exchanged, announced, operating, suspended."),
+    province: List[str] = typer.Option([], "--province", "-p", autocompletion=_complete_province, help=N_("Vietnamese province.")),
+    kind: List[str] = typer.Option([], "--kind", help=N_("international, main-bilateral, border-opening, ... (current or target).")),
+    stage: List[str] = typer.Option([], "--stage", help=N_("planned, talks, approved, built, accepted, notes-exchanged, announced, operating, suspended.")),
     format: str = SHEET_FORMAT_OPTION,
     lang: Optional[str] = LANG_OPTION,
     output: Optional[Path] = OUTPUT_OPTION,
 ) -> None:
-    """List the border-crossing pairs: both sides, 中文, kind, stage, commitments.
-
-    \b
-    Examples:
-      bbtrack crossings
-      bbtrack crossings --province "Cao Bằng" --kind international
-      bbtrack crossings --stage talks --format json
-    """
     from ..ops.query import commitments_per_crossing, resolve_parties, select_crossings
     from ..views.render import SHEET_FORMATS, render_crossings
 
@@ -285,27 +276,24 @@ def crossings(
 # --- summary ----------------------------------------------------------------------------
 
 
-@command()
+@command(help=N_(
+    "Counts per status for each group, completion of one-off deliverables, overdue and late.\n\n"
+    "A commitment shared by several parties counts once in each party's row and once in the total. "
+    "no_update: open, without a single event.\n\n"
+    "\b\nExamples:\n"
+    "  bbtrack summary\n"
+    "  bbtrack summary --by party --lang en\n"
+    "  bbtrack summary --by section --format json\n"
+    "  bbtrack summary --due-source minutes   # overdue/late against deadlines the minutes set"
+))
 def summary(
-    by: str = typer.Option("province", "--by", help="province, party, section or status."),
-    today: Optional[str] = typer.Option(None, "--today", help="Reference date for overdue counts."),
+    by: str = typer.Option("province", "--by", help=N_("province, party, section or status.")),
+    today: Optional[str] = typer.Option(None, "--today", help=N_("Reference date for overdue counts.")),
     due_source: List[str] = DUE_SOURCE_OPTION,
     format: str = SHEET_FORMAT_OPTION,
     lang: Optional[str] = LANG_OPTION,
     output: Optional[Path] = OUTPUT_OPTION,
 ) -> None:
-    """Counts per status for each group, completion of one-off deliverables, overdue and late.
-
-    A commitment shared by several parties counts once in each party's row and
-    once in the total. no_update: open, without a single event.
-
-    \b
-    Examples:
-      bbtrack summary
-      bbtrack summary --by party --lang en
-      bbtrack summary --by section --format json
-      bbtrack summary --due-source minutes   # overdue/late against deadlines the minutes set
-    """
     from ..core.lookup import choose
     from ..ops.query import GROUP_KEYS, check_due_sources, summarize, totals, with_due_source
     from ..views.render import SHEET_FORMATS, render_summary
@@ -323,35 +311,32 @@ def summary(
 # --- edits ------------------------------------------------------------------------------
 
 
-@command(parent=status_app, name="set")
+@command(parent=status_app, name="set", help=N_(
+    "Set a commitment's status (or a crossing's stage) and append a dated history entry.\n\n"
+    "Only the lines of that record change in the file: comments, quoting and every other record stay "
+    "byte-identical, so the git diff is the review.\n\n"
+    "\b\nExamples:\n"
+    "  bbtrack status set SM23-3-19 done --date 27/2/2025 -e https://... --note \"Opening ceremony\" --note-vi \"Lễ công bố\"\n"
+    "  bbtrack status set tra-linh announced --kind international --date 2023-12-28 -e https://...\n"
+    "  bbtrack status set SM23-3-09 done --date 2024-06-25 -e https://... --dry-run"
+))
 def status_set(
     record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id,
-                                    help="Commitment id (SM23-3-17) or crossing id (tra-linh)."),
-    status: str = typer.Argument(..., metavar="STATUS",
-                                 help="A status for a commitment (open, in_progress, ongoing, stalled, done, partly_done, "
-                                      "not_done, dropped); a stage for a crossing (planned ... announced, operating, suspended)."),
-    date: Optional[str] = typer.Option(None, "--date", help='When it happened (required): 2024-06-25, 25/6/2024, "2024-11", or today.'),
-    note: Optional[str] = typer.Option(None, "--note", help="What happened, in a sentence (English)."),
-    note_vi: Optional[str] = typer.Option(None, "--note-vi", help="The same sentence in Vietnamese (shown by --lang vi)."),
-    note_zh: Optional[str] = typer.Option(None, "--note-zh", help="The same sentence in Chinese."),
-    evidence: List[str] = typer.Option([], "--evidence", "-e", help="http(s) address of the source. Repeatable; at least one."),
-    by: Optional[str] = typer.Option(None, "--by", help="Who records it [default: git config user.name]."),
-    weak: bool = typer.Option(False, "--weak", help="The source is weak (a mirror or aggregator): stored as confidence: weak."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="Crossings: the new kind after an upgrade (e.g. international)."),
-    force: bool = typer.Option(False, "--force", help="Allow moving backwards or out of a final status (needs --note)."),
-    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff that would be applied; write nothing."),
+                                    help=N_("Commitment id (SM23-3-17) or crossing id (tra-linh).")),
+    status: str = typer.Argument(..., metavar=N_("STATUS"),
+                                 help=N_("A status for a commitment (open, in_progress, ongoing, stalled, done, partly_done, "
+                                         "not_done, dropped); a stage for a crossing (planned ... announced, operating, suspended).")),
+    date: Optional[str] = typer.Option(None, "--date", help=N_('When it happened (required): 2024-06-25, 25/6/2024, "2024-11", or today.')),
+    note: Optional[str] = typer.Option(None, "--note", help=N_("What happened, in a sentence (English).")),
+    note_vi: Optional[str] = typer.Option(None, "--note-vi", help=N_("The same sentence in Vietnamese (shown by --lang vi).")),
+    note_zh: Optional[str] = typer.Option(None, "--note-zh", help=N_("The same sentence in Chinese.")),
+    evidence: List[str] = typer.Option([], "--evidence", "-e", help=N_("http(s) address of the source. Repeatable; at least one.")),
+    by: Optional[str] = typer.Option(None, "--by", help=N_("Who records it [default: git config user.name].")),
+    weak: bool = typer.Option(False, "--weak", help=N_("The source is weak (a mirror or aggregator): stored as confidence: weak.")),
+    kind: Optional[str] = typer.Option(None, "--kind", help=N_("Crossings: the new kind after an upgrade (e.g. international).")),
+    force: bool = typer.Option(False, "--force", help=N_("Allow moving backwards or out of a final status (needs --note).")),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help=N_("Print the diff that would be applied; write nothing.")),
 ) -> None:
-    """Set a commitment's status (or a crossing's stage) and append a dated history entry.
-
-    Only the lines of that record change in the file: comments, quoting and
-    every other record stay byte-identical, so the git diff is the review.
-
-    \b
-    Examples:
-      bbtrack status set SM23-3-19 done --date 27/2/2025 -e https://... --note "Opening ceremony" --note-vi "Lễ công bố"
-      bbtrack status set tra-linh announced --kind international --date 2023-12-28 -e https://...
-      bbtrack status set SM23-3-09 done --date 2024-06-25 -e https://... --dry-run
-    """
     from ..write.correct import record_event
     from ..write.edit import Change
     from ..load.folder import find_data_dir
@@ -368,31 +353,28 @@ def status_set(
     _print_edit(record_event(data_dir, change, today=day, dry_run=dry_run, use_cache=STATE.use_cache), dry_run, said)
 
 
-@command()
+@command(help=N_(
+    "Add a commitment, from these or a later meeting's minutes, with the next free id.\n\n"
+    "The record is appended at the end of commitments.yaml in the file's own style, with status open "
+    "and an empty history. Ids are never reused.\n\n"
+    "\b\nExamples:\n"
+    "  bbtrack add --section 3 --party \"Cao Bằng\" --party \"Quảng Tây\" --title-vi \"...\" --title-en \"...\" --quote \"...\" --crossing ta-lung\n"
+    "  bbtrack add --meeting SM24 --section 2 --party all ... --dry-run"
+))
 def add(
-    title_vi: str = typer.Option(..., "--title-vi", help="Short Vietnamese title."),
-    title_en: str = typer.Option(..., "--title-en", help="Short English title."),
-    title_zh: Optional[str] = typer.Option(None, "--title-zh", help="Short Chinese title."),
-    quote: str = typer.Option(..., "--quote", help="Verbatim words of the minutes that locate the action."),
-    party: List[str] = typer.Option(..., "--party", autocompletion=_complete_party, help="A party; repeat for several."),
-    section: int = typer.Option(..., "--section", help="Section of the minutes (0 = preamble)."),
-    meeting: str = typer.Option("SM23", "--meeting", help="Meeting id under 'meetings:' in commitments.yaml."),
-    crossing: List[str] = typer.Option([], "--crossing", "-c", autocompletion=_complete_crossing, help="Crossing id; repeatable."),
-    kind: str = typer.Option("deliverable", "--kind", help="deliverable (one-off) or continuing."),
-    due: Optional[str] = typer.Option(None, "--due", help='Due date as the minutes give it: "2024", "2024-09", "15/9/2024".'),
-    due_source: Optional[str] = typer.Option(None, "--due-source", help="With --due: minutes (its own sentence) or programme."),
-    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff that would be applied; write nothing."),
+    title_vi: str = typer.Option(..., "--title-vi", help=N_("Short Vietnamese title.")),
+    title_en: str = typer.Option(..., "--title-en", help=N_("Short English title.")),
+    title_zh: Optional[str] = typer.Option(None, "--title-zh", help=N_("Short Chinese title.")),
+    quote: str = typer.Option(..., "--quote", help=N_("Verbatim words of the minutes that locate the action.")),
+    party: List[str] = typer.Option(..., "--party", autocompletion=_complete_party, help=N_("A party; repeat for several.")),
+    section: int = typer.Option(..., "--section", help=N_("Section of the minutes (0 = preamble).")),
+    meeting: str = typer.Option("SM23", "--meeting", help=N_("Meeting id under 'meetings:' in commitments.yaml.")),
+    crossing: List[str] = typer.Option([], "--crossing", "-c", autocompletion=_complete_crossing, help=N_("Crossing id; repeatable.")),
+    kind: str = typer.Option("deliverable", "--kind", help=N_("deliverable (one-off) or continuing.")),
+    due: Optional[str] = typer.Option(None, "--due", help=N_('Due date as the minutes give it: "2024", "2024-09", "15/9/2024".')),
+    due_source: Optional[str] = typer.Option(None, "--due-source", help=N_("With --due: minutes (its own sentence) or programme.")),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help=N_("Print the diff that would be applied; write nothing.")),
 ) -> None:
-    """Add a commitment, from these or a later meeting's minutes, with the next free id.
-
-    The record is appended at the end of commitments.yaml in the file's own
-    style, with status open and an empty history. Ids are never reused.
-
-    \b
-    Examples:
-      bbtrack add --section 3 --party "Cao Bằng" --party "Quảng Tây" --title-vi "..." --title-en "..." --quote "..." --crossing ta-lung
-      bbtrack add --meeting SM24 --section 2 --party all ... --dry-run
-    """
     from ..core.dates import parse_user
     from ..write.edit import NewCommitment, add_commitment
     from ..load.folder import find_data_dir
@@ -410,29 +392,27 @@ def add(
     _print_edit(result, dry_run)
 
 
-@command()
+@command(help=N_(
+    "The recorded history, newest first: date, record, change, note, evidence.\n\n"
+    "\b\nExamples:\n"
+    "  bbtrack log\n"
+    "  bbtrack log sm23-3-17\n"
+    "  bbtrack log \"Ta Lung\" --since 2024\n"
+    "  bbtrack log -p \"Cao Bằng\" --since 2025 --until 2025-06 --format json"
+))
 def log(
-    record_id: Optional[str] = typer.Argument(None, metavar="[ID]", autocompletion=_complete_id,
-                                              help='One commitment or crossing, by id or name ("Huu Nghi") [default: all].'),
+    record_id: Optional[str] = typer.Argument(None, metavar=N_("[ID]"), autocompletion=_complete_id,
+                                              help=N_('One commitment or crossing, by id or name ("Ta Lung") [default: all].')),
     province: List[str] = typer.Option([], "--province", "-p", autocompletion=_complete_province,
-                                       help="Records of this province (a crossing: its own). Repeat for OR."),
+                                       help=N_("Records of this province (a crossing: its own). Repeat for OR.")),
     crossing: List[str] = typer.Option([], "--crossing", "-c", autocompletion=_complete_crossing,
-                                       help="A crossing (id or name) and the commitments naming it. Repeat for OR."),
-    since: Optional[str] = typer.Option(None, "--since", help='Only events on or after this date ("2024", "1/3/2025").'),
-    until: Optional[str] = typer.Option(None, "--until", help='Only events on or before this date ("2024-06").'),
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Show at most this many (the newest)."),
+                                       help=N_("A crossing (id or name) and the commitments naming it. Repeat for OR.")),
+    since: Optional[str] = typer.Option(None, "--since", help=N_('Only events on or after this date ("2024", "1/3/2025").')),
+    until: Optional[str] = typer.Option(None, "--until", help=N_('Only events on or before this date ("2024-06").')),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help=N_("Show at most this many (the newest).")),
     format: str = FORMAT_OPTION,
     lang: Optional[str] = LANG_OPTION,
 ) -> None:
-    """The recorded history, newest first: date, record, change, note, evidence.
-
-    \b
-    Examples:
-      bbtrack log
-      bbtrack log sm23-3-17
-      bbtrack log "Huu Nghi" --since 2024
-      bbtrack log -p "Cao Bằng" --since 2025 --until 2025-06 --format json
-    """
     from ..ops.changes import events
     from ..core.dates import parse_user
     from ..ops.query import crossing_keys, resolve_crossings, resolve_parties
@@ -455,23 +435,20 @@ def log(
     render_events(found, format, sys.stdout, lang=lang_)
 
 
-@command()
+@command(help=N_(
+    "What changed in the data between two git revisions, record by record.\n\n"
+    "Keyed by id: records added or removed, field changes (old → new), and history entries appended. "
+    "Paste `--format markdown` into a pull request.\n\n"
+    "\b\nExamples:\n"
+    "  bbtrack diff                      # HEAD vs your uncommitted edits\n"
+    "  bbtrack diff main HEAD --format markdown\n"
+    "  bbtrack diff HEAD~3 --format json"
+))
 def diff(
-    rev_a: Optional[str] = typer.Argument(None, metavar="[REV_A]", help="Old revision [default: HEAD]."),
-    rev_b: Optional[str] = typer.Argument(None, metavar="[REV_B]", help="New revision [default: the working tree]."),
+    rev_a: Optional[str] = typer.Argument(None, metavar=N_("[REV_A]"), help=N_("Old revision [default: HEAD].")),
+    rev_b: Optional[str] = typer.Argument(None, metavar=N_("[REV_B]"), help=N_("New revision [default: the working tree].")),
     format: str = FORMAT_OPTION,
 ) -> None:
-    """What changed in the data between two git revisions, record by record.
-
-    Keyed by id: records added or removed, field changes (old → new), and
-    history entries appended. Paste `--format markdown` into a pull request.
-
-    \b
-    Examples:
-      bbtrack diff                      # HEAD vs your uncommitted edits
-      bbtrack diff main HEAD --format markdown
-      bbtrack diff HEAD~3 --format json
-    """
     from ..ops.changes import diff_revisions
     from ..load.folder import find_data_dir
     from ..views.render import FORMATS, render_diff
@@ -481,9 +458,9 @@ def diff(
     render_diff(changes, format, sys.stdout)
 
 
-command()(report)
-command(parent=status_app, name="amend")(status_amend)
-command(parent=status_app, name="remove")(status_remove)
+command(help=REPORT_HELP)(report)
+command(parent=status_app, name="amend", help=STATUS_AMEND_HELP)(status_amend)
+command(parent=status_app, name="remove", help=STATUS_REMOVE_HELP)(status_remove)
 
 from .merging import register as _register_merging  # noqa: E402 - git-setup, merge-driver, resolve
 _register_merging(app, command, guarded)

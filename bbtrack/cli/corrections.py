@@ -12,45 +12,46 @@ from typing import List, Optional
 
 import typer
 
+from ..core.i18n import N_, _
 from .complete import complete_id as _complete_id
 from .run import STATE, print_edit as _print_edit
 
-ENTRY_HELP = "Which entry: its number in `bbtrack show` (1 = oldest), `last`, or its date."
-REASON_HELP = "Why the entry is wrong (required); bbtrack prints a commit message carrying it."
+ENTRY_HELP = N_("Which entry: its number in `bbtrack show` (1 = oldest), `last`, or its date.")
+REASON_HELP = N_("Why the entry is wrong (required); bbtrack prints a commit message carrying it.")
 
 
 def _finish(result, fix, dry_run: bool) -> None:
     _print_edit(result, dry_run)
     if not dry_run and result.written:
         message = f"Data: {result.record_id} {result.notice}: {fix.reason.strip()}"
-        sys.stderr.write(f"commit it with the reason: git commit -am {message!r}\n")
+        sys.stderr.write(_("commit it with the reason: git commit -am {message}").format(message=repr(message)) + "\n")
+
+
+STATUS_AMEND_HELP = N_(
+    "Correct one history entry: its date, note, evidence or status.\n\n"
+    "Only that entry's lines change (and the next entry's `from`, or the record's status when the "
+    "latest entry's status changes). For an event that really happened later, record a new one with "
+    "`status set` instead.\n\n"
+    "\b\nExamples:\n"
+    "  bbtrack status amend SM23-3-14 --entry 2 --note \"Pilot phase only\" --reason \"typo in the note\"\n"
+    "  bbtrack status amend SM23-3-10 --entry last --note-vi \"…\" --reason \"the Vietnamese note said more than the source\"\n"
+    "  bbtrack status amend SM23-3-09 --entry 2024-06-25 --date 2024-06-26 --reason \"the ceremony was on the 26th\"\n"
+    "  bbtrack status amend tra-linh --entry last --status notes-exchanged --reason \"the source says notes, not opening\" -n"
+)
 
 
 def status_amend(
-    record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id, help="Commitment or crossing id."),
+    record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id, help=N_("Commitment or crossing id.")),
     entry: str = typer.Option(..., "--entry", help=ENTRY_HELP),
     reason: str = typer.Option(..., "--reason", help=REASON_HELP),
-    date: Optional[str] = typer.Option(None, "--date", help="The right date (it must stay between its neighbours)."),
-    note: Optional[str] = typer.Option(None, "--note", help='The right note ("" removes it).'),
-    note_vi: Optional[str] = typer.Option(None, "--note-vi", help='The right Vietnamese note ("" removes it).'),
-    note_zh: Optional[str] = typer.Option(None, "--note-zh", help='The right Chinese note ("" removes it).'),
-    evidence: List[str] = typer.Option([], "--evidence", "-e", help="The right evidence; replaces the entry's. Repeatable."),
-    status: Optional[str] = typer.Option(None, "--status", "-s", help="The status (a crossing: stage) the entry should record."),
-    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff that would be applied; write nothing."),
+    date: Optional[str] = typer.Option(None, "--date", help=N_("The right date (it must stay between its neighbours).")),
+    note: Optional[str] = typer.Option(None, "--note", help=N_('The right note ("" removes it).')),
+    note_vi: Optional[str] = typer.Option(None, "--note-vi", help=N_('The right Vietnamese note ("" removes it).')),
+    note_zh: Optional[str] = typer.Option(None, "--note-zh", help=N_('The right Chinese note ("" removes it).')),
+    evidence: List[str] = typer.Option([], "--evidence", "-e", help=N_("The right evidence; replaces the entry's. Repeatable.")),
+    status: Optional[str] = typer.Option(None, "--status", "-s", help=N_("The status (a crossing: stage) the entry should record.")),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help=N_("Print the diff that would be applied; write nothing.")),
 ) -> None:
-    """Correct one history entry: its date, note, evidence or status.
-
-    Only that entry's lines change (and the next entry's `from`, or the record's
-    status when the latest entry's status changes). For an event that really
-    happened later, record a new one with `status set` instead.
-
-    \b
-    Examples:
-      bbtrack status amend SM23-3-14 --entry 2 --note "Pilot phase only" --reason "typo in the note"
-      bbtrack status amend SM23-3-10 --entry last --note-vi "…" --reason "the Vietnamese note said more than the source"
-      bbtrack status amend SM23-3-09 --entry 2024-06-25 --date 2024-06-26 --reason "the ceremony was on the 26th"
-      bbtrack status amend tra-linh --entry last --status notes-exchanged --reason "the source says notes, not opening" -n
-    """
     from ..core.dates import parse_user
     from ..load.folder import find_data_dir
     from ..write.correct import Correction, correct
@@ -62,22 +63,22 @@ def status_amend(
     _finish(result, fix, dry_run)
 
 
+STATUS_REMOVE_HELP = N_(
+    "Remove a history entry recorded by mistake (an event that did not happen, a duplicate).\n\n"
+    "The next entry then starts where the removed one started; removing the latest entry puts the "
+    "record's status back to what it was before it.\n\n"
+    "\b\nExamples:\n"
+    "  bbtrack status remove SM23-3-14 --entry last --reason \"recorded on the wrong commitment\" --dry-run\n"
+    "  bbtrack status remove ly-van --entry 2025-02-27 --reason \"duplicate of entry 1\""
+)
+
+
 def status_remove(
-    record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id, help="Commitment or crossing id."),
+    record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id, help=N_("Commitment or crossing id.")),
     entry: str = typer.Option(..., "--entry", help=ENTRY_HELP),
     reason: str = typer.Option(..., "--reason", help=REASON_HELP),
-    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print the diff that would be applied; write nothing."),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help=N_("Print the diff that would be applied; write nothing.")),
 ) -> None:
-    """Remove a history entry recorded by mistake (an event that did not happen, a duplicate).
-
-    The next entry then starts where the removed one started; removing the
-    latest entry puts the record's status back to what it was before it.
-
-    \b
-    Examples:
-      bbtrack status remove SM23-3-14 --entry last --reason "recorded on the wrong commitment" --dry-run
-      bbtrack status remove ly-van --entry 2025-02-27 --reason "duplicate of entry 1"
-    """
     from ..load.folder import find_data_dir
     from ..write.correct import Correction, correct
 

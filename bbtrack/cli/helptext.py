@@ -14,21 +14,80 @@ plain strings; they are translated here, where help is written.
 from __future__ import annotations
 
 import contextlib
+import re
+import unicodedata
 from typing import Any, Iterator
 
+import typer._click._compat
+import typer._click._textwrap
+import typer._click.formatting
 import typer.core
+from typer._click._textwrap import TextWrapper
 from typer.core import TyperCommand, TyperGroup
 
-from ..core.i18n import N_, _
+from ..core.i18n import N_, _, current, pgettext
 
 # Click's and Typer's words that reach a reader, for the catalogue (`tools/i18n.py`).
 CLICK_WORDS = (
     N_("Usage: "), N_("Show this message and exit."), N_("[OPTIONS]"), N_("COMMAND [ARGS]..."),
     N_("Arguments"), N_("Options"), N_("Commands"), N_("default: {default}"), N_("env var: {var}"),
     N_("required"), N_("(dynamic)"), N_("Aborted!"), N_("Missing command."), N_("No such command {name!r}."),
+    # Typer's own options for shell completion (typer/completion.py), shown in `bbtrack --help`.
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+    N_("Install completion for the specified shell."),
+    N_("Show completion for the specified shell, to copy it or customize the installation."),
 )
+# The metavars Click derives from an option's type: shown as `--limit <int>` in help.
+TYPE_METAVARS = (N_("<str>"), N_("<int>"), N_("<path>"), N_("<int range>"))
 
 typer.core._ = _  # Typer's section titles and [default: …] notes, in the reader's language
+
+# Pieces of help text a line may not be broken inside: a `code span` (what to type, spaces and
+# all), a run of Latin letters and marks, one CJK character (Chinese breaks between any two),
+# with the punctuation that may not start or end a line kept on the right side.
+_PIECES = re.compile(r"[（「『“]*(?:`[^`]*`|[\u2e80-\u9fff\uf900-\ufaff]|[^\s`\u2e80-\u9fff\uf900-\ufaff（「『“，。、；：！？）」』”]+)"
+                     r"[，。、；：！？）」』”\])}.,;:!?]*|\s+|.")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class TranslatedWrapper(TextWrapper):
+    """Click's wrapper, for Vietnamese and Chinese help: never breaks a `code span` (a reader
+    copies it whole), breaks Chinese between characters, and counts a CJK character as two
+    columns, as the terminal shows it. English help keeps Click's own wrapping."""
+
+    def wrap(self, text: str) -> list[str]:
+        if current() == "en":
+            return super().wrap(text)
+        lines: list[str] = []
+        line, used, space = self.initial_indent, _width(self.initial_indent), False
+        empty = True
+        for piece in _PIECES.findall(text):
+            if piece.isspace():
+                space = not empty
+                continue
+            gap = " " if space else ""
+            if not empty and used + _width(gap + piece) > self.width:
+                lines.append(line)
+                line, used, gap = self.subsequent_indent, _width(self.subsequent_indent), ""
+            line, used, space, empty = line + gap + piece, used + _width(gap + piece), False, False
+        if not empty:
+            lines.append(line)
+        return lines
+
+
+def _heading(self: Any, heading: str) -> None:
+    self.write(f"{'':>{self.current_indent}}" + pgettext("heading", "{heading}:").format(heading=heading) + "\n")
+
+
+typer._click._textwrap.TextWrapper = TranslatedWrapper  # what typer._click.formatting.wrap_text uses
+# Columns line up by the width a terminal gives each character (a CJK one takes two), and a
+# section's title ends as its language ends one (Chinese: a full-width colon).
+typer._click.formatting.term_len = lambda text: _width(typer._click._compat.strip_ansi(text))
+typer._click.formatting.HelpFormatter.write_heading = _heading
 
 
 def _tr(text: Any) -> Any:
@@ -52,6 +111,11 @@ def translated(command: Any, ctx: Any) -> Iterator[None]:
     for param in command.get_params(ctx):
         swap(param, "help")
         swap(param, "metavar")
+        if param.metavar is None and param.param_type_name == "option" and not param.is_flag:
+            derived = param.make_metavar(ctx)  # `<str>`: Click's word for the type
+            if _(derived) != derived:
+                saved.append((param, "metavar", None))
+                param.metavar = _(derived)
     try:
         yield
     finally:
@@ -74,6 +138,11 @@ class Localised:
         saved = (self.short_help, self.help)  # type: ignore[attr-defined]
         self.short_help, self.help = _tr(self.short_help), _tr(self.help)  # type: ignore[attr-defined]
         try:
+            text = self.help or ""  # type: ignore[attr-defined]
+            first = text.split("\n\n", 1)[0]
+            if not self.short_help and "。" in first:  # type: ignore[attr-defined]
+                # Chinese has no spaces for Click to cut at: its first sentence, whole.
+                return first.split("。", 1)[0] + "。"
             return super().get_short_help_str(limit)  # type: ignore[misc]
         finally:
             self.short_help, self.help = saved  # type: ignore[attr-defined]
@@ -84,4 +153,15 @@ class Command(Localised, TyperCommand):
 
 
 class LocalisedGroup(Localised, TyperGroup):
-    pass
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """In a translated help the commands are listed as typed (`bbtrack status set`): their
+        words stay English, and written whole they read as what to type, not as prose."""
+        if current() == "en":
+            return super().format_commands(ctx, formatter)
+        commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        commands = [(f"{ctx.command_path} {name}", command) for name, command in commands
+                    if command is not None and not command.hidden]
+        if commands:
+            limit = formatter.width - 6 - max(len(name) for name, _command in commands)
+            with formatter.section(_("Commands")):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in commands])

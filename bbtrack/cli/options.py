@@ -8,7 +8,7 @@ import typer
 from ..core.i18n import N_
 
 LANG_OPTION = typer.Option(None, "--lang", help=N_("Language: vi, en or zh [env BBTRACK_LANG; else the locale; default vi]."))
-FORMAT_OPTION = typer.Option("table", "--format", "-f", help="table (Rich on a terminal, aligned text when piped), json, csv or markdown.")
-DUE_SOURCE_OPTION = typer.Option([], "--due-source", help="minutes or programme: only records due by their own sentence, or by the programme year alone.")
-SHEET_FORMAT_OPTION = typer.Option("table", "--format", "-f", help="table, json, csv, markdown or xlsx (an Excel workbook: with --output).")
-OUTPUT_OPTION = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout (CSV then starts with a BOM for Excel).")
+FORMAT_OPTION = typer.Option("table", "--format", "-f", help=N_("table (Rich on a terminal, aligned text when piped), json, csv or markdown."))
+DUE_SOURCE_OPTION = typer.Option([], "--due-source", help=N_("minutes or programme: only records due by their own sentence, or by the programme year alone."))
+SHEET_FORMAT_OPTION = typer.Option("table", "--format", "-f", help=N_("table, json, csv, markdown or xlsx (an Excel workbook: with --output)."))
+OUTPUT_OPTION = typer.Option(None, "--output", "-o", help=N_("Write to this file instead of stdout (CSV then starts with a BOM for Excel)."))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from ..core.errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
+from ..core.i18n import N_, _, ngettext, pgettext
 
 
 class State:
@@ -60,6 +61,15 @@ def err(message: str) -> None:
     sys.stderr.write(f"bbtrack: {message}\n")
 
 
+def error(message: object) -> None:
+    """`bbtrack: error: …`, the one line of a command that stops (the program's name stays as typed)."""
+    err(_("error: {message}").format(message=message))
+
+
+def warn(message: object) -> None:
+    err(_("warning: {message}").format(message=message))
+
+
 def exit_code_for(exc: BaseException) -> int:
     """Say what went wrong in one line on stderr; the exit code to leave with.
 
@@ -67,7 +77,7 @@ def exit_code_for(exc: BaseException) -> int:
     the traceback.
     """
     if isinstance(exc, BbtrackError):
-        err(f"error: {exc}")
+        error(exc)
         return exc.exit_code
     if isinstance(exc, BrokenPipeError):
         # `bbtrack list | head`: the reader left; not an error of ours.
@@ -75,11 +85,12 @@ def exit_code_for(exc: BaseException) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     if isinstance(exc, KeyboardInterrupt):
-        err("interrupted")
+        err(_("interrupted"))
         return 130
     if os.environ.get("BBTRACK_DEBUG"):
         raise exc
-    err(f"internal error: {type(exc).__name__}: {exc} (set BBTRACK_DEBUG=1 for details; please report)")
+    err(_("internal error: {kind}: {message} (set BBTRACK_DEBUG=1 for details; please report)").format(
+        kind=type(exc).__name__, message=exc))
     return EXIT_INTERNAL
 
 
@@ -107,8 +118,10 @@ def load(strict: bool = True):
     if strict and result.fatal:
         # A fatal problem (the file cannot be used) is named first and exits as `check` does.
         first = next(p for p in result.errors if p.severity == "fatal")
-        more = f" (+{len(result.errors) - 1} more)" if len(result.errors) > 1 else ""
-        raise DataProblems(f"{first}{more}; run `bbtrack check` for all problems", first.severity)
+        more = len(result.errors) - 1
+        said = (_("{problem} (+{more} more); run `bbtrack check` for all problems") if more
+                else _("{problem}; run `bbtrack check` for all problems"))
+        raise DataProblems(said.format(problem=first, more=more), first.severity)
     if strict and result.errors:
         import dataclasses
 
@@ -116,13 +129,16 @@ def load(strict: bool = True):
 
         part = valid_part(result)
         named = ", ".join(part.left_out[:5]) + (", …" if len(part.left_out) > 5 else "")
-        left = [f"{len(part.left_out)} left out ({named})"] if part.left_out else []
+        left = [_("{count} left out ({ids})").format(count=len(part.left_out), ids=named)] if part.left_out else []
         if part.unnamed:
-            left.append(f"{part.unnamed} record{'s' if part.unnamed != 1 else ''} without an id left out")
+            left.append(ngettext("{count} record without an id left out", "{count} records without an id left out",
+                                 part.unnamed).format(count=part.unnamed))
         STATE.left_out = part.left_out
-        problems = f"{part.problems} problem{'s' if part.problems != 1 else ''}"
-        err(f"warning: the data has {problems}; answering from the valid records"
-            + (f", {' and '.join(left)}" if left else "") + "; run `bbtrack check` to see and fix them")
+        problems = ngettext("{count} problem", "{count} problems", part.problems).format(count=part.problems)
+        said = (_("the data has {problems}; answering from the valid records, {left}; "
+                  "run `bbtrack check` to see and fix them") if left else
+                _("the data has {problems}; answering from the valid records; run `bbtrack check` to see and fix them"))
+        warn(said.format(problems=problems, left=pgettext("list", " and ").join(left)))
         return dataclasses.replace(result, dataset=part.dataset)
     return result
 
@@ -145,12 +161,14 @@ class Progress:
         self.count = max(self.count, total)
         if now - self.started >= 1.0 and now - self.shown >= 0.2:
             self.shown = now
-            self.stream.write(f"\rbbtrack: reading {name}: {done:,} of {total:,} records")
+            self.stream.write("\rbbtrack: " + _("reading {name}: {done} of {total} records").format(
+                name=name, done=f"{done:,}", total=f"{total:,}"))
             self.stream.flush()
 
     def close(self) -> None:
         if self.shown:
-            self.stream.write(f"\rbbtrack: read {self.count:,} records in {self.clock() - self.started:.1f} s\n")
+            self.stream.write("\rbbtrack: " + _("read {count} records in {seconds} s").format(
+                count=f"{self.count:,}", seconds=f"{self.clock() - self.started:.1f}") + "\n")
             self.stream.flush()
 
 
@@ -220,8 +238,8 @@ def note_packaged(data_dir: Path) -> None:
     except BbtrackError:
         return
     if data_dir == packaged and not Path.cwd().resolve().is_relative_to(packaged.parent.resolve()):
-        sys.stderr.write(f"bbtrack: no data/ folder here; reading the data shipped with bbtrack ({packaged}). "
-                         "Use --data-dir for your own.\n")
+        err(_("no data/ folder here; reading the data shipped with bbtrack ({path}). Use --data-dir for your own.")
+            .format(path=packaged))
 
 
 def write_output(output: Path | None, binary: bool, write) -> None:
@@ -247,8 +265,8 @@ def write_output(output: Path | None, binary: bool, write) -> None:
         else:
             output.write_text(data, encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror}") from None
-    sys.stderr.write(f"wrote {output}\n")
+        raise UsageError(_("cannot write {path}: {reason}").format(path=output, reason=exc.strerror)) from None
+    sys.stderr.write(_("wrote {path}").format(path=output) + "\n")
 
 
 def parse_lang(value: str | None) -> str:
@@ -335,9 +353,9 @@ def list_commitments(
     from ..views.render import SHEET_FORMATS
     from ..views.tables import RICH_MAX_ROWS, too_long_for_rich
 
+    lang_ = parse_lang(lang)  # first: every message below is in the command's language
     format = check_format(format, SHEET_FORMATS)  # noqa: A001 - the option's name
     check_output(output, format)
-    lang_ = parse_lang(lang)
     day = parse_today(today)
     parties = resolve_parties(province, provinces_only=True) if province else frozenset()
     if party:
@@ -381,12 +399,12 @@ def list_commitments(
     if count == 0:
         typed = dict(province=province, party=party, status=status, crossing=crossing, section=section, kind=kind,
                      due_before=due_before, due_within=due_within, overdue=overdue, late=late, grep=grep, today=today)
-        as_of = f" as of {day}" if (overdue or late or due_within is not None) and not today else ""
-        say_empty("commitments", typed, as_of)
+        say_empty("commitments", typed, day if (overdue or late or due_within is not None) and not today else None)
         if format in ("table", "markdown") and output is None:
             return  # a header over nothing reads like a broken table
     if format == "table" and output is None and too_long_for_rich(count, sys.stdout):
-        err(f"{count} rows: plain columns above {RICH_MAX_ROWS} rows (--limit N for the coloured table)")
+        err(_("{count} rows: plain columns above {limit} rows (--limit N for the coloured table)").format(
+            count=count, limit=RICH_MAX_ROWS))
     with open_output(output, format) as out:
         if index is not None:
             from ..views.render import write_commitment_table
@@ -399,7 +417,16 @@ def list_commitments(
             render_commitments(records, format, out, today=day, lang=lang_)
 
 
-def say_empty(what: str, typed: dict, as_of: str = "") -> None:
+# What `say_empty` says, by what was looked for: (filters given, none given; each as of a day or not).
+_EMPTY = {
+    "commitments": (N_("no commitments match {filters}"), N_("no commitments in the data"),
+                    N_("no commitments match {filters} as of {day}"), N_("no commitments in the data as of {day}")),
+    "crossings": (N_("no crossings match {filters}"), N_("no crossings in the data")),
+    "events": (N_("no events match {filters}"), N_("no events in the data")),
+}
+
+
+def say_empty(what: str, typed: dict, as_of: _dt.date | None = None) -> None:
     """One line on stderr when nothing matched, with the filters as typed: an empty
     table alone does not say whether the filters or the data are at fault."""
     import shlex
@@ -412,14 +439,15 @@ def say_empty(what: str, typed: dict, as_of: str = "") -> None:
                 words.append(flag)
             elif one is not None and one is not False:
                 words.append(f"{flag} {shlex.quote(str(one))}".lstrip())
-    err(f"no {what} match {' '.join(words)}{as_of}" if words else f"no {what} in the data{as_of}")
+    said = _EMPTY[what][(0 if words else 1) + (2 if as_of else 0)]
+    err(_(said).format(filters=" ".join(words), day=as_of))
 
 
 def check_output(output: str | os.PathLike[str] | None, fmt: str) -> None:
     from ..views.tables import is_terminal
 
     if fmt == "xlsx" and output is None and is_terminal(sys.stdout):
-        raise UsageError("xlsx is a binary workbook: write it with --output FILE, or redirect stdout to a file")
+        raise UsageError(_("xlsx is a binary workbook: write it with --output FILE, or redirect stdout to a file"))
 
 
 class open_output:
@@ -443,7 +471,7 @@ class open_output:
         try:
             self.handle = open(self.temp, "w", encoding="utf-8-sig" if self.fmt == "csv" else "utf-8", newline="")
         except OSError as exc:
-            raise UsageError(f"cannot write {self.path}: {exc.strerror}") from None
+            raise UsageError(_("cannot write {path}: {reason}").format(path=self.path, reason=exc.strerror)) from None
         return self.handle
 
     def __exit__(self, kind, exc, tb) -> None:
@@ -453,9 +481,9 @@ class open_output:
             self.handle.close()
             if kind is None:
                 os.replace(self.temp, self.path)
-                sys.stderr.write(f"wrote {self.path}\n")
-        except OSError as error:
-            raise UsageError(f"cannot write {self.path}: {error.strerror}") from None
+                sys.stderr.write(_("wrote {path}").format(path=self.path) + "\n")
+        except OSError as problem:
+            raise UsageError(_("cannot write {path}: {reason}").format(path=self.path, reason=problem.strerror)) from None
         finally:
             self.temp.unlink(missing_ok=True)
 
@@ -534,9 +562,10 @@ def print_edit(result, dry_run: bool, said: str | None = None) -> None:
     shown = display_path(result.path)
     if dry_run:
         sys.stdout.write(unified_diff(result.old_text, result.new_text, shown))
-        sys.stderr.write("dry run: nothing written\n")
+        sys.stderr.write(_("dry run: nothing written") + "\n")
     else:
-        sys.stderr.write(f"{result.record_id}: updated {shown}; review with `git diff` or `bbtrack diff`\n")
+        sys.stderr.write(_("{id}: updated {path}; review with `git diff` or `bbtrack diff`").format(
+            id=result.record_id, path=shown) + "\n")
     if result.notice:
         sys.stderr.write(f"{result.record_id}: {result.notice}\n")
     if said:
@@ -549,7 +578,7 @@ def event_date(text: str | None, today: _dt.date):
     from ..core.dates import PartialDate, parse_user
 
     if not text or not text.strip():
-        raise UsageError("give --date: when it happened (25/6/2024, 2024-06, 2024), or `--date today`")
+        raise UsageError(_("give --date: when it happened (25/6/2024, 2024-06, 2024), or `--date today`"))
     if text.strip().lower() in ("today", "hôm nay", "hom nay"):
-        return PartialDate.of(today), f"--date today is {today.isoformat()}"
+        return PartialDate.of(today), _("--date today is {date}").format(date=today.isoformat())
     return parse_user(text, "--date"), None

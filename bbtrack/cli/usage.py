@@ -55,15 +55,80 @@ def hoist_globals(args: Sequence[str], commands_with_lang: frozenset[str] = froz
 
 
 def one_line(exc: Any) -> str:
-    """Click's message, on one line, with where to look next."""
-    message = " ".join(exc.format_message().split())
-    possible = getattr(exc, "possibilities", None)  # NoSuchOption: say it as every other lookup does
-    if possible and getattr(exc, "option_name", None):
-        near = " or ".join(sorted(possible, key=len, reverse=True)[:3])
-        message = f"no such option {exc.option_name}; did you mean {near}?"
+    """Click's message, on one line, in the reader's language, with where to look next.
+
+    The Click that Typer vendors writes its messages as plain English strings, so each is
+    said again from the exception's kind and fields; the option names, values and
+    suggestions it carries are kept as typed."""
+    from ..core.i18n import _
+
     ctx = getattr(exc, "ctx", None)
     path = ctx.command_path if ctx is not None else "bbtrack"
-    return f"{message} (see `{path} --help`)"
+    return _("{message} (see `{command} --help`)").format(message=_said(exc, ctx), command=path)
+
+
+def _alternatives(words: Sequence[str]) -> str:
+    from ..core.i18n import pgettext
+
+    return pgettext("alternatives", " or ").join(words)
+
+
+def _metavar(param: Any) -> str:
+    """An argument as its help names it (`STATUS`, in the reader's language)."""
+    from ..core.i18n import _
+
+    name = (param.metavar or param.name or "") if param is not None else ""
+    return _(name).strip("[].") if name else name
+
+
+def _said(exc: Any, ctx: Any) -> str:
+    import re
+
+    from typer._click import exceptions as click
+
+    from ..core.i18n import _, ngettext
+
+    message = " ".join(exc.format_message().split())
+    if isinstance(exc, click.NoSuchOption):
+        possible = sorted(exc.possibilities or (), key=len, reverse=True)[:3]
+        if possible:
+            return _("no such option {option}; did you mean {near}?").format(
+                option=exc.option_name, near=_alternatives(possible))
+        return _("no such option {option}").format(option=exc.option_name)
+    if isinstance(exc, click.BadOptionUsage):
+        if "does not take a value" in message:
+            return _("option {option} takes no value").format(option=exc.option_name)
+        if "requires" in message:
+            return _("option {option} needs a value").format(option=exc.option_name)
+        return message
+    if isinstance(exc, click.MissingParameter):
+        param = exc.param
+        if param is not None and param.param_type_name == "argument":
+            return _("missing argument {name}").format(name=_metavar(param))
+        if param is not None:
+            return _("missing option {name}").format(name=" / ".join(param.opts))
+        return message
+    if isinstance(exc, click.BadParameter):
+        option = " / ".join(exc.param.opts) if exc.param is not None and exc.param.param_type_name == "option" \
+            else _metavar(exc.param)
+        problem = " ".join(str(exc.message).split())
+        found = re.fullmatch(r"(.+) is not in the range (.+?)\.?", problem)
+        if found:
+            problem = _("{value} is not in the range {range}").format(value=found[1], range=found[2])
+        found = re.fullmatch(r"(.+) is not a valid (?:int|integer|int range|float|float range)\.?", problem)
+        if found:
+            problem = _("{value} is not a number").format(value=found[1])
+        return _("invalid value for {option}: {problem}").format(option=option, problem=problem)
+    found = re.fullmatch(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", message)
+    if found:
+        words = found[1].split()
+        return ngettext("unexpected extra argument {words}", "unexpected extra arguments {words}",
+                        len(words)).format(words=" ".join(words))
+    found = re.fullmatch(r"(.*?)\.? Did you mean (.+)\?", message)  # Typer's suggestion for a command
+    if found:
+        near = [word.strip("'\"") for word in found[2].split(", ")]
+        return _("{message}; did you mean {near}?").format(message=found[1].rstrip("."), near=_alternatives(near))
+    return message
 
 
 class Group(LocalisedGroup):
@@ -88,13 +153,14 @@ class Group(LocalisedGroup):
             exc.show()  # `bbtrack` alone: the help, as Click gives it
             sys.exit(exc.exit_code)
         except click_exceptions.ClickException as exc:
-            from .run import err
+            from .run import error
 
-            err(f"error: {one_line(exc)}")
+            error(one_line(exc))
             sys.exit(2 if isinstance(exc, click_exceptions.UsageError) else exc.exit_code)
         except click_exceptions.Abort:
+            from ..core.i18n import _
             from .run import err
 
-            err("interrupted")
+            err(_("interrupted"))
             sys.exit(130)
         sys.exit(result if isinstance(result, int) else 0)
