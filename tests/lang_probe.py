@@ -39,7 +39,7 @@ NEUTRAL = {
     "tin", "can", "ban", "con", "hai", "cho", "theo",  # Vietnamese words typed without marks
     "open", "ongoing", "done", "dropped", "planned", "approved", "accepted", "upgraded", "opened",
     "giang", "ninh", "quang", "lang", "son", "cao", "tuyen", "phong", "mong", "cai", "chi", "lung", "lan",
-    "continuing", "oneoff", "minutes", "programme", "table", "text", "weak", "pilot",  # codes users type
+    "continuing", "oneoff", "deliverable", "province", "party", "section", "kind", "terminal", "minutes", "programme", "table", "text", "weak", "pilot",  # codes users type
 }
 COMMON = set("""
 about after again against all also and any are because been before being below between both but

@@ -42,7 +42,7 @@ COMMITMENT_KEYS = [
 ]
 OPTIONAL_COMMITMENT_KEYS = {"title_zh", "due_source"}
 CROSSING_KEYS = [
-    "id", "name_vi", "name_zh", "partner_vi", "partner_zh", "partner_pinyin", "zh_confidence",
+    "id", "name_vi", "name_zh", "partner_vi", "partner_zh", "partner_pinyin", "zh_confidence", "name_zh_confidence",
     "name_source", "province", "kind", "target_kind", "stage", "parent", "markers", "history",
 ]
 DUE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -351,12 +351,15 @@ def test_crossing_names_and_markers_are_in_the_minutes(crossings, minutes):
 
 def test_zh_confidence_only_with_chinese(crossings):
     for x in crossings:
-        has_zh = x["name_zh"] is not None or x["partner_zh"] is not None
-        if has_zh:
+        if x["partner_zh"] is not None:
             assert x["zh_confidence"] in {"verified", "weak"}, x["id"]
         else:
             assert x["zh_confidence"] is None, x["id"]
             assert x["partner_pinyin"] is None, x["id"]
+        if x["name_zh"] is not None:
+            assert x["name_zh_confidence"] in {"verified", "weak"}, x["id"]
+        else:
+            assert x["name_zh_confidence"] is None, x["id"]
 
 
 def test_chinese_names_come_from_the_research(crossings, research, glossary_gates):
@@ -385,4 +388,5 @@ def test_weak_characters_are_marked_weak(crossings, research, glossary_gates):
                 continue  # a glossary-only name: its label is checked in tests/test_data_zh.py
             assert labels, (x["id"], field, "no research row names it")
             if any("weak" in label for label in labels):
-                assert x["zh_confidence"] == "weak", (x["id"], field, labels)
+                confidence = x["name_zh_confidence" if field == "name_zh" else "zh_confidence"]
+                assert confidence == "weak", (x["id"], field, labels)

@@ -118,8 +118,8 @@ def known_names(crossings, gates) -> tuple[set[str], set[str], set[str]]:
     held = {n for x in crossings.values() for n in (x["name_zh"], x["partner_zh"]) if n}
     held |= {zh for zh, _ in vn_side.values()} | {zh for zh, _ in cn_side.values()}
     allowed = {zh for zh, _ in vn_side.values()} | {zh for zh, _ in cn_side.values()}
-    allowed |= {n for x in crossings.values() if x["zh_confidence"] == "verified"
-                for n in (x["name_zh"], x["partner_zh"]) if n}
+    allowed |= {x["partner_zh"] for x in crossings.values() if x["zh_confidence"] == "verified" and x["partner_zh"]}
+    allowed |= {x["name_zh"] for x in crossings.values() if x.get("name_zh_confidence") == "verified" and x["name_zh"]}
     chinese_side = {x["partner_zh"] for x in crossings.values() if x["partner_zh"]}
     chinese_side |= {zh for zh, _ in cn_side.values()}
     return held, allowed, chinese_side
@@ -198,7 +198,7 @@ def test_copy_only_names_are_marked_weak(crossings, gates):
     for x in crossings.values():
         zh, label = vn_side.get(x["name_vi"], (None, None))
         if label == "weak" and not any(zh in row for row in verified_rows):
-            assert x["zh_confidence"] == "weak", (x["id"], zh)
+            assert x.get("name_zh_confidence") == "weak", (x["id"], zh)
 
 
 def test_unconfirmed_names_are_never_filled(crossings):

@@ -38,9 +38,10 @@ def test_chinese_dates_and_iso_elsewhere():
 
 def test_crossings_in_chinese_name_china_first_and_invent_nothing(shipped_cli):
     table = rows(ok(shipped_cli("--lang", "zh", "crossings")))
-    assert "友谊关—Hữu Nghị" in table["huu-nghi"]  # no Chinese name for the Vietnamese side: its own
+    assert "友谊关—友谊" in table["huu-nghi"]  # both names verified: no mark
     assert "峒中—横模" in table["hoanh-mo"]
-    assert "浦寨?—Tân Thanh" in table["tan-thanh"]  # weak source: marked
+    assert "浦寨?—新清" in table["tan-thanh"]  # each name marked by its own source: 浦寨 weak, 新清 verified
+    assert "水口—驮隆?" in table["ta-lung"]
     assert "Lộng Bình—Lũng Làn" in table["lung-lan"]  # the research found no Chinese name
     assert "河江省（现并入宣光省）" in table["lung-lan"] and "谅山省" in table["huu-nghi"]
     assert "国际口岸" in table["huu-nghi"] and "正常运行" in table["huu-nghi"]

@@ -141,6 +141,8 @@ class Crossing:
     markers: str | None
     history: tuple[HistoryEntry, ...] = ()
     source: Source | None = field(default=None, compare=False)
+    # How sure the Chinese name of the Vietnamese side is; zh_confidence is its partner's.
+    name_zh_confidence: str | None = None
 
     @property
     def pair(self) -> str:

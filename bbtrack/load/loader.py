@@ -296,6 +296,7 @@ _CROSSING_FIELDS: dict[str, tuple[bool, Callable[[Any], Any]]] = {
     "partner_zh": (False, _opt_text),
     "partner_pinyin": (False, _opt_text),
     "zh_confidence": (False, _opt(_vocab(CONFIDENCES, "confidence"))),
+    "name_zh_confidence": (False, _opt(_vocab(CONFIDENCES, "confidence"))),
     "name_source": (False, _opt_text),
     "province": (True, _text),
     "kind": (True, _opt(_vocab(CROSSING_KINDS, "kind"))),
@@ -421,7 +422,7 @@ def _records(walker: _Walker, seq: Any, what: str) -> list[tuple[Any, dict[str, 
 _FIELD_SPECS = {"commitment": _COMMITMENT_FIELDS, "crossing": _CROSSING_FIELDS, "meeting": _MEETING_FIELDS}
 
 
-_CROSSING_DEFAULTS = dict.fromkeys(("name_zh", "partner_zh", "partner_pinyin", "zh_confidence", "name_source",
+_CROSSING_DEFAULTS = dict.fromkeys(("name_zh", "partner_zh", "partner_pinyin", "zh_confidence", "name_zh_confidence", "name_source",
                                     "target_kind", "parent", "markers"))
 
 

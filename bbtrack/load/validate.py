@@ -102,9 +102,12 @@ def check_references(ds: Dataset) -> Iterator[Problem]:
         if x.parent is not None and (x.parent not in crossing_ids or x.parent == x.id):
             yield Problem(_src(x, ds.crossings_file), "unknown-parent",
                           f"{x.id}: parent {x.parent!r} is not another crossing id; use one, or null")
-        if (x.partner_zh or x.name_zh) and x.zh_confidence is None:
+        if x.partner_zh and x.zh_confidence is None:
             yield Problem(_src(x, ds.crossings_file), "missing-field",
                           f"{x.id}: 中文 names need zh_confidence (verified or weak)")
+        if x.name_zh and x.name_zh_confidence is None:
+            yield Problem(_src(x, ds.crossings_file), "missing-field",
+                          f"{x.id}: 中文 names need name_zh_confidence (verified or weak)")
 
 
 def _check_history(record: Commitment | Crossing, vocabulary: tuple[str, ...], current: str,

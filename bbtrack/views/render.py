@@ -113,6 +113,7 @@ def crossing_row(x: Crossing, count: int | None = None, *, full: bool = False) -
     row: dict[str, Any] = {
         "id": x.id, "name_vi": x.name_vi, "name_zh": x.name_zh, "partner_vi": x.partner_vi,
         "partner_zh": x.partner_zh, "partner_pinyin": x.partner_pinyin, "zh_confidence": x.zh_confidence,
+        "name_zh_confidence": x.name_zh_confidence,
         "province": x.province, "kind": x.kind, "target_kind": x.target_kind, "stage": x.stage,
         "parent": x.parent, "markers": x.markers,
     }
@@ -210,6 +211,7 @@ COMMITMENT_CSV_COLUMNS = ("id", "section", "title_vi", "title_en", "title_zh", "
 
 
 CROSSING_CSV_COLUMNS = ("id", "name_vi", "name_zh", "partner_vi", "partner_zh", "partner_pinyin", "zh_confidence",
+                        "name_zh_confidence",
                         "province", "kind", "target_kind", "stage", "parent", "markers", "commitments")
 
 
@@ -236,6 +238,11 @@ def row_style(c: Commitment, today: _dt.date) -> str | None:
 # --- crossings --------------------------------------------------------------------------
 
 
+def weak_zh(x: Crossing) -> bool:
+    """Whether a Chinese name the crossing shows rests on a weak source."""
+    return bool((x.partner_zh and x.zh_confidence == "weak") or (x.name_zh and x.name_zh_confidence == "weak"))
+
+
 def _zh(name: str | None, confidence: str | None) -> str:
     if not name:
         return ""
@@ -251,7 +258,7 @@ def pair_zh(x: Crossing) -> str:
     name in Chinese where the research has one ("?" when its source is weak), else in
     Vietnamese: no name is made up."""
     china = _zh(x.partner_zh, x.zh_confidence) or x.partner_vi
-    vietnam = _zh(x.name_zh, x.zh_confidence) or x.name_vi
+    vietnam = _zh(x.name_zh, x.name_zh_confidence) or x.name_vi
     return f"{china}—{vietnam}"
 
 
@@ -274,7 +281,7 @@ def render_crossings(records: Sequence[Crossing], counts: dict[str, int], fmt: s
         if lang == "zh":  # the pair is in Chinese already: the other column gives the Vietnamese names
             zh = x.pair
         else:
-            zh = " – ".join(filter(None, (_zh(x.name_zh, x.zh_confidence), _zh(x.partner_zh, x.zh_confidence))))
+            zh = " – ".join(filter(None, (_zh(x.name_zh, x.name_zh_confidence), _zh(x.partner_zh, x.zh_confidence))))
             if x.partner_pinyin:
                 zh = f"{zh} ({x.partner_pinyin})" if zh else x.partner_pinyin
         kind = kind_label(x.kind, lang)
@@ -283,7 +290,7 @@ def render_crossings(records: Sequence[Crossing], counts: dict[str, int], fmt: s
         rows.append([x.id, pair_in(x, lang), zh, provinces.display(x.province, lang), kind,
                      STAGE_LABELS[lang].get(x.stage, x.stage), str(counts.get(x.id, 0))])
     write_table(fmt, headers, rows, out, styles=["bold", None, None, None, None, "cyan", None])
-    if fmt == "table" and any(x.zh_confidence == "weak" and (x.partner_zh or x.name_zh) for x in records):
+    if fmt == "table" and any(weak_zh(x) for x in records):
         out.write(WEAK_ZH_NOTE[lang] + "\n")
 
 
@@ -434,7 +441,7 @@ def render_crossing_show(x: Crossing, related: Sequence[Commitment], fmt: str, o
         row["related"] = [c.id for c in related]
         write_json(row, out)
         return
-    weak = aside(WEAK[lang], lang) if x.zh_confidence == "weak" else ""
+    weak = aside(WEAK[lang], lang) if weak_zh(x) else ""
     fields = [("id", x.id), ("pair", pair_in(x, lang))]
     if lang == "zh":
         fields.append(("pair_vi", x.pair))

@@ -553,9 +553,8 @@ def ladder_cells(x: Crossing, r: Report) -> list[str]:
 
 
 def crossing_sub(x: Crossing, r: Report) -> str:
-    zh = " – ".join(filter(None, (x.name_zh, x.partner_zh)))
-    if zh and x.zh_confidence == "weak":
-        zh += "?"
+    zh = " – ".join(filter(None, (x.name_zh and x.name_zh + ("?" if x.name_zh_confidence == "weak" else ""),
+                                  x.partner_zh and x.partner_zh + ("?" if x.zh_confidence == "weak" else ""))))
     kind = kind_label(x.kind, r.lang)
     if x.target_kind and x.target_kind != x.kind:
         kind += f" → {kind_label(x.target_kind, r.lang)}"
