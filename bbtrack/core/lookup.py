@@ -99,6 +99,15 @@ def noun(what: str) -> str:
         "province": pgettext("what", "province"),
         "party": pgettext("what", "party"),
         "language": pgettext("what", "language"),
+        "commitment": pgettext("what", "commitment"),
+        "crossing": pgettext("what", "crossing"),
+        "meeting": pgettext("what", "meeting"),
+        "history entry": pgettext("what", "history entry"),
+        "the file": pgettext("what", "the file"),
+        "commitments": pgettext("what", "commitments"),
+        "crossings": pgettext("what", "crossings"),
+        "confidence": pgettext("what", "confidence"),
+        "due_source": pgettext("what", "due source"),
     }
     return nouns.get(what, what)
 
