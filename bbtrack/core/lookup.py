@@ -13,7 +13,7 @@ import re
 from typing import Iterable, Mapping
 
 from .errors import UsageError
-from .i18n import _, pgettext
+from .i18n import _, current, pgettext
 from .text import fold
 
 _COMMITMENT_ID = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]*)-0*(\d+)-0*(\d+)\s*$")
@@ -112,6 +112,12 @@ def noun(what: str) -> str:
     return nouns.get(what, what)
 
 
+def shown(words: Iterable[str], labels: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """Codes as a reader of another language knows them: their labels, which are typed as well as the codes."""
+    names = labels.get(current()) if current() != "en" else None
+    return [names.get(word, word) for word in words] if names else list(words)
+
+
 def unknown(what: str, value: str, near: Iterable[str], allowed: Iterable[str]) -> UsageError:
     """The error for a word that is none of `allowed`, naming the nearest."""
     return UsageError(_("unknown {what} {value!r}{hint} (one of {allowed})").format(
@@ -142,7 +148,7 @@ def word_of(value: str, vocabulary: Iterable[str], labels: Mapping[str, Mapping[
         return by_label[spaced]
     near = closest(value, [*vocabulary, *by_label])
     words = list(dict.fromkeys(by_label.get(fold(n), n) for n in near))
-    raise unknown(what, value, words, vocabulary)
+    raise unknown(what, value, shown(words, labels), shown(vocabulary, labels))
 
 
 def status_of(value: str) -> str:

@@ -135,7 +135,8 @@ class _Walker:
         try:
             return self._constructor.construct_object(node)
         except Exception as exc:  # e.g. an impossible timestamp 2023-02-30
-            reason = _(" ".join(str(exc).split()))  # datetime's reason, in the catalogue when it is a known one
+            reason = " ".join(str(exc).split())
+            reason = _(reason)  # datetime's reason: in the catalogue when it is a known one
             self.problems.append(Problem(self.src(node), "bad-value", _("{value!r} cannot be read ({reason}); write a real date as YYYY-MM-DD").format(value=node.value, reason=reason)))
             return _INVALID
 
