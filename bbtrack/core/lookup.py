@@ -66,12 +66,17 @@ def closest(word: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.6) 
     return [by_key[c] for edits, _, c in scored[:n] if edits == best]
 
 
+def listed(words: Iterable[str]) -> str:
+    """"a, b, c" as the reader's language separates a list ("a、b、c" in Chinese)."""
+    return pgettext("list separator", ", ").join(words)
+
+
 def either(words: Iterable[str]) -> str:
     """"a, b or c" in the reader's language."""
     words = list(words)
     if len(words) < 2:
         return "".join(words)
-    return _("{words} or {last}").format(words=", ".join(words[:-1]), last=words[-1])
+    return _("{words} or {last}").format(words=listed(words[:-1]), last=words[-1])
 
 
 def hint(near: Iterable[str]) -> str:
@@ -121,7 +126,7 @@ def shown(words: Iterable[str], labels: Mapping[str, Mapping[str, str]]) -> list
 def unknown(what: str, value: str, near: Iterable[str], allowed: Iterable[str]) -> UsageError:
     """The error for a word that is none of `allowed`, naming the nearest."""
     return UsageError(_("unknown {what} {value!r}{hint} (one of {allowed})").format(
-        what=noun(what), value=value, hint=hint(near), allowed=", ".join(allowed)))
+        what=noun(what), value=value, hint=hint(near), allowed=listed(allowed)))
 
 
 def choose(value: str, allowed: Iterable[str], what: str) -> str:

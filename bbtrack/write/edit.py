@@ -151,14 +151,14 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
         if change.kind is not None and change.kind not in CROSSING_KINDS:
             raise UsageError(_("unknown kind {kind!r}; use one of {kinds}").format(kind=change.kind, kinds=", ".join(CROSSING_KINDS)))
     if change.to not in vocabulary:
-        from ..core.lookup import closest, hint as near, noun, shown
+        from ..core.lookup import closest, hint as near, listed, noun, shown
         from ..core.vocab import STAGE_LABELS, STATUS_LABELS
 
         labels = STATUS_LABELS if key == "status" else STAGE_LABELS
         hint = (_(" (crossings take a stage)") if change.to in STAGES else _(" (commitments take a status)")
                 if change.to in STATUSES else near(shown(closest(change.to, vocabulary), labels)))
         raise UsageError(_("unknown {what} {word!r} for {id}{hint} (one of {words})").format(
-            what=noun(what), word=change.to, id=rid, hint=hint, words=", ".join(shown(vocabulary, labels))))
+            what=noun(what), word=change.to, id=rid, hint=hint, words=listed(shown(vocabulary, labels))))
     current = record.get(key)
     if not isinstance(current, str) or current not in vocabulary:
         raise UsageError((_("{id} has no valid status; run `bbtrack check`") if key == "status"
