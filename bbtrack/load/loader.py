@@ -345,7 +345,7 @@ def _fields(
         except _Bad as bad:
             walker.problems.append(Problem(walker.src(value_node), bad.code, bad.message.format(field=key, **bad.values)))
             ok = False
-    for key, (required, _) in spec.items():
+    for key, (required, _convert) in spec.items():
         if required and key not in entries:
             walker.problems.append(Problem(walker.src(node), "missing-field",
                                            _("{what} lacks required field {key!r}; add it (see docs/data-format.md)").format(what=noun(what), key=key)))
@@ -503,7 +503,7 @@ def parse_commitments(text: str, name: str, problems: list[Problem],
             Commitment(**{**values, "parties": values["parties"], "crossings": values["crossings"]},
                        history=history, source=walker.src(node))
         )
-    for key, (_, key_node) in top.items():
+    for key, (_value, key_node) in top.items():
         if key not in ("schema", "meetings", "commitments"):
             problems.append(Problem(walker.src(key_node), "unknown-field",
                                     _("unknown top-level key {key!r}; the file holds only schema, meetings and commitments").format(key=key)))
@@ -523,7 +523,7 @@ def parse_crossings(text: str, name: str, problems: list[Problem], skipped: list
             _skip(skipped, walker, node)
             continue
         crossings.append(Crossing(**{**_CROSSING_DEFAULTS, **values}, history=history, source=walker.src(node)))
-    for key, (_, key_node) in top.items():
+    for key, (_value, key_node) in top.items():
         if key not in ("schema", "crossings"):
             problems.append(Problem(walker.src(key_node), "unknown-field",
                                     _("unknown top-level key {key!r}; the file holds only schema and crossings").format(key=key)))

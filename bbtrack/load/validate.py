@@ -45,7 +45,7 @@ def check_commitment_ids(ds: Dataset) -> Iterator[Problem]:
             yield Problem(_src(c, ds.commitments_file), "bad-id",
                           _("id {id!r} is not of the form MEETING-SECTION-NN (e.g. SM23-3-05)").format(id=c.id))
             continue
-        meeting, section, _ = match.groups()
+        meeting, section = match.groups()[:2]
         if meetings and meeting not in meetings:
             yield Problem(_src(c, ds.commitments_file), "unknown-meeting",
                           _("id {id!r} names meeting {meeting!r}, which is not under 'meetings:'; add the meeting there")

@@ -299,8 +299,8 @@ def _stages(path: Path) -> dict[int, str] | None:
     listing = gitio.run(["ls-files", "-u", "-z", "--", rel], top, check=False)
     stages: dict[int, str] = {}
     for entry in filter(None, listing.split("\0")):
-        meta, _, _ = entry.partition("\t")
-        _, sha, stage = meta.split()
+        meta = entry.partition("\t")[0]
+        sha, stage = meta.split()[1:]
         proc = subprocess.run(["git", "cat-file", "blob", sha], cwd=top, capture_output=True, timeout=30)
         if proc.returncode:
             raise NotFoundError(_("git cat-file {sha}: cannot read stage {stage} of {path}").format(sha=sha, stage=stage, path=rel))
