@@ -179,15 +179,19 @@ def test_due_source_mismatch_is_a_check_problem(data_dir, cli):
     end = text.index("\n", line) + 1
     path.write_text(text[:line] + text[end:], encoding="utf-8")  # a due without its basis
     # A warning: files from before due_source existed are still schema 1, readable and editable.
-    result = cli("check")
+    result = cli("--lang", "en", "check")
     assert result.exit_code == 0 and "warning: due-source SM23-3-07" in result.stdout
+    said = cli("--lang", "vi", "check").stdout
+    assert "due-source SM23-3-07: thời hạn 2023 chưa có căn cứ (due_source)" in said, said
     ok(cli("status", "set", "SM23-3-07", "in_progress", "--date", "2024", "-e", URL, "--by", "t"))
     text = path.read_text(encoding="utf-8")
     start = text.index("  - id: SM23-0-01")
     due = text.index("    due: null\n", start) + len("    due: null\n")
     path.write_text(text[:due] + "    due_source: minutes\n" + text[due:], encoding="utf-8")  # a basis without a due
-    result = cli("check")
+    result = cli("--lang", "en", "check")
     assert result.exit_code == 1 and "due-source SM23-0-01: due_source 'minutes' without a due date" in result.stdout
+    said = cli("--lang", "zh", "check")
+    assert said.exit_code == 1 and "due-source SM23-0-01：有时限依据 'minutes' 但无完成时限" in said.stdout, said.stdout
     path.write_text(text.replace("    due: null\n", "    due: null\n    due_source: sometime\n", 1),
                     encoding="utf-8")
     assert "unknown-due_source" in cli("check").stdout
