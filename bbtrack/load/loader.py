@@ -73,12 +73,12 @@ def compose(text: str, name: str, problems: list[Problem], lines: _Lines | None 
         mark = exc.problem_mark or exc.context_mark
         where = (lines or _Lines(text)).source(name, mark) if mark else Source(name)
         what = " ".join(str(exc.problem or exc.context or "syntax error").split())
+        anchored = "anchor &" in what or (what == "second occurrence" and exc.context_mark is not None)
         if what == "second occurrence" and exc.context_mark:  # the problem half of "found duplicate anchor"
             first, anchor = (lines or _Lines(text)).source(name, exc.context_mark).line, text[mark.index:].split()[0]
             what = _("anchor {anchor} is defined twice (first on line {first}); bbtrack data has no anchors").format(anchor=anchor, first=first)
-        at = text[mark.index:mark.index + 1] if mark else ""
-        tab = "\\t" in what or "tab" in what or at == "\t"
-        hint = _("indent with spaces, not tabs") if tab else _("write the values out") if "anchor &" in what else _("fix the YAML syntax")
+        tab = "\\t" in what or "tab" in what or (text[mark.index:mark.index + 1] if mark else "") == "\t"
+        hint = _("indent with spaces, not tabs") if tab else _("write the values out") if anchored else _("fix the YAML syntax")
         problems.append(Problem(where, "yaml-syntax", _("{reason}; {hint}").format(reason=what, hint=hint), "fatal"))
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, other controls)
         # libyaml reports a byte offset into the UTF-8 text: find the character ourselves.
@@ -135,8 +135,7 @@ class _Walker:
         try:
             return self._constructor.construct_object(node)
         except Exception as exc:  # e.g. an impossible timestamp 2023-02-30
-            reason = " ".join(str(exc).split())
-            reason = _(reason)  # datetime's reason: in the catalogue when it is a known one
+            reason = " ".join(_(str(exc)).split())  # datetime's reason: in the catalogue when it is a known one
             self.problems.append(Problem(self.src(node), "bad-value", _("{value!r} cannot be read ({reason}); write a real date as YYYY-MM-DD").format(value=node.value, reason=reason)))
             return _INVALID
 
