@@ -213,3 +213,16 @@ def test_later_events_on_a_done_record_keep_the_date_it_was_done(repo, repo_cli)
     assert (row["status"], row["done_on"], row["timing"], row["last_event"]) == ("done", "2023-11-30", "on-time",
                                                                                  "2025-05-01")
     assert "SM23-4-04" not in ok(repo_cli("list", "--late", "--format", "csv")).stdout
+
+
+def test_a_cached_warning_is_read_in_the_language_asked(data_dir, cli):
+    """The parse cache keeps warnings as written: a Vietnamese run must not answer a Chinese one."""
+    path = data_dir / "commitments.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = text.index("    due_source: ", text.index("  - id: SM23-3-07"))
+    path.write_text(text[:line] + text[text.index("\n", line) + 1:], encoding="utf-8")
+    for lang, said in (("vi", "thời hạn 2023 chưa có căn cứ"), ("zh", "完成时限 2023 未注明依据"),
+                       ("vi", "thời hạn 2023 chưa có căn cứ"), ("en", "due 2023 has no due_source")):
+        result = cli("--lang", lang, "list", "--format", "json")  # a clean read: cached with its warning
+        assert result.exit_code == 0, result.output
+        assert said in cli("--lang", lang, "check").stdout, lang
