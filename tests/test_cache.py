@@ -274,7 +274,7 @@ def test_a_verdict_never_covers_an_edit_made_by_anything_else(cli, data_dir, vic
     assert old in text and len(old) == len(new)
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
-    result = cli("status", "set", "SM23-3-18", "ongoing", "--date", "2024-01-03", "--evidence", URL)
+    result = cli("--lang", "en", "status", "set", "SM23-3-18", "ongoing", "--date", "2024-01-03", "--evidence", URL)
     assert result.exit_code == 1, result.output
     assert "fix the data first" in result.stderr
 

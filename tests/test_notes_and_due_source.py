@@ -109,7 +109,7 @@ def test_hand_written_note_vi_must_be_nfc_text(data_dir, cli):
     entry = ("    status: ongoing\n    history:\n      - date: 2023-02-28\n        from: open\n        to: ongoing\n"
              f"        note_vi: {unicodedata.normalize('NFD', 'Hội đàm')}\n        evidence:\n          - {URL}\n")
     path.write_text(text[:at] + entry + text[at + len(old):], encoding="utf-8")
-    result = cli("check")
+    result = cli("--lang", "en", "check")
     assert result.exit_code == 1
     assert "not-nfc note_vi" in result.stdout, result.stdout
 
