@@ -28,6 +28,14 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _english_library():
+    """Library calls speak English unless a test says otherwise; CLI runs choose their own."""
+    from bbtrack.core import i18n
+
+    i18n.set_language("en")
+
+
 def copy_data(target: Path, source: Path = FIXTURE_2023) -> Path:
     """A data folder at `target`: the YAML of `source` and the shipped minutes."""
     shutil.copytree(SHIPPED / "minutes", target / "minutes")

@@ -113,7 +113,7 @@ def _poison(data_dir: Path) -> None:
 
 def test_no_cache_option_bypasses_the_entry(cli, data_dir):
     _poison(data_dir)
-    poisoned = cli("list", "--format", "csv")
+    poisoned = cli("--lang", "en", "list", "--format", "csv")  # the language the entry was written in
     assert poisoned.exit_code == 0 and len(poisoned.stdout.splitlines()) == 2  # header + the one cached record
     fresh = cli("--no-cache", "list", "--format", "csv")
     assert fresh.exit_code == 0 and len(fresh.stdout.splitlines()) == 49
@@ -274,7 +274,7 @@ def test_a_verdict_never_covers_an_edit_made_by_anything_else(cli, data_dir, vic
     assert old in text and len(old) == len(new)
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
-    result = cli("status", "set", "SM23-3-18", "ongoing", "--date", "2024-01-03", "--evidence", URL)
+    result = cli("--lang", "en", "status", "set", "SM23-3-18", "ongoing", "--date", "2024-01-03", "--evidence", URL)
     assert result.exit_code == 1, result.output
     assert "fix the data first" in result.stderr
 

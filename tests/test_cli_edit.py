@@ -157,7 +157,7 @@ def test_final_status_needs_force_and_note(data_dir, cli):
 def test_an_older_event_that_would_go_backwards_needs_force(data_dir, cli):
     ok(cli("status", "set", "SM23-3-16", "in_progress", "--date", "2024-01-10", "-e", URL, "--by", "t"))
     before = snapshot(data_dir)
-    result = cli("status", "set", "SM23-3-16", "done", "--date", "2023-12-01", "-e", URL, "--by", "t")
+    result = cli("--lang", "en", "status", "set", "SM23-3-16", "done", "--date", "2023-12-01", "-e", URL, "--by", "t")
     assert result.exit_code == 2 and "backwards" in result.stderr and "--force" in result.stderr
     assert snapshot(data_dir) == before
 
@@ -254,7 +254,7 @@ def test_add_appends_with_next_id(repo, repo_cli):
 
 def test_add_refuses_a_quote_not_in_the_minutes(data_dir, cli):
     before = snapshot(data_dir)
-    result = cli("add", "--section", "3", "--party", "Lạng Sơn", "--title-vi", "x", "--title-en", "x",
+    result = cli("--lang", "en", "add", "--section", "3", "--party", "Lạng Sơn", "--title-vi", "x", "--title-en", "x",
                  "--quote", "một câu không có trong biên bản")
     assert result.exit_code == 2 and "word for word" in result.stderr
     assert snapshot(data_dir) == before
@@ -262,9 +262,9 @@ def test_add_refuses_a_quote_not_in_the_minutes(data_dir, cli):
 
 def test_add_unknown_party_and_crossing(data_dir, cli):
     before = snapshot(data_dir)
-    bad_party = cli("add", "--section", "3", "--party", "Hà Nội", "--title-vi", "x", "--title-en", "x", "--quote", QUOTE)
+    bad_party = cli("--lang", "en", "add", "--section", "3", "--party", "Hà Nội", "--title-vi", "x", "--title-en", "x", "--quote", QUOTE)
     assert bad_party.exit_code == 2 and "unknown party" in bad_party.stderr
-    bad_crossing = cli("add", "--section", "3", "--party", "Lạng Sơn", "--title-vi", "x", "--title-en", "x",
+    bad_crossing = cli("--lang", "en", "add", "--section", "3", "--party", "Lạng Sơn", "--title-vi", "x", "--title-en", "x",
                        "--quote", QUOTE, "--crossing", "nowhere")
     assert bad_crossing.exit_code == 1 and "unknown crossing" in bad_crossing.stderr
     assert snapshot(data_dir) == before

@@ -73,7 +73,7 @@ def test_guangxi_is_a_party_not_a_province(cli):
 
 
 def test_unknown_province_is_one_line_usage_error(cli):
-    result = cli("list", "--province", "Hà Nội")
+    result = cli("--lang", "en", "list", "--province", "Hà Nội")
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "unknown province" in result.stderr
     assert "Traceback" not in result.output
@@ -134,7 +134,7 @@ def test_due_before_and_within_take_day_first_dates(cli):
     assert {r["id"] for r in within} == DELIVERABLES_2023
     assert {r["id"] for r in rows(cli("list", "--due-within", "400", "--today", "1/1/2024", "--format", "json"))} \
         == {"SM23-2-04"}
-    bad = cli("list", "--due-before", "30/2/2023")
+    bad = cli("--lang", "en", "list", "--due-before", "30/2/2023")
     assert bad.exit_code == 2 and "invalid --due-before" in bad.stderr
 
 

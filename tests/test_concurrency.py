@@ -126,7 +126,7 @@ def test_a_writer_waiting_longer_than_the_lock_timeout_gets_exit_3(data_dir, mon
     fd = os.open(data_dir / storage.LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        result = Cli(data_dir)("status", "set", "SM23-3-19", "in_progress", "--date", "today", "-e", URL)
+        result = Cli(data_dir)("--lang", "en", "status", "set", "SM23-3-19", "in_progress", "--date", "today", "-e", URL)
     finally:
         os.close(fd)
     assert result.exit_code == 3, result.output

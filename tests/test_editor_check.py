@@ -174,7 +174,7 @@ def test_a_tag_on_the_document_is_fatal_in_every_command(tag, tmp_path):
     folder = _folder(tmp_path, BASE_TEXT.replace("schema: 1\n", f"--- {tag}\nschema: 1\n", 1))
     cli = Cli(folder)
     for args in (["check"], ["list"], ["show", "SM23-3-02"], ["status", "set", "SM23-3-02", *EDIT]):
-        result = cli(*args)
+        result = cli("--lang", "en", *args)
         assert result.exit_code == 2, (args, result.output)
         assert ":2:5: tag YAML tag" in result.output, (args, result.output)
 
@@ -197,9 +197,12 @@ def test_read_commands_name_the_fatal_problem_and_exit_2(tmp_path):
 
 def test_duplicate_anchor_is_named(tmp_path):
     text = BASE_TEXT.replace("    section: 3\n    title_vi: Nâng", "    section: &a 3\n    kind: &a x\n    title_vi: Nâng", 1)
-    result = Cli(_folder(tmp_path, text))("check")
+    cli = Cli(_folder(tmp_path, text))
+    result = cli("--lang", "en", "check")
     assert result.exit_code == 2
     assert "anchor &a is defined twice (first on line" in result.output, result.output
+    said = cli("--lang", "vi", "check").output
+    assert "neo &a được khai báo hai lần (lần đầu ở dòng" in said and "; ghi đầy đủ các giá trị" in said, said
 
 
 @pytest.mark.parametrize("name", ["comment-glued-to-quote", "comment-after-block-indicator"])

@@ -38,6 +38,12 @@ def history(cli, record_id: str) -> list[dict]:
     return json.loads(ok(cli("show", record_id, "--format", "json")).stdout)["history"]
 
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch):
+    """These tests quote the English wording (the other languages: test_*_in_the_readers_language)."""
+    monkeypatch.setenv("BBTRACK_LANG", "en")
+
+
 def one_error_line(result, code: int) -> str:
     assert result.exit_code == code, result.output
     lines = result.stderr.splitlines()
@@ -93,6 +99,25 @@ def test_every_unknown_word_names_the_nearest(data_dir, cli, args, code, nearest
     line = one_error_line(cli(*args), code)
     assert "did you mean" in line.lower() and nearest in line, line
     assert ((data_dir / "commitments.yaml").read_bytes(), (data_dir / "crossings.yaml").read_bytes()) == before
+
+
+@pytest.mark.parametrize("lang, args, said", [
+    ("vi", ["show", "SM23-3-41"], ["không tìm thấy nội dung cam kết", "có phải là SM23-3-01, SM23-3-11 hoặc SM23-3-14?"]),
+    ("zh", ["show", "SM23-3-41"], ["未找到商定事项或口岸", "是否为SM23-3-01、SM23-3-11或SM23-3-14？"]),
+    ("vi", ["list", "-s", "doen"], ["trạng thái 'doen' không hợp lệ; có phải là hoàn thành?", "đang thực hiện"]),
+    ("zh", ["list", "-s", "doen"], ["状态 'doen' 无效；是否为已完成？", "正在推进、"]),
+    ("vi", ["list", "-p", "lagnson"], ["tỉnh 'lagnson' không hợp lệ; có phải là Lạng Sơn?"]),
+    ("zh", ["summary", "--by", "provnce"], ["分组方式 'provnce' 无效；是否为province？"]),
+    ("vi", ["status", "set", "SM23-3-14", "doen", "--date", "2024-01-01", "-e", URL],
+     ["trạng thái 'doen' không hợp lệ đối với SM23-3-14; có phải là hoàn thành?"]),
+    ("zh", ["status", "set", "SM23-3-14", "done", "--date", "31/2/2024", "-e", URL],
+     ["--date '31/2/2024' 无效：该月没有这一天；请按“年-月-日”（2025-02-03）"]),
+])
+def test_unknown_words_in_the_readers_language(cli, lang, args, said):
+    result = cli("--lang", lang, *args)
+    assert result.exit_code in (1, 2) and len(result.stderr.splitlines()) == 1, result.output
+    assert all(part in result.stderr for part in said), result.stderr
+    assert "did you mean" not in result.stderr and "Traceback" not in result.output
 
 
 def test_unknown_record_says_crossings_exist_too(cli):

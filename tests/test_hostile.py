@@ -344,9 +344,11 @@ def test_javascript_and_other_non_http_evidence_is_refused(tmp_path, url):
     folder = tmp_path / "data"
     shutil.copytree(BASE, folder)
     before = (folder / "commitments.yaml").read_bytes()
-    result = Cli(folder)("status", "set", "SM23-3-02", "in_progress", "--date", "2023-07-01", "-e", url,
+    result = Cli(folder)("--lang", "en", "status", "set", "SM23-3-02", "in_progress", "--date", "2023-07-01", "-e", url,
                          "--by", "t")
     assert result.exit_code == 2 and "is not an http(s) address" in result.stderr, result.output
+    said = Cli(folder)("--lang", "vi", "status", "set", "SM23-3-02", "in_progress", "--date", "2023-07-01", "-e", url)
+    assert said.exit_code == 2 and "không phải địa chỉ http(s)" in said.stderr, said.output
     assert (folder / "commitments.yaml").read_bytes() == before
 
 

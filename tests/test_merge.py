@@ -106,8 +106,8 @@ def office_repo(repo) -> Path:
 
 def test_git_setup_writes_attributes_and_config_once(repo):
     (repo / ".gitattributes").write_text("*.png binary", encoding="utf-8")  # no final newline
-    first = bb(repo, "git-setup")
-    again = bb(repo, "git-setup")
+    first = bb(repo, "--lang", "en", "git-setup")
+    again = bb(repo, "--lang", "en", "git-setup")
     assert (repo / ".gitattributes").read_text(encoding="utf-8") == "*.png binary\ndata/*.yaml merge=bbtrack\n"
     assert "already has" in again.stderr and "added" in first.stderr and not first.stdout
     driver = git(repo, "config", "--get", "merge.bbtrack.driver").strip()
@@ -117,15 +117,17 @@ def test_git_setup_writes_attributes_and_config_once(repo):
 
 
 def test_git_setup_with_a_command_that_does_not_run_warns(repo):
-    out = Cli(repo / "data")("git-setup", "--command", "no-such-bbtrack-here")
+    out = Cli(repo / "data")("--lang", "en", "git-setup", "--command", "no-such-bbtrack-here")
     assert out.exit_code == 0
     assert "warning" in out.stderr and "--command" in out.stderr
     assert git(repo, "config", "--get", "merge.bbtrack.driver").startswith("no-such-bbtrack-here merge-driver")
 
 
 def test_git_setup_outside_git_is_one_line_error(data_dir):
-    out = Cli(data_dir)("git-setup")
+    out = Cli(data_dir)("--lang", "en", "git-setup")
     assert out.exit_code == 1 and "not inside a git repository" in out.stderr
+    said = Cli(data_dir)("--lang", "zh", "git-setup")
+    assert said.exit_code == 1 and "不在 git 仓库中" in said.stderr, said.stderr
 
 
 # --- the driver ---------------------------------------------------------------------------
@@ -208,7 +210,7 @@ def test_resolve_from_the_index_gives_the_drivers_result(repo, tmp_path):
     _scenarios(repo)
     proc = merge(repo, "ls", "cb")
     assert proc.returncode == 1 and "CONFLICT" in proc.stdout
-    out = Cli(repo / "data")("resolve")
+    out = Cli(repo / "data")("--lang", "en", "resolve")
     assert out.exit_code == 0, out.stderr
     assert "from the index" in out.stderr and "theirs is now SM23-3-30" in out.stderr
     resolved = (repo / FILE).read_text(encoding="utf-8")
@@ -228,7 +230,7 @@ def test_resolve_from_diff3_markers_as_a_process(repo):
     assert "|||||||" in conflicted
     git(repo, "add", FILE)  # as a forge's editor would: no stages left, only the markers
     (repo / FILE).write_text(conflicted, encoding="utf-8")
-    proc = bb(repo, "resolve", FILE)
+    proc = bb(repo, "--lang", "en", "resolve", FILE)
     assert "from its conflict markers" in proc.stderr
     bb(repo, "check")
     assert history(repo, "SM23-3-13") == [("2025-12-01", "open", "in_progress"),

@@ -117,7 +117,7 @@ def test_hand_written_note_vi_must_be_nfc_text(data_dir, cli):
     entry = ("    status: ongoing\n    history:\n      - date: 2023-02-28\n        from: open\n        to: ongoing\n"
              f"        note_vi: {unicodedata.normalize('NFD', 'Hội đàm')}\n        evidence:\n          - {URL}\n")
     path.write_text(text[:at] + entry + text[at + len(old):], encoding="utf-8")
-    result = cli("check")
+    result = cli("--lang", "en", "check")
     assert result.exit_code == 1
     assert "not-nfc note_vi" in result.stdout, result.stdout
 
@@ -187,15 +187,19 @@ def test_due_source_mismatch_is_a_check_problem(data_dir, cli):
     end = text.index("\n", line) + 1
     path.write_text(text[:line] + text[end:], encoding="utf-8")  # a due without its basis
     # A warning: files from before due_source existed are still schema 1, readable and editable.
-    result = cli("check")
+    result = cli("--lang", "en", "check")
     assert result.exit_code == 0 and "warning: due-source SM23-3-07" in result.stdout
+    said = cli("--lang", "vi", "check").stdout
+    assert "due-source SM23-3-07: thời hạn 2023 chưa có căn cứ (due_source)" in said, said
     ok(cli("status", "set", "SM23-3-07", "in_progress", "--date", "2024", "-e", URL, "--by", "t"))
     text = path.read_text(encoding="utf-8")
     start = text.index("  - id: SM23-0-01")
     due = text.index("    due: null\n", start) + len("    due: null\n")
     path.write_text(text[:due] + "    due_source: minutes\n" + text[due:], encoding="utf-8")  # a basis without a due
-    result = cli("check")
+    result = cli("--lang", "en", "check")
     assert result.exit_code == 1 and "due-source SM23-0-01: due_source 'minutes' without a due date" in result.stdout
+    said = cli("--lang", "zh", "check")
+    assert said.exit_code == 1 and "due-source SM23-0-01：有时限依据 'minutes' 但无完成时限" in said.stdout, said.stdout
     path.write_text(text.replace("    due: null\n", "    due: null\n    due_source: sometime\n", 1),
                     encoding="utf-8")
     assert "unknown-due_source" in cli("check").stdout
@@ -217,3 +221,16 @@ def test_later_events_on_a_done_record_keep_the_date_it_was_done(repo, repo_cli)
     assert (row["status"], row["done_on"], row["timing"], row["last_event"]) == ("done", "2023-11-30", "on-time",
                                                                                  "2025-05-01")
     assert "SM23-4-04" not in ok(repo_cli("list", "--late", "--format", "csv")).stdout
+
+
+def test_a_cached_warning_is_read_in_the_language_asked(data_dir, cli):
+    """The parse cache keeps warnings as written: a Vietnamese run must not answer a Chinese one."""
+    path = data_dir / "commitments.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = text.index("    due_source: ", text.index("  - id: SM23-3-07"))
+    path.write_text(text[:line] + text[text.index("\n", line) + 1:], encoding="utf-8")
+    for lang, said in (("vi", "thời hạn 2023 chưa có căn cứ"), ("zh", "完成时限 2023 未注明依据"),
+                       ("vi", "thời hạn 2023 chưa có căn cứ"), ("en", "due 2023 has no due_source")):
+        result = cli("--lang", lang, "list", "--format", "json")  # a clean read: cached with its warning
+        assert result.exit_code == 0, result.output
+        assert said in cli("--lang", lang, "check").stdout, lang

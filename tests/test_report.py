@@ -567,7 +567,7 @@ def test_stamp_outside_git(cli):
     _, root = html_report(cli, "--lang", "en")
     stamp = root.find("dd", cls="stamp")
     assert "nogit" in stamp.classes and stamp.text() == "not in git"
-    result = cli("report", "--since-rev", "HEAD")
+    result = cli("--lang", "en", "report", "--since-rev", "HEAD")
     assert result.exit_code == 1 and "not inside a git repository" in result.stderr
 
 
@@ -606,7 +606,7 @@ def test_since_rev_shows_a_status_change(repo_cli, repo):
 
 def test_since_rev_refuses_an_option(repo_cli, tmp_path):
     target = tmp_path / "x"
-    result = repo_cli("report", "--since-rev", f"--output={target}")
+    result = repo_cli("--lang", "en", "report", "--since-rev", f"--output={target}")
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "invalid git revision" in result.stderr
     assert not target.exists()

@@ -243,7 +243,7 @@ def test_due_source_filters_list_summary_and_report(shipped_cli):
         assert total["late"] == sum(r["timing"] == "late" for r in wanted)
         root = Dom(ok(shipped_cli("report", "--format", "html", "--due-source", source))).root
         assert root.find(cls="figure", data_figure="total").find(cls="value").text() == str(len(wanted))
-    result = shipped_cli("summary", "--due-source", "year")
+    result = shipped_cli("--lang", "en", "summary", "--due-source", "year")
     assert result.exit_code == 2 and "unknown due source 'year'" in result.output
 
 

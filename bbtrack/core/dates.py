@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 
 from .errors import UsageError
+from .i18n import _
+from .lookup import noun
 
 _ISO_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 _DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
@@ -68,11 +70,14 @@ class PartialDate:
 
 def _build(year: int, month: int = 0, day: int = 0) -> PartialDate:
     if month and not 1 <= month <= 12:
-        raise ValueError(f"month {month} out of range")
+        raise ValueError(_("month {month} out of range").format(month=month))
     if day:
-        _dt.date(year, month, day)  # raises ValueError for 2023-02-30
+        try:
+            _dt.date(year, month, day)
+        except ValueError:  # 2023-02-30; datetime's own reason is English only
+            raise ValueError(_("day is out of range for month")) from None
     if not 1900 <= year <= 2200:
-        raise ValueError(f"year {year} out of range")
+        raise ValueError(_("year {year} out of range").format(year=year))
     return PartialDate(year, month, day)
 
 
@@ -82,7 +87,7 @@ def parse_stored(value: object) -> PartialDate:
     Raises ValueError with a short reason; the loader turns it into a Problem.
     """
     if isinstance(value, _dt.datetime):
-        raise ValueError("a timestamp is not allowed; write only the date")
+        raise ValueError(_("a timestamp is not allowed; write only the date"))
     if isinstance(value, _dt.date):
         return PartialDate.of(value)
     if isinstance(value, int) and not isinstance(value, bool):
@@ -92,9 +97,9 @@ def parse_stored(value: object) -> PartialDate:
         if match:
             y, m, d = match.groups()
             if d and not m:
-                raise ValueError(f"{value!r} is not a date")
+                raise ValueError(_("{value!r} is not a date").format(value=value))
             return _build(int(y), int(m or 0), int(d or 0))
-    raise ValueError(f"{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    raise ValueError(_("{value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)").format(value=value))
 
 
 def parse_user(text: str, what: str = "date") -> PartialDate:
@@ -114,7 +119,8 @@ def parse_user(text: str, what: str = "date") -> PartialDate:
             m, y = match.groups()
             return _build(int(y), int(m))
     except ValueError as exc:
-        raise UsageError(f"invalid {what} {text!r}: {exc}; use YYYY-MM-DD or DD/MM/YYYY") from None
+        raise UsageError(_("invalid {what} {text!r}: {reason}; write YYYY-MM-DD (year-month-day) or DD/MM/YYYY").format(
+            what=noun(what), text=text, reason=exc)) from None
     return _parse_with_dateutil(raw, what)
 
 
@@ -124,9 +130,8 @@ def _parse_with_dateutil(raw: str, what: str) -> PartialDate:
     try:
         parsed = parser.parse(raw, dayfirst=True, default=_dt.datetime(1900, 1, 1))
     except (ValueError, OverflowError, parser.ParserError):
-        raise UsageError(
-            f"invalid {what} {raw!r}: use YYYY-MM-DD, YYYY-MM, YYYY or DD/MM/YYYY"
-        ) from None
+        raise UsageError(_("invalid {what} {text!r}: write YYYY-MM-DD (year-month-day), YYYY-MM, YYYY or DD/MM/YYYY")
+                         .format(what=noun(what), text=raw)) from None
     return _build(parsed.year, parsed.month, parsed.day)
 
 
@@ -134,7 +139,8 @@ def parse_day(text: str, what: str = "date") -> _dt.date:
     """A user date that must name one day (e.g. --today)."""
     value = parse_user(text, what)
     if value.precision != "day":
-        raise UsageError(f"{what} {text!r} must be a full date (YYYY-MM-DD)")
+        raise UsageError(_("{what} {text!r} must be a whole date (YYYY-MM-DD: year-month-day)").format(
+            what=noun(what), text=text))
     return value.start
 
 

@@ -15,6 +15,7 @@ import datetime as _dt
 import re
 from typing import Iterable, NamedTuple
 
+from .i18n import _
 from .text import collapse_ws, fold, has_unsafe, nfc
 
 URL = re.compile(r"^https?://[^\s/$.?#]\S*$", re.IGNORECASE)
@@ -59,17 +60,18 @@ def problem(text: str, today: _dt.date | None = None) -> str | None:
     # has_unsafe: a control or bidi character would reach every reader's terminal and hide
     # what the reviewer thinks they are opening or asking for.
     if has_unsafe(text):
-        return f"evidence {text!r} is not an http(s) address or a document reference: it holds control characters"
+        return _("evidence {text!r} is not an http(s) address or a document reference: it holds control characters").format(
+            text=text)
     if text.lower().startswith(("http://", "https://")):
-        return None if is_url(text) else f"evidence {text!r} is not an http(s) address (https://host/...)"
+        return None if is_url(text) else _("evidence {text!r} is not an http(s) address (https://host/...)").format(text=text)
     doc = document(text)
     if doc is None and _DOCUMENT.match(fold(text)):
-        return f"evidence {text!r} cites a date that does not exist"
+        return _("evidence {text!r} cites a date that does not exist").format(text=text)
     if doc is None:
-        return (f"evidence {text!r} is not an http(s) address or a document reference "
-                "(kind, number and date: \"Công văn số 123/UBND-KT ngày 12/3/2025\")")
+        return _("evidence {text!r} is not an http(s) address or a document reference "
+                 "(kind, number and date: \"Công văn số 123/UBND-KT ngày 12/3/2025\")").format(text=text)
     if today is not None and doc.date > today:
-        return f"evidence {text!r} is dated {doc.date}, in the future"
+        return _("evidence {text!r} is dated {date}, in the future").format(text=text, date=doc.date)
     return None
 
 

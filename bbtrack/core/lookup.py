@@ -13,6 +13,7 @@ import re
 from typing import Iterable, Mapping
 
 from .errors import UsageError
+from .i18n import _, current, pgettext
 from .text import fold
 
 _COMMITMENT_ID = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]*)-0*(\d+)-0*(\d+)\s*$")
@@ -65,10 +66,67 @@ def closest(word: str, choices: Iterable[str], n: int = 3, cutoff: float = 0.6) 
     return [by_key[c] for edits, _, c in scored[:n] if edits == best]
 
 
+def listed(words: Iterable[str]) -> str:
+    """"a, b, c" as the reader's language separates a list ("a、b、c" in Chinese)."""
+    return pgettext("list separator", ", ").join(words)
+
+
+def either(words: Iterable[str]) -> str:
+    """"a, b or c" in the reader's language."""
+    words = list(words)
+    if len(words) < 2:
+        return "".join(words)
+    return _("{words} or {last}").format(words=listed(words[:-1]), last=words[-1])
+
+
+def hint(near: Iterable[str]) -> str:
+    """The clause "; did you mean X or Y?" for `near`, or "" when there is none."""
+    near = list(near)
+    return _("; did you mean {near}?").format(near=either(near)) if near else ""
+
+
 def did_you_mean(word: str, choices: Iterable[str], n: int = 3) -> str:
     """"; did you mean X or Y?" for the closest choices, or ""."""
-    near = closest(word, choices, n)
-    return f"; did you mean {' or '.join(near)}?" if near else ""
+    return hint(closest(word, choices, n))
+
+
+def noun(what: str) -> str:
+    """The name of what was asked for (`status`, `--due`…) in the reader's language; an option as typed."""
+    nouns = {
+        "status": pgettext("what", "status"),
+        "stage": pgettext("what", "stage"),
+        "kind": pgettext("what", "kind"),
+        "crossing kind": pgettext("what", "crossing kind"),
+        "sort key": pgettext("what", "sort key"),
+        "grouping": pgettext("what", "grouping"),
+        "format": pgettext("what", "format"),
+        "date": pgettext("what", "date"),
+        "province": pgettext("what", "province"),
+        "party": pgettext("what", "party"),
+        "language": pgettext("what", "language"),
+        "commitment": pgettext("what", "commitment"),
+        "crossing": pgettext("what", "crossing"),
+        "meeting": pgettext("what", "meeting"),
+        "history entry": pgettext("what", "history entry"),
+        "the file": pgettext("what", "the file"),
+        "commitments": pgettext("what", "commitments"),
+        "crossings": pgettext("what", "crossings"),
+        "confidence": pgettext("what", "confidence"),
+        "due_source": pgettext("what", "due source"),
+    }
+    return nouns.get(what, what)
+
+
+def shown(words: Iterable[str], labels: Mapping[str, Mapping[str, str]]) -> list[str]:
+    """Codes as a reader of another language knows them: their labels, which are typed as well as the codes."""
+    names = labels.get(current()) if current() != "en" else None
+    return [names.get(word, word) for word in words] if names else list(words)
+
+
+def unknown(what: str, value: str, near: Iterable[str], allowed: Iterable[str]) -> UsageError:
+    """The error for a word that is none of `allowed`, naming the nearest."""
+    return UsageError(_("unknown {what} {value!r}{hint} (one of {allowed})").format(
+        what=noun(what), value=value, hint=hint(near), allowed=listed(allowed)))
 
 
 def choose(value: str, allowed: Iterable[str], what: str) -> str:
@@ -77,7 +135,7 @@ def choose(value: str, allowed: Iterable[str], what: str) -> str:
     key = value.strip().lower()
     if key in allowed:
         return key
-    raise UsageError(f"unknown {what} {value!r}{did_you_mean(value, allowed)} (one of {', '.join(allowed)})")
+    raise unknown(what, value, closest(value, allowed), allowed)
 
 
 def word_of(value: str, vocabulary: Iterable[str], labels: Mapping[str, Mapping[str, str]], what: str) -> str:
@@ -95,8 +153,7 @@ def word_of(value: str, vocabulary: Iterable[str], labels: Mapping[str, Mapping[
         return by_label[spaced]
     near = closest(value, [*vocabulary, *by_label])
     words = list(dict.fromkeys(by_label.get(fold(n), n) for n in near))
-    hint = f"; did you mean {' or '.join(words)}?" if words else ""
-    raise UsageError(f"unknown {what} {value!r}{hint} (one of {', '.join(vocabulary)})")
+    raise unknown(what, value, shown(words, labels), shown(vocabulary, labels))
 
 
 def status_of(value: str) -> str:

@@ -158,6 +158,10 @@ def _fingerprint(data_dir: Path, held: tuple | None = None) -> tuple:
         except OSError:
             return ()  # unreadable: let the parser report it, uncached
         parts.append((os.path.realpath(path), st.st_size, st.st_mtime_ns, digest))
+    # Warnings are cached in the language they were written in: another language, another entry.
+    from ..core.i18n import current
+
+    parts.append(current())
     return tuple(parts)
 
 

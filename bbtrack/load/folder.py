@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from ..core.errors import NotFoundError
+from ..core.i18n import _
 
 COMMITMENTS_FILE = "commitments.yaml"
 CROSSINGS_FILE = "crossings.yaml"
@@ -21,7 +22,7 @@ def find_data_dir(explicit: str | os.PathLike[str] | None = None, cwd: Path | No
     if chosen:
         path = Path(chosen).expanduser()
         if not path.is_dir():
-            raise NotFoundError(f"data folder {path} does not exist; check --data-dir / BBTRACK_DATA")
+            raise NotFoundError(_("data folder {path} does not exist; check --data-dir / BBTRACK_DATA").format(path=path))
         return path
     here = (cwd or Path.cwd()).resolve()
     for folder in (here, *here.parents):
@@ -36,4 +37,4 @@ def packaged_data_dir() -> Path:
     for candidate in (package / "_data", package.parent / "data"):  # wheel, then source checkout
         if (candidate / COMMITMENTS_FILE).is_file():
             return candidate
-    raise NotFoundError("no data folder found: pass --data-dir or set BBTRACK_DATA")
+    raise NotFoundError(_("no data folder found: pass --data-dir or set BBTRACK_DATA"))

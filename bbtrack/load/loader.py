@@ -18,6 +18,8 @@ from typing import Any, Callable
 
 from ..core import provinces
 from ..core.dates import PartialDate, parse_stored
+from ..core.i18n import _
+from ..core.lookup import noun
 from .folder import COMMITMENTS_FILE, CROSSINGS_FILE
 from .partial import skip as _skip
 from .portable import glued_comment
@@ -54,38 +56,37 @@ def compose(text: str, name: str, problems: list[Problem], lines: _Lines | None 
 
     text = _strip_bom(text)
     if not text.strip():
-        problems.append(Problem(Source(name, 1), "empty-file", "file is empty; restore it from git", "fatal"))
+        problems.append(Problem(Source(name, 1), "empty-file", _("file is empty; restore it from git"), "fatal"))
         return None
     if line := _conflict_marker(text):
         problems.append(
-            Problem(Source(name, line), "merge-conflict", "unresolved git merge conflict; resolve it and run `bbtrack check`", "fatal")
+            Problem(Source(name, line), "merge-conflict", _("unresolved git merge conflict; resolve it and run `bbtrack check`"), "fatal")
         )
         return None
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         root = yaml.compose(text, Loader=loader)
         if root is None:  # nothing but comments
-            problems.append(Problem(Source(name, 1), "empty-file", "file holds no data (only comments); restore it from git", "fatal"))
+            problems.append(Problem(Source(name, 1), "empty-file", _("file holds no data (only comments); restore it from git"), "fatal"))
         return root
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = (lines or _Lines(text)).source(name, mark) if mark else Source(name)
         what = " ".join(str(exc.problem or exc.context or "syntax error").split())
+        anchored = "anchor &" in what or (what == "second occurrence" and exc.context_mark is not None)
         if what == "second occurrence" and exc.context_mark:  # the problem half of "found duplicate anchor"
             first, anchor = (lines or _Lines(text)).source(name, exc.context_mark).line, text[mark.index:].split()[0]
-            what = f"anchor {anchor} is defined twice (first on line {first}); bbtrack data has no anchors"
-        at = text[mark.index:mark.index + 1] if mark else ""
-        tab = "\\t" in what or "tab" in what or at == "\t"
-        hint = "indent with spaces, not tabs" if tab else "write the values out" if "anchor &" in what \
-            else "fix the YAML syntax"
-        problems.append(Problem(where, "yaml-syntax", f"{what}; {hint}", "fatal"))
+            what = _("anchor {anchor} is defined twice (first on line {first}); bbtrack data has no anchors").format(anchor=anchor, first=first)
+        tab = "\\t" in what or "tab" in what or (text[mark.index:mark.index + 1] if mark else "") == "\t"
+        hint = _("indent with spaces, not tabs") if tab else _("write the values out") if anchored else _("fix the YAML syntax")
+        problems.append(Problem(where, "yaml-syntax", _("{reason}; {hint}").format(reason=what, hint=hint), "fatal"))
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, other controls)
         # libyaml reports a byte offset into the UTF-8 text: find the character ourselves.
         bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
         char = bad.group() if bad else exc.character if isinstance(exc.character, str) else chr(exc.character)
         where = _Lines(text, exact=True).at(name, bad.start()) if bad else Source(name)
         problems.append(Problem(where, "yaml-syntax",
-                                f"character U+{ord(char):04X} is not allowed in a YAML file; remove it",
+                                _("character {char} is not allowed in a YAML file; remove it").format(char=f"U+{ord(char):04X}"),
                                 "fatal"))
     except yaml.YAMLError as exc:
         problems.append(Problem(Source(name), "yaml-syntax", " ".join(str(exc).split()), "fatal"))
@@ -113,13 +114,13 @@ class _Walker:
         """False (with a problem) for an alias or a non-core tag."""
         if id(node) in self.seen:
             self.problems.append(
-                Problem(self.src(node), "alias", "YAML anchors/aliases are not allowed; write the value out", "fatal")
+                Problem(self.src(node), "alias", _("YAML anchors/aliases are not allowed; write the value out"), "fatal")
             )
             return False
         self.seen.add(id(node))
         if node.tag not in _CORE_TAGS:
             self.problems.append(
-                Problem(self.src(node), "tag", f"YAML tag {node.tag!r} is not allowed; remove it", "fatal")
+                Problem(self.src(node), "tag", _("YAML tag {tag!r} is not allowed; remove it").format(tag=node.tag), "fatal")
             )
             return False
         if self.text and (problem := glued_comment(self.text, node, self.name)):
@@ -134,9 +135,8 @@ class _Walker:
         try:
             return self._constructor.construct_object(node)
         except Exception as exc:  # e.g. an impossible timestamp 2023-02-30
-            reason = " ".join(str(exc).split())
-            self.problems.append(Problem(self.src(node), "bad-value",
-                                         f"{node.value!r} cannot be read ({reason}); write a real date as YYYY-MM-DD"))
+            reason = " ".join(_(str(exc)).split())  # datetime's reason: in the catalogue when it is a known one
+            self.problems.append(Problem(self.src(node), "bad-value", _("{value!r} cannot be read ({reason}); write a real date as YYYY-MM-DD").format(value=node.value, reason=reason)))
             return _INVALID
 
     def value(self, node: Any) -> Any:
@@ -161,7 +161,7 @@ class _Walker:
     def mapping(self, node: Any, what: str) -> dict[str, tuple[Any, Any]] | None:
         """{key: (value node, key node)} of a mapping node, duplicate keys reported."""
         if node.id != "mapping":
-            self.problems.append(Problem(self.src(node), "wrong-type", f"{what} must be a mapping (key: value lines)"))
+            self.problems.append(Problem(self.src(node), "wrong-type", _("{what} must be a mapping (key: value lines)").format(what=noun(what))))
             return None
         result: dict[str, tuple[Any, Any]] = {}
         for key_node, value_node in node.value:
@@ -170,11 +170,11 @@ class _Walker:
             key = key_node.value if key_node.id == "scalar" else None
             if not isinstance(key, str):
                 self.problems.append(Problem(self.src(key_node), "wrong-type",
-                                             "keys must be plain words (field names); rename or remove this key"))
+                                             _("keys must be plain words (field names); rename or remove this key")))
                 continue
             if key in result:
                 self.problems.append(
-                    Problem(self.src(key_node), "duplicate-key", f"key {key!r} appears twice in {what}; keep one")
+                    Problem(self.src(key_node), "duplicate-key", _("key {key!r} appears twice in {what}; keep one").format(key=key, what=noun(what)))
                 )
                 continue
             result[key] = (value_node, key_node)
@@ -200,19 +200,19 @@ class _Nested:
 
 
 class _Bad(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    """A field's value refused: `message` is a sentence about `{field}`, named where the field is known."""
+    def __init__(self, code: str, message: str, **values: Any) -> None:
         super().__init__(message)
-        self.code = code
-        self.message = message
+        self.code, self.message, self.values = code, message, values
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise _Bad("wrong-type", f"must be text, not {_type_name(value)}")
+        raise _Bad("wrong-type", _("{field} must be text, not {type}"), type=_type_name(value))
     if not value.strip():
-        raise _Bad("empty-value", "must not be empty")
+        raise _Bad("empty-value", _("{field} must not be empty"))
     if nfc(value) != value:
-        raise _Bad("not-nfc", "is not in Unicode NFC form; save the file as NFC (composed accents)")
+        raise _Bad("not-nfc", _("{field} is not in Unicode NFC form; save the file as NFC (composed accents)"))
     return value
 
 
@@ -222,14 +222,14 @@ def _opt_text(value: Any) -> str | None:
 
 def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _Bad("wrong-type", f"must be a whole number, not {_type_name(value)}")
+        raise _Bad("wrong-type", _("{field} must be a whole number, not {type}"), type=_type_name(value))
     return value
 
 
 def _vocab(words: tuple[str, ...], what: str) -> Callable[[Any], str]:
     def convert(value: Any) -> str:
         if not isinstance(value, str) or value not in words:
-            raise _Bad(f"unknown-{what}", f"{value!r} is not a {what}; use one of {', '.join(words)}")
+            raise _Bad(f"unknown-{what}", _("{field} {value!r} is not a {what}; use one of {words}"), value=value, what=noun(what), words=", ".join(words))
         return value
 
     return convert
@@ -243,21 +243,21 @@ def _date(value: Any) -> PartialDate:
     try:
         return parse_stored(value)
     except ValueError as exc:
-        hint = "" if "YYYY" in str(exc) else "; write YYYY, YYYY-MM or YYYY-MM-DD"
-        raise _Bad("bad-date", f"{exc}{hint}") from None
+        hint = "" if "YYYY" in str(exc) else _("; write YYYY, YYYY-MM or YYYY-MM-DD")
+        raise _Bad("bad-date", _("{field} {reason}{hint}"), reason=exc, hint=hint) from None
 
 
 def _text_list(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
-        raise _Bad("wrong-type", f"must be a list, not {_type_name(value)}")
+        raise _Bad("wrong-type", _("{field} must be a list, not {type}"), type=_type_name(value))
     return tuple(_text(item) for item in value)
 
 
 def _type_name(value: Any) -> str:
     if isinstance(value, _Nested):
-        return "a nested block"
-    return {type(None): "empty", bool: "true/false", int: "a number", float: "a number", list: "a list",
-            str: "text"}.get(type(value), type(value).__name__)
+        return _("a nested block")
+    return {type(None): _("empty"), bool: _("true/false"), int: _("a number"), float: _("a number"), list: _("a list"),
+            str: _("text")}.get(type(value), type(value).__name__)
 
 
 # Each record type: field -> (required, converter). Order is the documented key order.
@@ -328,7 +328,7 @@ def _fields(
         if key not in spec:
             walker.problems.append(
                 Problem(walker.src(key_node), "unknown-field",
-                        f"{what} has no field {key!r}; allowed: {', '.join(spec)} (see docs/data-format.md)")
+                        _("{what} has no field {key!r}; allowed: {allowed} (see docs/data-format.md)").format(what=noun(what), key=key, allowed=", ".join(spec)))
             )
             ok = False
             continue
@@ -343,12 +343,12 @@ def _fields(
         try:
             values[key] = convert[1](raw)
         except _Bad as bad:
-            walker.problems.append(Problem(walker.src(value_node), bad.code, f"{key} {bad.message}"))
+            walker.problems.append(Problem(walker.src(value_node), bad.code, bad.message.format(field=key, **bad.values)))
             ok = False
-    for key, (required, _) in spec.items():
+    for key, (required, _convert) in spec.items():
         if required and key not in entries:
             walker.problems.append(Problem(walker.src(node), "missing-field",
-                                           f"{what} lacks required field {key!r}; add it (see docs/data-format.md)"))
+                                           _("{what} lacks required field {key!r}; add it (see docs/data-format.md)").format(what=noun(what), key=key)))
             ok = False
     return values if ok else None
 
@@ -360,7 +360,7 @@ def _history(walker: _Walker, node: Any, what: str) -> tuple[HistoryEntry, ...] 
         return ()
     if node.id != "sequence":
         walker.problems.append(Problem(walker.src(node), "wrong-type",
-                                       f"{what} history must be a list; write `history: []` or '- date: ...' entries"))
+                                       _("{what} history must be a list; write `history: []` or '- date: ...' entries").format(what=noun(what))))
         return None
     entries = []
     for item in node.value:
@@ -393,22 +393,22 @@ def _top(walker: _Walker, root: Any, collection: str) -> dict[str, tuple[Any, An
     top = walker.mapping(root, "the file")
     if top is None:
         walker.problems[-1] = Problem(walker.src(root), "wrong-shape",
-                                      f"the file must be a mapping with 'schema' and '{collection}'", "fatal")
+                                      _("the file must be a mapping with 'schema' and '{collection}'").format(collection=collection), "fatal")
         return None
     schema = top.get("schema")
     if schema is None:
-        walker.problems.append(Problem(walker.src(root), "no-schema", f"first key must be 'schema: {SCHEMA_VERSION}'", "fatal"))
+        walker.problems.append(Problem(walker.src(root), "no-schema", _("first key must be 'schema: {version}'").format(version=SCHEMA_VERSION), "fatal"))
         return None
     version = walker.value(schema[0])
     if version != SCHEMA_VERSION:
         walker.problems.append(
             Problem(walker.src(schema[0]), "schema-version",
-                    f"schema {version!r} is not supported by this bbtrack (knows {SCHEMA_VERSION}); upgrade bbtrack", "fatal")
+                    _("schema {version!r} is not supported by this bbtrack (knows {known}); upgrade bbtrack").format(version=version, known=SCHEMA_VERSION), "fatal")
         )
         return None
     if collection not in top or top[collection][0].id != "sequence":
         where = walker.src(top[collection][0]) if collection in top else walker.src(root)
-        walker.problems.append(Problem(where, "wrong-shape", f"'{collection}' must be a list of records", "fatal"))
+        walker.problems.append(Problem(where, "wrong-shape", _("'{collection}' must be a list of records").format(collection=collection), "fatal"))
         return None
     return top
 
@@ -503,10 +503,10 @@ def parse_commitments(text: str, name: str, problems: list[Problem],
             Commitment(**{**values, "parties": values["parties"], "crossings": values["crossings"]},
                        history=history, source=walker.src(node))
         )
-    for key, (_, key_node) in top.items():
+    for key, (_value, key_node) in top.items():
         if key not in ("schema", "meetings", "commitments"):
             problems.append(Problem(walker.src(key_node), "unknown-field",
-                                    f"unknown top-level key {key!r}; the file holds only schema, meetings and commitments"))
+                                    _("unknown top-level key {key!r}; the file holds only schema, meetings and commitments").format(key=key)))
     return commitments, meetings
 
 
@@ -523,10 +523,10 @@ def parse_crossings(text: str, name: str, problems: list[Problem], skipped: list
             _skip(skipped, walker, node)
             continue
         crossings.append(Crossing(**{**_CROSSING_DEFAULTS, **values}, history=history, source=walker.src(node)))
-    for key, (_, key_node) in top.items():
+    for key, (_value, key_node) in top.items():
         if key not in ("schema", "crossings"):
             problems.append(Problem(walker.src(key_node), "unknown-field",
-                                    f"unknown top-level key {key!r}; the file holds only schema and crossings"))
+                                    _("unknown top-level key {key!r}; the file holds only schema and crossings").format(key=key)))
     return crossings
 
 

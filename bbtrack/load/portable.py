@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..core.i18n import _
 from ..core.problems import Problem, Source
 
 _BLOCK_HEADER = re.compile(r"[|>][0-9+-]*")
@@ -25,5 +26,5 @@ def glued_comment(text: str, node: Any, name: str) -> Problem | None:
     if at < 0 or text[at:at + 1] != "#":
         return None
     return Problem(Source(name, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)), "glued-comment",
-                   "'#' right after a value: other YAML tools (ruamel, yq, editors) reject the file; "
-                   "put a space before the '#'", "warning")
+                   _("'#' right after a value: other YAML tools (ruamel, yq, editors) reject the file; "
+                     "put a space before the '#'"), "warning")

@@ -27,6 +27,7 @@ try:
 except ImportError:  # not CPython
     from hashlib import blake2b
 
+from ..core.i18n import _
 from ..core.problems import Problem, Source
 from ..core.text import display_path
 
@@ -39,25 +40,25 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        problems.append(Problem(Source(name), "missing-file", "file not found; check the data folder", "fatal"))
+        problems.append(Problem(Source(name), "missing-file", _("file not found; check the data folder"), "fatal"))
         return None
     except MemoryError:
-        problems.append(Problem(Source(name), "too-large", "file does not fit in memory; is it the right file?",
+        problems.append(Problem(Source(name), "too-large", _("file does not fit in memory; is it the right file?"),
                                 "fatal"))
         return None
     except OSError as exc:
-        problems.append(Problem(Source(name), "unreadable", f"cannot read: {exc.strerror}", "fatal"))
+        problems.append(Problem(Source(name), "unreadable", _("cannot read: {reason}").format(reason=exc.strerror), "fatal"))
         return None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         problems.append(
-            Problem(Source(name, line), "not-utf8", f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8", "fatal")
+            Problem(Source(name, line), "not-utf8", _("byte {byte} is not UTF-8; save the file as UTF-8").format(byte=f"0x{raw[exc.start]:02x}"), "fatal")
         )
         return None
     except MemoryError:
-        problems.append(Problem(Source(name), "too-large", "file does not fit in memory; is it the right file?",
+        problems.append(Problem(Source(name), "too-large", _("file does not fit in memory; is it the right file?"),
                                 "fatal"))
         return None
 

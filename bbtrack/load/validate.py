@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator
 from ..core import provinces
 from ..core.model import INITIAL_STATUS, STAGES, STATUSES, Commitment, Crossing, Dataset, HistoryEntry
 from ..core.evidence import document
+from ..core.i18n import _
 from ..core.problems import Problem, Source
 from ..core.text import collapse_ws, has_unsafe
 
@@ -32,7 +33,8 @@ def check_unique_ids(ds: Dataset) -> Iterator[Problem]:
         for record in records:
             if counts[record.id.upper()] > 1:
                 yield Problem(_src(record, name), "duplicate-id",
-                              f"id {record.id!r} is used {counts[record.id.upper()]} times; ids must be unique and never reused")
+                              _("id {id!r} is used {count} times; ids must be unique and never reused").format(
+                                  id=record.id, count=counts[record.id.upper()]))
 
 
 def check_commitment_ids(ds: Dataset) -> Iterator[Problem]:
@@ -41,39 +43,44 @@ def check_commitment_ids(ds: Dataset) -> Iterator[Problem]:
         match = COMMITMENT_ID.match(c.id)
         if not match:
             yield Problem(_src(c, ds.commitments_file), "bad-id",
-                          f"id {c.id!r} is not of the form MEETING-SECTION-NN (e.g. SM23-3-05)")
+                          _("id {id!r} is not of the form MEETING-SECTION-NN (e.g. SM23-3-05)").format(id=c.id))
             continue
-        meeting, section, _ = match.groups()
+        meeting, section = match.groups()[:2]
         if meetings and meeting not in meetings:
             yield Problem(_src(c, ds.commitments_file), "unknown-meeting",
-                          f"id {c.id!r} names meeting {meeting!r}, which is not under 'meetings:'; add the meeting there")
+                          _("id {id!r} names meeting {meeting!r}, which is not under 'meetings:'; add the meeting there")
+                          .format(id=c.id, meeting=meeting))
         if int(section) != c.section:
             yield Problem(_src(c, ds.commitments_file), "section-mismatch",
-                          f"id {c.id!r} says section {int(section)} but section is {c.section}; ids never change, so fix section")
+                          _("id {id!r} says section {said} but section is {section}; ids never change, so fix section")
+                          .format(id=c.id, said=int(section), section=c.section))
 
 
 def check_crossing_ids(ds: Dataset) -> Iterator[Problem]:
     for x in ds.crossings:
         if not CROSSING_ID.match(x.id):
             yield Problem(_src(x, ds.crossings_file), "bad-id",
-                          f"crossing id {x.id!r} must be lower-case ASCII words joined by '-'")
+                          _("crossing id {id!r} must be lower-case ASCII words joined by '-'").format(id=x.id))
 
 
 def check_parties(ds: Dataset) -> Iterator[Problem]:
     for c in ds.commitments:
         if not c.parties:
-            yield Problem(_src(c, ds.commitments_file), "no-parties", f"{c.id} names no party")
+            yield Problem(_src(c, ds.commitments_file), "no-parties", _("{id} names no party").format(id=c.id))
         for party in c.parties:
             if party not in provinces.PARTY_NAMES:
                 hint = provinces.resolve(party)
-                fix = f"write {hint.name!r}" if hint else f"use one of {', '.join(provinces.PARTY_NAMES)}"
-                yield Problem(_src(c, ds.commitments_file), "unknown-party", f"{c.id}: party {party!r} is unknown; {fix}")
+                fix = (_("write {name!r}").format(name=hint.name) if hint
+                       else _("use one of {names}").format(names=", ".join(provinces.PARTY_NAMES)))
+                yield Problem(_src(c, ds.commitments_file), "unknown-party",
+                              _("{id}: party {party!r} is unknown; {fix}").format(id=c.id, party=party, fix=fix))
     for x in ds.crossings:
         party = provinces.BY_NAME.get(x.province)
         if party is None or party.country != "VN":
             yield Problem(_src(x, ds.crossings_file), "unknown-province",
-                          f"{x.id}: province {x.province!r} is not a Vietnamese province in the registry; use one of "
-                          + ", ".join(p.name for p in provinces.PARTIES if p.country == "VN"))
+                          _("{id}: province {province!r} is not a Vietnamese province in the registry; use one of {names}")
+                          .format(id=x.id, province=x.province,
+                                  names=", ".join(p.name for p in provinces.PARTIES if p.country == "VN")))
 
 
 def check_due_source(ds: Dataset) -> Iterator[Problem]:
@@ -84,11 +91,12 @@ def check_due_source(ds: Dataset) -> Iterator[Problem]:
     for c in ds.commitments:
         if c.due is not None and c.due_source is None:
             yield Problem(_src(c, ds.commitments_file), "due-source",
-                          f"{c.id}: due {c.due} has no due_source; add `due_source: minutes` if the action's own "
-                          "sentence gives the date, else `due_source: programme`", "warning")
+                          _("{id}: due {due} has no due_source; add `due_source: minutes` if the action's own "
+                            "sentence gives the date, else `due_source: programme`").format(id=c.id, due=c.due), "warning")
         elif c.due is None and c.due_source is not None:
             yield Problem(_src(c, ds.commitments_file), "due-source",
-                          f"{c.id}: due_source {c.due_source!r} without a due date; remove the due_source line")
+                          _("{id}: due_source {source!r} without a due date; remove the due_source line").format(
+                              id=c.id, source=c.due_source))
 
 
 def check_references(ds: Dataset) -> Iterator[Problem]:
@@ -97,17 +105,18 @@ def check_references(ds: Dataset) -> Iterator[Problem]:
         for ref in c.crossings:
             if ref not in crossing_ids:
                 yield Problem(_src(c, ds.commitments_file), "unknown-crossing",
-                              f"{c.id}: crossing {ref!r} is not in {ds.crossings_file}; fix the id (bbtrack crossings lists them)")
+                              _("{id}: crossing {ref!r} is not in {file}; fix the id (`bbtrack crossings` lists them)")
+                              .format(id=c.id, ref=ref, file=ds.crossings_file))
     for x in ds.crossings:
         if x.parent is not None and (x.parent not in crossing_ids or x.parent == x.id):
             yield Problem(_src(x, ds.crossings_file), "unknown-parent",
-                          f"{x.id}: parent {x.parent!r} is not another crossing id; use one, or null")
-        if x.partner_zh and x.zh_confidence is None:
-            yield Problem(_src(x, ds.crossings_file), "missing-field",
-                          f"{x.id}: 中文 names need zh_confidence (verified or weak)")
-        if x.name_zh and x.name_zh_confidence is None:
-            yield Problem(_src(x, ds.crossings_file), "missing-field",
-                          f"{x.id}: 中文 names need name_zh_confidence (verified or weak)")
+                          _("{id}: parent {parent!r} is not another crossing id; use one, or null").format(
+                              id=x.id, parent=x.parent))
+        for name, confidence, field in ((x.partner_zh, x.zh_confidence, "zh_confidence"),
+                                        (x.name_zh, x.name_zh_confidence, "name_zh_confidence")):
+            if name and confidence is None:
+                yield Problem(_src(x, ds.crossings_file), "missing-field",
+                              _("{id}: 中文 names need {field} (verified or weak)").format(id=x.id, field=field))
 
 
 def _check_history(record: Commitment | Crossing, vocabulary: tuple[str, ...], current: str,
@@ -117,37 +126,43 @@ def _check_history(record: Commitment | Crossing, vocabulary: tuple[str, ...], c
         where = _src(entry, file)
         for word in (entry.from_, entry.to):
             if word not in vocabulary:
-                yield Problem(where, "unknown-status", f"{record.id}: {word!r} is not one of {', '.join(vocabulary)}")
+                yield Problem(where, "unknown-status", _("{id}: {word!r} is not one of {words}").format(
+                    id=record.id, word=word, words=", ".join(vocabulary)))
         if previous is None and initial is not None and entry.from_ != initial:
             yield Problem(where, "history-chain",
-                          f"{record.id}: first entry goes from {entry.from_!r} but every record starts {initial!r}; "
-                          f"make it go from {initial!r}")
+                          _("{id}: first entry goes from {start!r} but every record starts {initial!r}; "
+                            "make it go from {initial!r}").format(id=record.id, start=entry.from_, initial=initial))
         if previous is not None:
             if entry.date.start < previous.date.start:
                 yield Problem(where, "history-order",
-                              f"{record.id}: history entry {entry.date} comes before {previous.date}; keep history in date order")
+                              _("{id}: history entry {date} comes before {previous}; keep history in date order").format(
+                                  id=record.id, date=entry.date, previous=previous.date))
             if entry.from_ != previous.to:
                 yield Problem(where, "history-chain",
-                              f"{record.id}: entry goes from {entry.from_!r} but the previous one ended at {previous.to!r}; "
-                              "each entry starts where the last one ended")
+                              _("{id}: entry goes from {start!r} but the previous one ended at {end!r}; "
+                                "each entry starts where the last one ended").format(
+                                  id=record.id, start=entry.from_, end=previous.to))
         if meeting_date is not None and entry.date.predates(meeting_date):
             yield Problem(where, "history-order",
-                          f"{record.id}: event {entry.date} predates the meeting ({meeting_date}); check the date")
+                          _("{id}: event {date} predates the meeting ({meeting}); check the date").format(
+                              id=record.id, date=entry.date, meeting=meeting_date))
         for url in entry.evidence:
             if not re.match(r"^https?://\S+$", url) and document(url) is None:
-                yield Problem(where, "bad-evidence", f"{record.id}: evidence {url!r} is not an http(s) address "
-                              "or a document reference; link the source with https://... or cite it as "
-                              "'Công văn số 123/UBND-KT ngày 12/3/2025'")
+                yield Problem(where, "bad-evidence", _(
+                    "{id}: evidence {url!r} is not an http(s) address or a document reference; link the source "
+                    "with https://... or cite it as 'Công văn số 123/UBND-KT ngày 12/3/2025'").format(id=record.id, url=url))
         previous = entry
     if previous is None:
         if initial is not None and current != initial:
             yield Problem(_src(record, file), "status-without-history",
-                          f"{record.id}: status {current!r} has no dated history entry; write status back to "
-                          f"{initial!r} and record the change with `bbtrack status set`")
+                          _("{id}: status {current!r} has no dated history entry; write status back to "
+                            "{initial!r} and record the change with `bbtrack status set`").format(
+                              id=record.id, current=current, initial=initial))
     elif previous.to != current:
         yield Problem(_src(previous, file), "history-chain",
-                      f"{record.id}: last history entry ends at {previous.to!r} but the record says {current!r}; "
-                      "change the record with `bbtrack status set`, never by hand")
+                      _("{id}: last history entry ends at {end!r} but the record says {current!r}; "
+                        "change the record with `bbtrack status set`, never by hand").format(
+                          id=record.id, end=previous.to, current=current))
 
 
 def check_history(ds: Dataset) -> Iterator[Problem]:
@@ -175,7 +190,7 @@ def check_text(ds: Dataset) -> Iterator[Problem]:
     for record, file, texts in records:
         if any(has_unsafe(t) for t in (*texts, *history_texts(record))):
             yield Problem(_src(record, file), "control-char",
-                          f"{record.id}: text contains control or bidi characters; remove them", "warning")
+                          _("{id}: text contains control or bidi characters; remove them").format(id=record.id), "warning")
 
 
 CHECKS: tuple[Callable[[Dataset], Iterable[Problem]], ...] = (
@@ -204,13 +219,15 @@ def check_quotes(ds: Dataset, data_dir: Path) -> list[Problem]:
             texts[meeting.id] = collapse_ws(path.read_text(encoding="utf-8")) if path else None
         except (OSError, UnicodeDecodeError):
             problems.append(Problem(meeting.source or Source(ds.commitments_file), "missing-minutes",
-                                    f"minutes file {meeting.minutes!r} of {meeting.id} cannot be read", "warning"))
+                                    _("minutes file {file!r} of {meeting} cannot be read").format(
+                                        file=meeting.minutes, meeting=meeting.id), "warning"))
             texts[meeting.id] = None
     for c in ds.commitments:
         minutes = texts.get(c.meeting)
         if minutes is not None and collapse_ws(c.quote) not in minutes:
             problems.append(Problem(_src(c, ds.commitments_file), "quote-not-found",
-                                    f"{c.id}: quote is not in the minutes word for word; copy it from the minutes"))
+                                    _("{id}: quote is not in the minutes word for word; copy it from the minutes").format(
+                                        id=c.id)))
     return problems
 
 

@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 from ..core.dates import PartialDate
 from ..core.errors import DataError
+from ..core.i18n import _
 from ..core.model import Commitment, Crossing, Dataset, HistoryEntry
 from ..core.problems import Problem
 
@@ -134,7 +135,7 @@ def _parse_version(text: str | None, collection: str, label: str) -> list[Any]:
         records = parse_crossings(text, label, problems)
     fatal = [p for p in problems if p.severity == "fatal"]
     if fatal:
-        raise DataError(f"{fatal[0]} — cannot compare this version")
+        raise DataError(_("{problem} — cannot compare this version").format(problem=fatal[0]))
     return records
 
 
@@ -157,7 +158,7 @@ def diff_revisions(data_dir: Path, rev_a: str | None, rev_b: str | None) -> list
             except FileNotFoundError:
                 new_text = None
             except (OSError, UnicodeDecodeError) as exc:
-                raise DataError(f"{path}: cannot read: {exc}") from None
+                raise DataError(_("{path}: cannot read: {reason}").format(path=path, reason=exc)) from None
         else:
             new_text = gitio.show(rev_b, path)
         out += diff_records(collection, _parse_version(old_text, collection, f"{rev_a}:{name}"),

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 from ..core.errors import NotFoundError, UsageError
+from ..core.i18n import _
 
 _REV = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/@{}~^:-]*$")
 
@@ -15,7 +16,7 @@ _REV = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/@{}~^:-]*$")
 def check_rev(rev: str) -> str:
     """A revision that cannot be mistaken for an option (`--output=/tmp/x` is refused)."""
     if not rev or rev.startswith("-") or not _REV.match(rev) or ".." in rev.replace("...", ""):
-        raise UsageError(f"invalid git revision {rev!r}; use a commit, branch or tag such as HEAD~1 or main")
+        raise UsageError(_("invalid git revision {rev!r}; use a commit, branch or tag such as HEAD~1 or main").format(rev=rev))
     return rev
 
 
@@ -24,11 +25,11 @@ def run(args: list[str], cwd: Path, *, check: bool = True) -> str:
         proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
                               errors="replace", timeout=30)
     except FileNotFoundError:
-        raise NotFoundError("git is not installed; install git to use this command") from None
+        raise NotFoundError(_("git is not installed; install git to use this command")) from None
     except subprocess.TimeoutExpired:
-        raise NotFoundError(f"git {args[0]} did not answer within 30 s") from None
+        raise NotFoundError(_("git {command} did not answer within 30 s").format(command=args[0])) from None
     if check and proc.returncode != 0:
-        message = (proc.stderr.strip().splitlines() or ["failed"])[-1]
+        message = (proc.stderr.strip().splitlines() or [_("failed")])[-1]  # git's own words, in git's language
         raise NotFoundError(f"git {args[0]}: {message}")
     return proc.stdout
 
@@ -38,7 +39,8 @@ def toplevel(path: Path) -> Path:
     try:
         out = run(["rev-parse", "--show-toplevel"], folder)
     except NotFoundError:
-        raise NotFoundError(f"{folder} is not inside a git repository; this command compares git revisions") from None
+        raise NotFoundError(_("{folder} is not inside a git repository; this command compares git revisions").format(
+            folder=folder)) from None
     return Path(out.strip())
 
 
@@ -48,7 +50,7 @@ def show(rev: str, path: Path) -> str | None:
     rel = path.resolve().relative_to(top.resolve()).as_posix()
     check_rev(rev)
     if run(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], top, check=False).strip() == "":
-        raise NotFoundError(f"unknown git revision {rev!r}; see `git log --oneline`")
+        raise NotFoundError(_("unknown git revision {rev!r}; see `git log --oneline`").format(rev=rev))
     proc = subprocess.run(["git", "show", f"{rev}:{rel}", "--"], cwd=top, capture_output=True, timeout=30)
     if proc.returncode != 0:
         return None

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import BbtrackError, ConflictError, DataError, NotFoundError
+from ..core.i18n import _
 from ..core.problems import Problem
 from ..load.folder import COMMITMENTS_FILE, CROSSINGS_FILE
 from . import gitio
@@ -119,12 +120,13 @@ def merge_checked(base: str | None, ours: str, theirs: str, name: str, *, other:
     for c in result.conflicts:
         where = f"{name}:{c.line}" if c.line else name
         what = f"{c.record_id}: {c.reason}" if c.record_id else c.reason
-        outcome.messages.append(f"error: {where}: conflict: {what}; keep the right text between the "
-                                f"<<<<<<< and >>>>>>> lines, delete the markers, then `git add {name}`")
+        outcome.messages.append(_("error: {where}: conflict: {what}; keep the right text between the "
+                                  "<<<<<<< and >>>>>>> lines, delete the markers, then `git add {name}`").format(
+                                    where=where, what=what, name=name))
     for p in failing:
-        outcome.messages.append(f"error: after the merge `bbtrack check` reports: {p}")
+        outcome.messages.append(_("error: after the merge `bbtrack check` reports: {problem}").format(problem=p))
     for p in warnings:
-        outcome.messages.append(f"after the merge `bbtrack check` warns: {p}")
+        outcome.messages.append(_("after the merge `bbtrack check` warns: {problem}").format(problem=p))
     return outcome
 
 
@@ -135,9 +137,9 @@ def _read(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except OSError as exc:
-        raise NotFoundError(f"{path}: cannot read: {exc.strerror}") from None
+        raise NotFoundError(_("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)) from None
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: byte {exc.start} is not UTF-8") from None
+        raise DataError(_("{path}: byte {offset} is not UTF-8").format(path=path, offset=exc.start)) from None
 
 
 def run_driver(base_path: Path, ours_path: Path, theirs_path: Path, name: str) -> Outcome:
@@ -158,7 +160,7 @@ def run_driver(base_path: Path, ours_path: Path, theirs_path: Path, name: str) -
     try:
         ours_path.write_bytes(outcome.text.encode("utf-8"))
     except OSError as exc:
-        raise DataError(f"cannot write the merged {name}: {exc.strerror}") from None
+        raise DataError(_("cannot write the merged {name}: {reason}").format(name=name, reason=exc.strerror)) from None
     return outcome
 
 
@@ -212,13 +214,15 @@ def _line_merge(base_path: Path, ours_path: Path, theirs_path: Path, name: str, 
         proc = subprocess.run(["git", "merge-file", "--diff3", "-L", "ours", "-L", "base", "-L", "theirs",
                                str(ours_path), str(base_path), str(theirs_path)], capture_output=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise NotFoundError(f"git merge-file could not run: {exc}") from None
+        raise NotFoundError(_("git merge-file could not run: {reason}").format(reason=exc)) from None
     outcome = Outcome(name, "", conflicts=max(proc.returncode, 0))
     if why is not None:
-        outcome.messages.append(f"{name}: cannot merge by record ({why}); merged line by line instead")
+        outcome.messages.append(_("{name}: cannot merge by record ({why}); merged line by line instead").format(
+            name=name, why=why))
     if proc.returncode:
-        outcome.messages.append(f"error: {name}: {proc.returncode} conflict(s) left by the line merge; "
-                                f"resolve them, run `bbtrack check`, then `git add {name}`")
+        outcome.messages.append(_("error: {name}: {count} conflict(s) left by the line merge; "
+                                  "resolve them, run `bbtrack check`, then `git add {name}`").format(
+                                    name=name, count=proc.returncode))
     return outcome
 
 
@@ -240,7 +244,7 @@ def git_setup(data_dir: Path, command: str | None = None) -> list[str]:
     try:
         rel = data_dir.resolve().relative_to(top.resolve()).as_posix()
     except ValueError:
-        raise NotFoundError(f"{data_dir} is not inside the repository at {top}") from None
+        raise NotFoundError(_("{folder} is not inside the repository at {top}").format(folder=data_dir, top=top)) from None
     pattern = "*.yaml" if rel == "." else f"{rel}/*.yaml"
     line = f"{pattern} merge={DRIVER_NAME}"
     messages = []
@@ -248,22 +252,23 @@ def git_setup(data_dir: Path, command: str | None = None) -> list[str]:
     try:
         old = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"{attributes}: cannot read: {exc}") from None
+        raise DataError(_("{path}: cannot read: {reason}").format(path=attributes, reason=exc)) from None
     if line in (existing.strip() for existing in old.splitlines()):
-        messages.append(f".gitattributes already has `{line}`")
+        messages.append(_(".gitattributes already has `{line}`").format(line=line))
     else:
         new = old + ("" if not old or old.endswith("\n") else "\n") + line + "\n"
         try:
             attributes.write_text(new, encoding="utf-8")
         except OSError as exc:
-            raise DataError(f"cannot write {attributes}: {exc.strerror}") from None
-        messages.append(f"added `{line}` to .gitattributes; commit it so that every clone merges the data alike")
+            raise DataError(_("cannot write {path}: {reason}").format(path=attributes, reason=exc.strerror)) from None
+        messages.append(_("added `{line}` to .gitattributes; commit it so that every clone merges the data alike").format(
+            line=line))
     runner = command or default_command()
     driver = f"{runner} merge-driver %O %A %B %P"
     gitio.run(["config", "--local", f"merge.{DRIVER_NAME}.name", DRIVER_TITLE], top)
     gitio.run(["config", "--local", f"merge.{DRIVER_NAME}.driver", driver], top)
-    messages.append(f"set merge.{DRIVER_NAME}.driver = {driver} (in .git/config: run `bbtrack git-setup` "
-                    "once in each clone)")
+    messages.append(_("set {key} = {driver} (in .git/config: run `bbtrack git-setup` once in each clone)").format(
+        key=f"merge.{DRIVER_NAME}.driver", driver=driver))
     try:
         probe = subprocess.run(f"{runner} --version", shell=True, cwd=top, capture_output=True, text=True,
                                timeout=60)
@@ -271,11 +276,12 @@ def git_setup(data_dir: Path, command: str | None = None) -> list[str]:
     except (OSError, subprocess.TimeoutExpired):
         works = False
     if not works:
-        messages.append(f"warning: `{runner} --version` does not run bbtrack here; git would fall back to a "
-                        "line merge. Run git-setup again with --command (e.g. --command \"uv run bbtrack\")")
+        messages.append(_("warning: `{runner} --version` does not run bbtrack here; git would fall back to a "
+                          "line merge. Run `bbtrack git-setup` again with --command (e.g. --command \"uv run bbtrack\")")
+                        .format(runner=runner))
     elif "/uv/archive" in runner or "/.cache/" in runner:
-        messages.append("warning: this interpreter lives in a cache that may be cleaned (uvx?); install bbtrack "
-                        "(`uv tool install`) or use --command \"uv run bbtrack\"")
+        messages.append(_("warning: this interpreter lives in a cache that may be cleaned (uvx?); install bbtrack "
+                          "(`uv tool install`) or use --command \"uv run bbtrack\""))
     return messages
 
 
@@ -293,15 +299,15 @@ def _stages(path: Path) -> dict[int, str] | None:
     listing = gitio.run(["ls-files", "-u", "-z", "--", rel], top, check=False)
     stages: dict[int, str] = {}
     for entry in filter(None, listing.split("\0")):
-        meta, _, _ = entry.partition("\t")
-        _, sha, stage = meta.split()
+        meta = entry.partition("\t")[0]
+        sha, stage = meta.split()[1:]
         proc = subprocess.run(["git", "cat-file", "blob", sha], cwd=top, capture_output=True, timeout=30)
         if proc.returncode:
-            raise NotFoundError(f"git cat-file {sha}: cannot read stage {stage} of {rel}")
+            raise NotFoundError(_("git cat-file {sha}: cannot read stage {stage} of {path}").format(sha=sha, stage=stage, path=rel))
         try:
             stages[int(stage)] = proc.stdout.decode("utf-8")
         except UnicodeDecodeError:
-            raise DataError(f"stage {stage} of {rel} is not UTF-8") from None
+            raise DataError(_("stage {stage} of {path} is not UTF-8").format(stage=stage, path=rel)) from None
     return stages or None
 
 
@@ -314,13 +320,13 @@ def _versions(path: Path, name: str) -> tuple[str | None, str, str, str] | None:
     if stages is not None:
         if 2 not in stages or 3 not in stages:
             side = "ours" if 2 not in stages else "theirs"
-            raise DataError(f"{name} was deleted on {side}; decide by hand (`git rm` or `git add`)")
-        return stages.get(1), stages[2], stages[3], "the index"
+            raise DataError(_("{name} was deleted on {side}; decide by hand (`git rm` or `git add`)").format(name=name, side=side))
+        return stages.get(1), stages[2], stages[3], _("the index")
     text = _read(path)
     if not has_markers(text):
         return None
     base, ours, theirs = split_diff3(text, name)
-    return base, ours, theirs, "its conflict markers"
+    return base, ours, theirs, _("its conflict markers")
 
 
 def resolve(data_dir: Path, files: list[Path]) -> list[Outcome]:
@@ -332,7 +338,8 @@ def resolve(data_dir: Path, files: list[Path]) -> list[Outcome]:
     for path in files or [data_dir / COMMITMENTS_FILE, data_dir / CROSSINGS_FILE]:
         name = display_path(path)
         if path.name not in _OTHER:
-            raise NotFoundError(f"{name} is not a bbtrack data file ({COMMITMENTS_FILE} or {CROSSINGS_FILE})")
+            raise NotFoundError(_("{name} is not a bbtrack data file ({commitments} or {crossings})").format(
+                name=name, commitments=COMMITMENTS_FILE, crossings=CROSSINGS_FILE))
         versions = _versions(path, name)
         if versions is not None:
             found[path] = (*versions, _read(path))
@@ -343,12 +350,13 @@ def resolve(data_dir: Path, files: list[Path]) -> list[Outcome]:
         other_path = path.with_name(_OTHER[path.name])
         other = merged.get(other_path) if other_path in merged else _clean_text(other_path)
         outcome = merge_checked(base, ours, theirs, name, other=other, data_dir=path.parent)
-        outcome.messages.insert(0, f"{name}: merged by record from {how}")
+        outcome.messages.insert(0, _("{name}: merged by record from {how}").format(name=name, how=how))
         merged[path] = outcome.text
 
         def replace(current: str, new: str = outcome.text, seen: str = on_disk, shown: str = name) -> str:
             if current != seen:
-                raise ConflictError(f"{shown} changed on disk while bbtrack was resolving it; run resolve again")
+                raise ConflictError(_("{path} changed on disk while bbtrack was resolving it; run `bbtrack resolve` again")
+                                    .format(path=shown))
             return new
 
         storage.update_file(path, replace)

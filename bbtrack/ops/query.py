@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..core import provinces
 from ..core.errors import NotFoundError, UsageError
+from ..core.i18n import _
 from ..core.text import fold
 from ..core.vocab import COMMITMENT_KINDS, CROSSING_KINDS, DUE_SOURCES, FINAL_STATUSES, NO_UPDATE, STATUSES
 
@@ -80,16 +81,16 @@ def resolve_parties(words: Iterable[str], *, provinces_only: bool) -> frozenset[
     for word in words:
         party = provinces.resolve(word)
         if party is None:
-            from ..core.lookup import did_you_mean
+            from ..core.lookup import unknown
 
             choices = provinces.PARTY_NAMES if not provinces_only else tuple(
                 p.name for p in provinces.PARTIES if p.country == "VN")
             option = "--province" if provinces_only else "--party"
             near = {provinces.resolve(n).name: None for n in _near(word, provinces.spellings())}
-            hint = did_you_mean(word, near) if near else ""
-            raise UsageError(f"unknown {option[2:]} {word!r}{hint} (one of {', '.join(choices)})")
+            raise unknown(option[2:], word, near, choices)
         if provinces_only and party.country != "VN":
-            raise UsageError(f"{party.name} is not a Vietnamese province; use --party {party.name_en!r}")
+            raise UsageError(_("{name} is not a Vietnamese province; use --party {party!r}").format(
+                name=party.name, party=party.name_en))
         names |= provinces.names_matching(party.name) or set()
     return frozenset(names)
 
@@ -124,8 +125,8 @@ def resolve_crossings(keys: Sequence[CrossingKey], words: Iterable[str]) -> froz
         exact = {ident for ident, _, names in keys if key in names}
         matches = exact or {ident for ident, _, names in keys if any(key in n for n in names)}
         if not matches:
-            raise UsageError(f"unknown crossing {word!r}{_crossing_hint(keys, word)}; "
-                             "run `bbtrack crossings` to see ids and names")
+            raise UsageError(_("unknown crossing {word!r}{hint}; run `bbtrack crossings` to see ids and names").format(
+                word=word, hint=_crossing_hint(keys, word)))
         found |= matches
     children = {ident for ident, parent, _ in keys if parent in found}
     return frozenset(found | children)
@@ -135,15 +136,19 @@ def _crossing_hint(keys: Sequence[CrossingKey], word: str) -> str:
     """"; did you mean binh-nghi?" from the ids and names of the crossings nearest to `word`."""
     by_name = {name: ident for ident, _, names in keys for name in names}
     near = dict.fromkeys(by_name[n] for n in _near(word, by_name))
-    return f"; did you mean {' or '.join(near)}?" if near else ""
+    from ..core.lookup import hint
+
+    return hint(near)
 
 
 def get_commitment(ds: Dataset, record_id: str) -> Commitment:
     record = ds.commitment(record_id)
     if record is None:
         near = _near(record_id, [c.id for c in ds.commitments])
-        hint = f"; did you mean {' or '.join(near)}?" if near else "; run `bbtrack list` to see ids"
-        raise NotFoundError(f"no commitment with id {record_id!r}{hint}")
+        from ..core.lookup import hint
+
+        raise NotFoundError(_("no commitment with id {id!r}{hint}").format(
+            id=record_id, hint=hint(near) or _("; run `bbtrack list` to see ids")))
     return record
 
 
@@ -158,7 +163,8 @@ def find_record(ds: Dataset, word: str, left_out: Sequence[str] = ()) -> Commitm
 
     for ident in (commitment_id(word), word.strip().lower(), slug_of(word)):
         if ident in left_out:
-            raise NotFoundError(f"{ident} has problems in the data and cannot be shown; run `bbtrack check` to fix them")
+            raise NotFoundError(_("{id} has problems in the data and cannot be shown; run `bbtrack check` to fix them")
+                                .format(id=ident))
     key = fold(word)
     keys = crossing_keys(ds.crossings)
     exact = [ident for ident, _, names in keys if key in names]
@@ -166,10 +172,14 @@ def find_record(ds: Dataset, word: str, left_out: Sequence[str] = ()) -> Commitm
     if len(matches) == 1:
         return ds.crossing(matches[0])  # type: ignore[return-value]
     if matches:
-        raise UsageError(f"{word!r} names {len(matches)} crossings: {', '.join(matches)}; give one of these ids")
+        raise UsageError(_("{word!r} names {count} crossings: {ids}; give one of these ids").format(
+            word=word, count=len(matches), ids=", ".join(matches)))
     near = _near(word, [*(c.id for c in ds.commitments), *(x.id for x in ds.crossings)])
-    hint = _crossing_hint(keys, word) if not near else f"; did you mean {' or '.join(near)}?"
-    raise NotFoundError(f"no commitment or crossing {word!r}{hint or '; run `bbtrack list` or `bbtrack crossings` to see ids'}")
+    from ..core.lookup import hint
+
+    said = hint(near) if near else _crossing_hint(keys, word)
+    raise NotFoundError(_("no commitment or crossing {word!r}{hint}").format(
+        word=word, hint=said or _("; run `bbtrack list` or `bbtrack crossings` to see ids")))
 
 
 def slug_of(word: str) -> str:
@@ -206,7 +216,7 @@ class CommitmentFilter:
         object.__setattr__(self, "kinds", frozenset(choose(k, COMMITMENT_KINDS, "kind") for k in self.kinds))
         check_due_sources(self.due_sources)
         if self.due_within is not None and self.due_within < 0:
-            raise UsageError("--due-within takes a number of days ≥ 0")
+            raise UsageError(_("--due-within takes a number of days ≥ 0"))
 
 
 def matches(c: Commitment, f: CommitmentFilter) -> bool:
@@ -243,7 +253,8 @@ def check_due_sources(words: Iterable[str]) -> frozenset[str]:
     wanted = frozenset(words)
     for word in wanted:
         if word not in DUE_SOURCES:
-            raise UsageError(f"unknown due source {word!r}; use one of {', '.join(DUE_SOURCES)}")
+            raise UsageError(_("unknown due source {word!r}; use one of {sources}").format(
+                word=word, sources=", ".join(DUE_SOURCES)))
     return wanted
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..core.dates import PartialDate, parse_stored, parse_user
 from ..core.errors import EditRefused, NotFoundError, UsageError
+from ..core.i18n import _
 from ..core.text import nfc
 from ..core.vocab import INITIAL_STATUS
 from .edit import (Change, EditResult, OlderEvent, _require_clean, _unknown_id, check_change, collection_of,
@@ -53,21 +54,24 @@ def _date(entry: dict[str, Any]) -> PartialDate:
 
 def pick_entry(history: list[dict[str, Any]], spec: str, record_id: str) -> int:
     """The 0-based index of the entry `spec` names: `2`, `last`, or a date matching one entry."""
-    listing = "; ".join(f"{n} = {e.get('date')}" for n, e in enumerate(history, 1)) or "none"
+    listing = "; ".join(f"{n} = {e.get('date')}" for n, e in enumerate(history, 1)) or _("none")
     spec = spec.strip()
     if spec.lower() == "last" and history:
         return len(history) - 1
     if spec.isdigit():
         if 1 <= int(spec) <= len(history):
             return int(spec) - 1
-        raise NotFoundError(f"{record_id} has no history entry {spec} (entries: {listing})")
+        raise NotFoundError(_("{id} has no history entry {number} (entries: {listing})").format(
+            id=record_id, number=spec, listing=listing))
     day = parse_user(spec, "--entry")
     found = [n for n, e in enumerate(history) if str(_date(e)) == str(day)]
     if len(found) == 1:
         return found[0]
     if not found:
-        raise NotFoundError(f"{record_id} has no history entry dated {day} (entries: {listing})")
-    raise UsageError(f"{record_id} has {len(found)} entries dated {day}; give --entry with its number ({listing})")
+        raise NotFoundError(_("{id} has no history entry dated {date} (entries: {listing})").format(
+            id=record_id, date=day, listing=listing))
+    raise UsageError(_("{id} has {count} entries dated {date}; give --entry with its number ({listing})").format(
+        id=record_id, count=len(found), date=day, listing=listing))
 
 
 def _first_state(record: dict[str, Any], history: list[dict[str, Any]], collection: str) -> str:
@@ -131,14 +135,19 @@ def backfill(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool =
         if index < len(history):
             after = str(history[index]["to"])
             if is_backwards(collection, change.to, after) and not change.force:
-                raise UsageError(f"{change.record_id}: after {change.to} on {change.date} the record went to "
-                                 f"{after} on {history[index]['date']}, backwards; add --force and a --note saying why")
+                raise UsageError(_("{id}: after {to} on {date} the record went to {after} on {then}, backwards; "
+                                   "add --force and a --note saying why").format(
+                                     id=change.record_id, to=change.to, date=change.date, after=after,
+                                     then=history[index]["date"]))
         entry = history_entry(change, before)
         if index == len(history):  # not a backfill after all: the same as an ordinary event
             return index, 0, [entry], None, {key: change.to}, None
         later = history[-1]
-        text = (f"the {change.date} entry goes before the {history[index]['date']} entry; "
-                f"the {key} stays {record[key]}, as the latest entry ({later['date']}) says")
+        from ..core.lookup import noun
+
+        text = _("the {date} entry goes before the {next} entry; the {key} stays {value}, as the latest entry "
+                 "({latest}) says").format(date=change.date, next=history[index]["date"], key=noun(key),
+                                          value=record[key], latest=later["date"])
         return index, 0, [entry], change.to, None, text
 
     return _edit(data_dir, change.record_id, transform, dry_run=dry_run, use_cache=use_cache)
@@ -150,7 +159,7 @@ def correct(data_dir: Path, fix: Correction, *, today: _dt.date, dry_run: bool =
     from ..core.lookup import stage_of, status_of
 
     if not fix.reason.strip():
-        raise UsageError("give --reason: why the entry is wrong (it goes into the commit message)")
+        raise UsageError(_("give --reason: why the entry is wrong (it goes into the commit message)"))
 
     def transform(record, history, collection, meeting):
         key = "status" if collection == "commitments" else "stage"
@@ -159,11 +168,12 @@ def correct(data_dir: Path, fix: Correction, *, today: _dt.date, dry_run: bool =
         last = index == len(history) - 1
         if fix.remove:
             if old.get("kind"):
-                raise EditRefused(f"entry {index + 1} of {fix.record_id} records a change of kind; "
-                                  "remove it by hand and restore the crossing's kind")
+                raise EditRefused(_("entry {number} of {id} records a change of kind; remove it by hand and "
+                                    "restore the crossing's kind").format(number=index + 1, id=fix.record_id))
             fields = {key: str(old["from"])} if last else None
             next_from = None if last else str(old["from"])
-            return index, 1, [], next_from, fields, f"removed entry {index + 1} ({old['date']})"
+            return index, 1, [], next_from, fields, _("removed entry {number} ({date})").format(
+                number=index + 1, date=old["date"])
         new = dict(old)
         if fix.date is not None:
             _check_date(fix, history, index, today, meeting)
@@ -181,11 +191,13 @@ def correct(data_dir: Path, fix: Correction, *, today: _dt.date, dry_run: bool =
             new["to"] = (status_of if collection == "commitments" else stage_of)(fix.to)
         new = {k: new[k] for k in (*ENTRY_KEYS, *new) if k in new}
         if new == old:
-            raise UsageError("nothing to amend: give --date, --note, --note-vi, --note-zh, --evidence or --status with a new value")
+            raise UsageError(_("nothing to amend: give --date, --note, --note-vi, --note-zh, --evidence or --status "
+                               "with a new value"))
         changed_to = new["to"] != old["to"]
         fields = {key: new["to"]} if changed_to and last else None
         next_from = new["to"] if changed_to and not last else None
-        return index, 1, [new], next_from, fields, f"amended entry {index + 1} ({old['date']})"
+        return index, 1, [new], next_from, fields, _("amended entry {number} ({date})").format(
+            number=index + 1, date=old["date"])
 
     return _edit(data_dir, fix.record_id, transform, dry_run=dry_run, use_cache=use_cache)
 
@@ -194,10 +206,12 @@ def _check_date(fix: Correction, history: list[dict[str, Any]], index: int, toda
                 meeting: PartialDate | None) -> None:
     assert fix.date is not None
     if fix.date.start > today:
-        raise UsageError(f"date {fix.date} is in the future")
+        raise UsageError(_("date {date} is in the future").format(date=fix.date))
     if meeting is not None and fix.date.predates(meeting):
-        raise UsageError(f"date {fix.date} is before the meeting that agreed {fix.record_id} ({meeting})")
+        raise UsageError(_("date {date} is before the meeting that agreed {id} ({meeting})").format(
+            date=fix.date, id=fix.record_id, meeting=meeting))
     if index and fix.date.start < _date(history[index - 1]).start or (
             index + 1 < len(history) and fix.date.start > _date(history[index + 1]).start):
-        raise UsageError(f"date {fix.date} would move entry {index + 1} past its neighbour; remove it "
-                         "(`status remove`) and record it again with `status set`, which puts it in date order")
+        raise UsageError(_("date {date} would move entry {number} past its neighbour; remove it "
+                           "(`status remove`) and record it again with `status set`, which puts it in date order")
+                         .format(date=fix.date, number=index + 1))

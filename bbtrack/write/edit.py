@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..core import provinces
 from ..core.dates import PartialDate, parse_stored
 from ..core.errors import DataError, EditRefused, NotFoundError, UsageError
+from ..core.i18n import _
 from ..load.loader import COMMITMENTS_FILE, CROSSINGS_FILE
 from ..core.model import (
     COMMITMENT_KINDS,
@@ -101,13 +102,16 @@ def collection_of(record_id: str) -> tuple[str, str, str]:
 
 def _unknown_id(data_dir: Path, error: NotFoundError, record_id: str, *, use_cache: bool) -> NotFoundError:
     """`error` with the nearest ids of the folder (read only on this way out)."""
-    from ..core.lookup import did_you_mean
+    from ..core.lookup import did_you_mean, noun
     from ..load.cached import load
 
+    if not error.message.startswith("no record "):  # the editor's own words: another file error
+        return error
     ds = load(data_dir, use_cache=use_cache).dataset
     hint = did_you_mean(record_id, [*(c.id for c in ds.commitments), *(x.id for x in ds.crossings)])
-    message = error.message.replace("; check the id (bbtrack list)", "") + hint if hint else error.message
-    return NotFoundError(message, error.source)
+    collection = collection_of(record_id)[0]
+    return NotFoundError(_("no record {id!r} in {collection}{hint}").format(
+        id=record_id, collection=noun(collection), hint=hint or _("; check the id (`bbtrack list`)")), error.source)
 
 
 def _meeting_date(file: FileBytes, collection: str, record_id: str) -> PartialDate | None:
@@ -141,25 +145,29 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
     if collection == "commitments":
         vocabulary, key, what = STATUSES, "status", "status"
         if change.kind is not None:
-            raise UsageError("--kind applies to crossings only (a commitment's kind is fixed by the minutes)")
+            raise UsageError(_("--kind applies to crossings only (a commitment's kind is fixed by the minutes)"))
     else:
         vocabulary, key, what = STAGES, "stage", "stage"
         if change.kind is not None and change.kind not in CROSSING_KINDS:
-            raise UsageError(f"unknown kind {change.kind!r}; use one of {', '.join(CROSSING_KINDS)}")
+            raise UsageError(_("unknown kind {kind!r}; use one of {kinds}").format(kind=change.kind, kinds=", ".join(CROSSING_KINDS)))
     if change.to not in vocabulary:
-        from ..core.lookup import did_you_mean
+        from ..core.lookup import closest, hint as near, listed, noun, shown
+        from ..core.vocab import STAGE_LABELS, STATUS_LABELS
 
-        hint = (" (crossings take a stage)" if change.to in STAGES else " (commitments take a status)"
-                if change.to in STATUSES else did_you_mean(change.to, vocabulary))
-        raise UsageError(f"unknown {what} {change.to!r} for {rid}{hint} (one of {', '.join(vocabulary)})")
+        labels = STATUS_LABELS if key == "status" else STAGE_LABELS
+        hint = (_(" (crossings take a stage)") if change.to in STAGES else _(" (commitments take a status)")
+                if change.to in STATUSES else near(shown(closest(change.to, vocabulary), labels)))
+        raise UsageError(_("unknown {what} {word!r} for {id}{hint} (one of {words})").format(
+            what=noun(what), word=change.to, id=rid, hint=hint, words=listed(shown(vocabulary, labels))))
     current = record.get(key)
     if not isinstance(current, str) or current not in vocabulary:
-        raise UsageError(f"{rid} has no valid {key}; run `bbtrack check`")
+        raise UsageError((_("{id} has no valid status; run `bbtrack check`") if key == "status"
+                          else _("{id} has no valid stage; run `bbtrack check`")).format(id=rid))
     if change.date.start > today:
-        raise UsageError(f"date {change.date} is in the future; record events once they happened")
+        raise UsageError(_("date {date} is in the future; record events once they happened").format(date=change.date))
     if meeting_date is not None and change.date.predates(meeting_date):
-        raise UsageError(f"date {change.date} is before the meeting that agreed {rid} ({meeting_date}); "
-                         "check the date")
+        raise UsageError(_("date {date} is before the meeting that agreed {id} ({meeting}); check the date").format(
+            date=change.date, id=rid, meeting=meeting_date))
     history = record.get("history") or []
     if history:
         try:
@@ -167,20 +175,21 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
         except (ValueError, AttributeError):
             last = None
         if last is not None and change.date.start < last.start:
-            raise UsageError(
-                f"date {change.date} is before {rid}'s last event ({last}); history stays in date order")
+            raise UsageError(_("date {date} is before {id}'s last event ({last}); history stays in date order").format(
+                date=change.date, id=rid, last=last))
     valid_evidence(change.evidence, today)
     if change.confidence is not None and change.confidence not in CONFIDENCES:
-        raise UsageError(f"unknown confidence {change.confidence!r}; use verified or weak")
+        raise UsageError(_("unknown confidence {word!r}; use verified or weak").format(word=change.confidence))
     noted = bool(change.note or change.note_vi or change.note_zh)
     if change.to == current and not noted and change.kind is None:
-        raise UsageError(f"{rid} is already {current!r}; add --note to record an event without a change")
+        raise UsageError(_("{id} is already {current!r}; add --note to record an event without a change").format(
+            id=rid, current=current))
     backwards = is_backwards(collection, current, change.to)
     if backwards and not change.force:
-        raise UsageError(f"{rid}: {current} → {change.to} goes backwards or reopens a closed record; "
-                         "add --force and a --note saying why")
+        raise UsageError(_("{id}: {current} → {to} goes backwards or reopens a closed record; "
+                           "add --force and a --note saying why").format(id=rid, current=current, to=change.to))
     if backwards and not noted:
-        raise UsageError(f"{rid}: a forced change needs a --note saying why")
+        raise UsageError(_("{id}: a forced change needs a --note saying why").format(id=rid))
     return current
 
 
@@ -197,8 +206,8 @@ def valid_evidence(evidence: tuple[str, ...], today: _dt.date | None = None) -> 
     from ..core import evidence as sources
 
     if not evidence:
-        raise UsageError("give --evidence: an http(s) address, or a document reference such as "
-                         "\"Công văn số 123/UBND-KT ngày 12/3/2025\"; every change needs a source a reviewer can check")
+        raise UsageError(_("give --evidence: an http(s) address, or a document reference such as "
+                           "\"Công văn số 123/UBND-KT ngày 12/3/2025\"; every change needs a source a reviewer can check"))
     for item in evidence:
         if (why := sources.problem(item, today)) is not None:
             raise UsageError(why)
@@ -233,7 +242,7 @@ def _require_clean(data_dir: Path, *, use_cache: bool = True):
     if result.errors:
         error = DataError if result.fatal else EditRefused
         first = next((p for p in result.errors if p.severity == "fatal"), result.errors[0])
-        raise error(f"fix the data first: {first} (bbtrack check)")
+        raise error(_("fix the data first: {problem} (bbtrack check)").format(problem=first))
     return result
 
 
@@ -264,7 +273,7 @@ def set_status(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool
         file = yamledit.FileBytes(data, name)
         record = file.read_record(collection, record_id)
         if _before_last(record, change.date):
-            raise OlderEvent(f"{record_id}: {change.date} is before the last event; "
+            raise OlderEvent(f"{record_id}: {change.date} is before the last event; "  # caught, never shown
                              "`write.correct.record_event` inserts it in date order")
         current = check_change(record, collection, change, today, _meeting_date(file, collection, record_id))
         fields: dict[str, object] = {"status" if collection == "commitments" else "stage": change.to}
@@ -377,34 +386,35 @@ def add_commitment(data_dir: Path, new: NewCommitment, *, dry_run: bool = False,
     meeting = next((m for m in ds.meetings if m.id == new.meeting.upper()), None)
     if meeting is None:
         known = ", ".join(m.id for m in ds.meetings)
-        raise NotFoundError(f"no meeting {new.meeting!r} under 'meetings:' ({known}); add the meeting there first")
+        raise NotFoundError(_("no meeting {meeting!r} under 'meetings:' ({known}); add the meeting there first").format(
+            meeting=new.meeting, known=known))
     if new.section < 0:
-        raise UsageError("--section must be 0 (preamble) or a section number")
+        raise UsageError(_("--section must be 0 (preamble) or a section number"))
     if new.kind not in COMMITMENT_KINDS:
-        raise UsageError(f"unknown kind {new.kind!r}; use one of {', '.join(COMMITMENT_KINDS)}")
+        raise UsageError(_("unknown kind {kind!r}; use one of {kinds}").format(kind=new.kind, kinds=", ".join(COMMITMENT_KINDS)))
     if new.due_source is not None and new.due_source not in DUE_SOURCES:
-        raise UsageError(f"unknown due source {new.due_source!r}; use one of {', '.join(DUE_SOURCES)}")
+        raise UsageError(_("unknown due source {word!r}; use one of {sources}").format(
+            word=new.due_source, sources=", ".join(DUE_SOURCES)))
     if (new.due is None) != (new.due_source is None):
-        raise UsageError("--due and --due-source go together: say whether the date is in the action's own "
-                         "sentence (minutes) or only the year of the programme (programme)")
+        raise UsageError(_("--due and --due-source go together: say whether the date is in the action's own "
+                           "sentence (minutes) or only the year of the programme (programme)"))
     parties = []
     for name in new.parties:
         party = provinces.resolve(name)
         if party is None:
-            from ..core.lookup import did_you_mean
+            from ..core.lookup import closest, unknown
 
-            near = did_you_mean(name, provinces.spellings())
-            raise UsageError(f"unknown party {name!r}{near} (one of {', '.join(provinces.PARTY_NAMES)})")
+            raise unknown("party", name, closest(name, provinces.spellings()), provinces.PARTY_NAMES)
         parties.append(party.name)
     if not parties:
-        raise UsageError("name at least one --party")
+        raise UsageError(_("name at least one --party"))
     crossing_ids = {x.id for x in ds.crossings}
     for ref in new.crossings:
         if ref not in crossing_ids:
             from ..core.lookup import did_you_mean
 
-            raise NotFoundError(f"unknown crossing {ref!r}{did_you_mean(ref, crossing_ids)}; "
-                                "run `bbtrack crossings` for ids")
+            raise NotFoundError(_("unknown crossing {word!r}{hint}; run `bbtrack crossings` to see ids and names").format(
+                word=ref, hint=did_you_mean(ref, crossing_ids)))
     quote = collapse_ws(nfc(new.quote))
     if meeting.minutes:
         try:
@@ -412,7 +422,7 @@ def add_commitment(data_dir: Path, new: NewCommitment, *, dry_run: bool = False,
         except OSError:
             minutes = None
         if minutes is not None and quote not in minutes:
-            raise UsageError(f"the quote is not in {meeting.minutes} word for word; copy it from the minutes")
+            raise UsageError(_("the quote is not in {file} word for word; copy it from the minutes").format(file=meeting.minutes))
     path = data_dir / COMMITMENTS_FILE
     name = storage.display_path(path)
     holder: dict[str, str] = {}

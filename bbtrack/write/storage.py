@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..core.errors import ConflictError, DataError, NotFoundError
+from ..core.i18n import _
 from ..core.problems import Source
 from ..core.text import display_path
 
@@ -62,7 +63,8 @@ def _decode(data: bytes, name: str) -> str:
         column = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1  # characters, not bytes
         where = Source(name, data.count(b"\n", 0, exc.start) + 1, column)
         raise DataError(
-            f"byte 0x{data[exc.start]:02x} at byte offset {exc.start} is not UTF-8; save the file as UTF-8",
+            _("byte {byte} at byte offset {offset} is not UTF-8; save the file as UTF-8").format(
+                byte=f"0x{data[exc.start]:02x}", offset=exc.start),
             where,
         ) from None
 
@@ -82,8 +84,8 @@ def _locked(folder: Path, name: str, *, required: bool) -> Iterator[None]:
             yield
             return
         raise DataError(
-            f"cannot create the lock file {display_path(lock_path)}: {exc.strerror or exc}; "
-            "is the data folder writable?",
+            _("cannot create the lock file {path}: {reason}; is the data folder writable?").format(
+                path=display_path(lock_path), reason=exc.strerror or exc),
             Source(name),
         ) from None
     try:
@@ -95,7 +97,8 @@ def _locked(folder: Path, name: str, *, required: bool) -> Iterator[None]:
             except BlockingIOError:
                 # Poll rather than block: a blocking flock cannot time out.
                 if time.monotonic() >= deadline:
-                    raise ConflictError(f"another bbtrack is writing {name}; try again", Source(name)) from None
+                    raise ConflictError(_("another bbtrack is writing {name}; try again").format(name=name),
+                                        Source(name)) from None
                 time.sleep(_LOCK_POLL)
         yield
     finally:
@@ -114,13 +117,15 @@ def _check_writable(path: Path, name: str) -> None:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise NotFoundError("file not found; check the data folder (--data-dir)", Source(name)) from None
+        raise NotFoundError(_("file not found; check the data folder (--data-dir)"), Source(name)) from None
     if not mode & 0o222:
-        raise DataError(f"is read-only (mode {stat.S_IMODE(mode):o}); make it writable to edit it", Source(name))
+        raise DataError(_("is read-only (mode {mode}); make it writable to edit it").format(mode=f"{stat.S_IMODE(mode):o}"),
+                        Source(name))
     folder = path.parent
     if not folder.stat().st_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK):
         raise DataError(
-            f"the folder {display_path(folder)} is read-only; bbtrack writes a new file there and renames it",
+            _("the folder {folder} is read-only; bbtrack writes a new file there and renames it").format(
+                folder=display_path(folder)),
             Source(name),
         )
 
@@ -185,10 +190,11 @@ def _write_atomic(path: Path, payload: bytes | list, read: bytes, name: str) -> 
         original = path.stat()
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except FileNotFoundError:
-        raise ConflictError("the file was removed while bbtrack was editing it; nothing written",
+        raise ConflictError(_("the file was removed while bbtrack was editing it; nothing written"),
                             Source(name)) from None
     except OSError as exc:
-        raise DataError(f"cannot write in {display_path(folder)}: {exc.strerror or exc}; nothing written",
+        raise DataError(_("cannot write in {folder}: {reason}; nothing written").format(
+            folder=display_path(folder), reason=exc.strerror or exc),
                         Source(name)) from None
     try:
         try:
@@ -205,8 +211,8 @@ def _write_atomic(path: Path, payload: bytes | list, read: bytes, name: str) -> 
         # Comparing the bytes is exact and, unlike hashing both, a memcmp.
         if not _holds(path, read):
             raise ConflictError(
-                "the file changed on disk while bbtrack was editing it (an editor or git?); "
-                "nothing written, run the command again",
+                _("the file changed on disk while bbtrack was editing it (an editor or git?); "
+                  "nothing written, run the command again"),
                 Source(name),
             )
         os.replace(tmp, path)
@@ -214,7 +220,8 @@ def _write_atomic(path: Path, payload: bytes | list, read: bytes, name: str) -> 
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise DataError(f"cannot write: {exc.strerror or exc}; nothing written", Source(name)) from None
+            raise DataError(_("cannot write: {reason}; nothing written").format(reason=exc.strerror or exc),
+                            Source(name)) from None
         raise
     _fsync_dir(folder)
 
@@ -244,7 +251,7 @@ def update_file(path: Path, transform: Callable[[str], str], *, dry_run: bool = 
         try:
             payload = new.encode("utf-8")
         except UnicodeEncodeError as exc:
-            raise DataError(f"new text cannot be stored as UTF-8 ({exc.reason}); nothing written",
+            raise DataError(_("new text cannot be stored as UTF-8 ({reason}); nothing written").format(reason=exc.reason),
                             Source(name)) from None
         _remove_stale_temps(target)
         _write_atomic(target, payload, data, name)
@@ -291,13 +298,13 @@ def _read_with_stat(path: Path, name: str) -> tuple[bytes, os.stat_result]:
         with open(path, "rb") as handle:
             return handle.read(), os.fstat(handle.fileno())
     except FileNotFoundError:
-        raise NotFoundError("file not found; check the data folder (--data-dir)", Source(name)) from None
+        raise NotFoundError(_("file not found; check the data folder (--data-dir)"), Source(name)) from None
     except IsADirectoryError:
-        raise DataError("is a folder, not a data file", Source(name)) from None
+        raise DataError(_("is a folder, not a data file"), Source(name)) from None
     except PermissionError:
-        raise DataError("cannot read: permission denied", Source(name)) from None
+        raise DataError(_("cannot read: permission denied"), Source(name)) from None
     except OSError as exc:
-        raise DataError(f"cannot read: {exc.strerror or exc}", Source(name)) from None
+        raise DataError(_("cannot read: {reason}").format(reason=exc.strerror or exc), Source(name)) from None
 
 
 # --- showing a change ------------------------------------------------------------------
