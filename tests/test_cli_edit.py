@@ -99,7 +99,7 @@ def test_dry_run_prints_diff_and_writes_nothing(repo, repo_cli):
     assert "dry run" in result.stderr
     said = {lang: repo_cli("--lang", lang, "status", "set", "SM23-3-17", "done", "--date", "2023-12-28", "-e", URL,
                            "-n", "--by", "t").stderr for lang in ("vi", "zh")}
-    assert "chạy thử: chưa ghi gì vào tệp" in said["vi"] and "试运行：未写入任何内容" in said["zh"]
+    assert "chạy thử: chưa ghi gì vào tệp" in said["vi"] and "仅预览：未写入任何内容" in said["zh"]
     assert before == snapshot(repo / "data")
 
 

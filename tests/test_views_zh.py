@@ -56,8 +56,8 @@ def test_show_in_chinese(shipped_cli):
     lines = rows(out)
     assert "谅山省、广西壮族自治区" in lines["相关方"]
     assert "2023年（纪要年度，未明确时限）" in lines["完成时限"]
-    assert lines["状态"].split(None, 1)[1] == "暂无进展记录（逾期）"
-    assert "  2023年10月14日  暂无进展记录 → 暂无进展记录" in out
+    assert lines["状态"].split(None, 1)[1] == "未见进展（逾期）"
+    assert "  2023年10月14日  未见进展 → 未见进展" in out
     record = json.loads(ok(shipped_cli("show", "SM23-3-15", "--format", "json")))
     event = record["history"][0]
     # The Chinese note, or else the Vietnamese one marked as such (never the English one).
@@ -92,7 +92,7 @@ def test_a_chinese_title_is_shown_as_an_unofficial_translation(shipped_dir):
     assert "非官方译文" not in rows(listed)["SM23-3-15"]  # said once, under the table
     shown = rows(ok(cli("--lang", "zh", "show", "SM23-3-15")))
     assert shown["中文标题"].split(None, 1)[1] == f"{TITLE_ZH}（非官方译文，仅供参考）"
-    assert "Kiến nghị" in shown["越文原文"]
+    assert "Kiến nghị" in shown["越南文原文"]
     assert TITLE_ZH not in ok(cli("--lang", "vi", "list", "--province", "Lạng Sơn"))
 
 
@@ -107,8 +107,8 @@ def test_diff_and_log_say_codes_in_words_and_machine_formats_keep_them(repo):
     ok(cli("status", "set", "SM23-3-15", "in_progress", "--date", "2025-02-03", "--evidence",
            "https://example.org/a", "--note", "x", "--note-vi", "y", "--note-zh", "已提交"))
     table = ok(cli("--lang", "zh", "diff"))
-    assert "状态" in table and "暂无进展记录 → 正在推进" in table
-    assert "2025年2月3日：暂无进展记录 → 正在推进 — 已提交" in table
+    assert "状态" in table and "未见进展 → 正在推进" in table
+    assert "2025年2月3日：未见进展 → 正在推进 — 已提交" in table
     assert "chưa ghi nhận tiến triển → đang thực hiện" in ok(cli("--lang", "vi", "diff"))
     rows_ = json.loads(ok(cli("--lang", "zh", "diff", "--format", "json")))
     assert {"field": "status", "old": "open", "new": "in_progress"}.items() <= rows_[0].items()
