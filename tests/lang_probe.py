@@ -20,14 +20,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # Always code, whatever the language: stripped before words are looked at.
 _CODE = [
     re.compile(r"https?://\S+|www\.\S+"),                   # links
+    re.compile(r"[\w./-]+\.(?:ya?ml|md|txt|json|csv|html|docx|xlsx|pdf|po|mo|lock)\b"),  # files
+    re.compile(r"(?<![\w/])(?:/|\./|\.\./|~/)[\w./-]+"),    # paths
     re.compile(r"`[^`\n]*`"),                               # `bbtrack check`
     re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*"),             # --data-dir, -p
     re.compile(r"\bbbtrack(?:\s+[a-z][\w-]*)*"),            # bbtrack status set
     re.compile(r"\b[A-Z]{2,}\d*(?:-\d+)+\b"),               # SM23-3-17
     re.compile(r"\b[a-z0-9]+(?:[-_][a-z0-9+]+)+\b"),        # huu-nghi, in_progress, road-1119-1120
     re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b"),       # BBTRACK_LANG
-    re.compile(r"[\w./-]+\.(?:ya?ml|md|txt|json|csv|html|docx|xlsx|pdf|po|mo|lock)\b"),  # files
-    re.compile(r"(?<![\w/])(?:/|\./|\.\./|~/)[\w./-]+"),    # paths
     re.compile(r"\b[0-9a-f]{7,40}\b"),                      # commit hashes
 ]
 # Written the same in every language the tool speaks: names, formats, acronyms, codes.
@@ -39,6 +39,7 @@ NEUTRAL = {
     "tin", "can", "ban", "con", "hai", "cho", "theo",  # Vietnamese words typed without marks
     "open", "ongoing", "done", "dropped", "planned", "approved", "accepted", "upgraded", "opened",
     "giang", "ninh", "quang", "lang", "son", "cao", "tuyen", "phong", "mong", "cai", "chi", "lung", "lan",
+    "ubnd", "byte", "bytes",
     "continuing", "oneoff", "deliverable", "province", "party", "section", "kind", "terminal", "minutes", "programme", "table", "text", "weak", "pilot",  # codes users type
 }
 COMMON = set("""

@@ -44,8 +44,15 @@ def _text(output: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", output))
 
 
+# A dry run shows the edit as the unified diff of the data file: the file's own text (its
+# keys, comments and notes), as a reviewer will see it in git, not words of the program.
+_UNIFIED_DIFF = re.compile(r"^(?:--- |\+\+\+ |@@ |[ +-]).*$\n?", re.MULTILINE)
+
+
 def _no_english(result, lang: str, what: str) -> None:
     output = result.output
+    if "--dry-run" in what:
+        output = _UNIFIED_DIFF.sub("", output)
     assert "Traceback" not in output, output
     words = english_in(_text(output))
     assert not words, f"{what} in {lang}: English words {words[:12]}\n{output[:3000]}"
