@@ -68,6 +68,7 @@ class Meeting:
     title_en: str
     minutes: str | None
     source: Source | None = field(default=None, compare=False)
+    title_zh: str | None = None  # our rendering: the signed Chinese text is not in the repository
 
 
 @dataclass(frozen=True, slots=True)

@@ -309,7 +309,7 @@ _MEETING_FIELDS: dict[str, tuple[bool, Callable[[Any], Any]]] = {
     "id": (True, _text),
     "date": (True, _date),
     "title_vi": (True, _text),
-    "title_en": (True, _text),
+    "title_en": (True, _text), "title_zh": (False, _opt_text),
     "minutes": (False, _opt_text),
 }
 

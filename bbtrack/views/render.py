@@ -379,9 +379,11 @@ def render_show(c: Commitment, ds: Dataset, fmt: str, out: TextIO, *, today: _dt
 
 
 def meeting_text(meeting, lang: str) -> str:
-    """"SM23 2023-02-22 — its title": the Chinese reader gets the Vietnamese title, the text
-    signed, until the data has a Chinese one."""
-    title = {"en": meeting.title_en, "zh": getattr(meeting, "title_zh", None)}.get(lang) or meeting.title_vi
+    """"SM23 2023-02-22 — its title": a Chinese title is ours, not the signed text, and says so;
+    without one the Chinese reader gets the Vietnamese title, the text signed."""
+    title = {"en": meeting.title_en, "zh": meeting.title_zh}.get(lang) or meeting.title_vi
+    if lang == "zh" and meeting.title_zh:
+        title = _("{title} (unofficial translation, for reference only)", lang).format(title=title)
     return f"{meeting.id} {human(meeting.date, lang)} — {title}"
 
 
