@@ -127,7 +127,7 @@ def test_log_keeps_urls_whole(columns):
 def test_an_empty_log_says_so(shipped_cli):
     result = shipped_cli("log", "SM23-3-03", "--since", "2099")
     assert result.exit_code == 0 and result.stdout == ""
-    assert result.stderr == "bbtrack: no events match SM23-3-03 --since 2099\n"
+    assert result.stderr == "bbtrack: không có sự kiện nào khớp với SM23-3-03 --since 2099\n"
 
 
 @pytest.mark.parametrize("columns", (60, 80))
