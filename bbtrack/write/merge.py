@@ -108,16 +108,16 @@ def merge_history(base: list[Any], ours: list[Any], theirs: list[Any]) -> tuple[
         return ours, None
     removed_ours, removed_theirs = _minus(base, ours), _minus(base, theirs)
     if removed_ours and removed_theirs and not rt.same(removed_ours, removed_theirs):
-        return ours, _("history entries were corrected or removed on both branches")
+        return ours, _("history entries were corrected or removed on both sides")
     added_ours, added_theirs = _minus(ours, base), _minus(theirs, base)
     if removed_ours and removed_theirs and _minus(added_ours, added_theirs) and _minus(added_theirs, added_ours):
         # both corrected the same entries, and not alike: which correction stands is a person's call
-        return ours, _("the same history entries were corrected differently on both branches")
+        return ours, _("the same history entries were corrected differently on both sides")
     try:
         for mine in added_ours:
             for other in added_theirs:
                 if _when(mine) == _when(other) and not rt.same(mine.get("to"), other.get("to")):
-                    return ours, _("both branches recorded an event on {date}, ours to {ours!r} and theirs to "
+                    return ours, _("both sides recorded an event on {date}, ours to {ours!r} and theirs to "
                                   "{theirs!r}; which came last is not known").format(
                                       date=mine.get('date'), ours=mine.get('to'), theirs=other.get('to'))
         if removed_theirs and not removed_ours:  # theirs corrected: ours' new entries join theirs
@@ -237,7 +237,7 @@ def merge_fields(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, A
         elif _same_value(o, a):
             value = b
         else:
-            conflicts.append(_("{field!r} changed on both branches (ours {ours}, theirs {theirs})").format(
+            conflicts.append(_("{field!r} changed on both sides (ours {ours}, theirs {theirs})").format(
                 field=key, ours=_show(a), theirs=_show(b)))
             value = a
         if value is not _MISSING:
@@ -363,7 +363,7 @@ class _Merge:
 
         match = COMMITMENT_ID.match(b.id) if collection == "commitments" else None
         if match is None:
-            self._conflict(collection, b.id, _("added on both branches with different content"), None, a, b)
+            self._conflict(collection, b.id, _("added on both sides with different content"), None, a, b)
             return
         meeting, section = match.group(1), int(match.group(2))
         new_id = next_id(sorted(taken_ids), meeting, section)
@@ -372,7 +372,7 @@ class _Merge:
             self._conflict(collection, b.id, self.force[collection, new_id], None, a, b)
             return
         self.appends.setdefault(collection, []).append((new_id, self._appended(collection, b, new_id)))
-        self.result.notes.append(_("{id} was added on both branches; theirs is now {new_id} (\"{title}\")").format(
+        self.result.notes.append(_("{id} was added on both sides; theirs is now {new_id} (\"{title}\")").format(
             id=b.id, new_id=new_id, title=b.value.get('title_en') or b.value.get('title_vi') or ''))
 
     def _appended(self, collection: str, b: rt.RecordText, new_id: str | None = None) -> str:
@@ -410,8 +410,8 @@ class _Merge:
         self.out[collection, a.id] = text
         self.result.notes.extend(notes)
         joined = not rt.same(merged.get("history"), a.value.get("history"))
-        self.result.notes.append((_("{id}: merged the changes of both branches (history in date order)") if joined
-                                  else _("{id}: merged the changes of both branches")).format(id=a.id))
+        self.result.notes.append((_("{id}: merged the changes of both sides (history in date order)") if joined
+                                  else _("{id}: merged the changes of both sides")).format(id=a.id))
 
     def _rewrite(self, collection: str, a: rt.RecordText, merged: dict[str, Any]) -> str:
         """Ours' record text turned into `merged` by the editor's splices; checked by reading it back."""
@@ -424,7 +424,7 @@ class _Merge:
                   if k != "history" and (k not in a.value or not rt.same(a.value[k], v))}
         removed = [k for k in a.value if k not in merged]
         if removed:
-            raise EditRefused(_("field {name!r} was removed on one branch").format(name=removed[0]))
+            raise EditRefused(_("field {name!r} was removed on one side").format(name=removed[0]))
         if fields:
             mini = set_fields(mini, collection, record_id, fields, filename=self.filename)
         history = merged.get("history", _MISSING)
@@ -492,7 +492,7 @@ class _Merge:
                 for part in (a_lines, z_lines, b_lines):
                     emitted.update(self._holes(part))
                 pieces.append((None, self._conflict_block(_("the text between records"), *texts)))
-                self.result.conflicts.append(Conflict("", "", _("the text between records changed on both branches")))
+                self.result.conflicts.append(Conflict("", "", _("the text between records changed on both sides")))
                 continue
             for line in a_lines:
                 hole = self._hole(line)

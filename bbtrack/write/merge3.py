@@ -112,7 +112,7 @@ def split_diff3(text: str, filename: str) -> tuple[str, str, str]:
         elif kind == MARK_SEP and state in ("ours", "base"):
             if not seen_base:
                 raise DataError(
-                    _("this conflict has no base section (|||||||), so what both branches started from is unknown; "
+                    _("this conflict has no base section (|||||||), so what both sides started from is unknown; "
                       "run `git checkout --conflict=diff3 -- FILE` (during the merge) or "
                       "`git config merge.conflictStyle diff3` before merging, then `bbtrack resolve` again"),
                     Source(filename, start_line))
