@@ -286,3 +286,19 @@ def test_check_predicts_status_amend_and_remove(name, tmp_path):
     for whom, said in about:
         if "`bbtrack status amend`" in whom:
             assert any(result.exit_code == 1 and said in result.output for result in results), report
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", ["bbtrack 编辑功能拒绝对本文件进行任何修改", "发现 YAML 锚点 &s3", "去掉锚点，直接写出取值"]),
+    ("vi", ["trình sửa dữ liệu của bbtrack từ chối mọi thao tác sửa tệp này", "có neo &s3 của YAML",
+            "ghi giá trị mà không dùng neo"]),
+])
+def test_not_editable_warning_in_the_readers_language(lang, words, tmp_path):
+    from lang_probe import english_in
+
+    text = BASE_TEXT.replace("    section: 3\n    title_vi: Nâng", "    section: &s3 3\n    title_vi: Nâng", 1)
+    result = Cli(_folder(tmp_path, text))("--lang", lang, "check")
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.output.splitlines() if "not-editable" in line]
+    assert line.split(": ", 1)[0].endswith(":14") and all(word in line for word in words), line
+    assert not english_in(line.split(": ", 1)[1]), line

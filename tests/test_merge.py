@@ -413,3 +413,32 @@ def test_a_correction_on_one_side_and_an_event_on_the_other_both_stand():
     # corrections of the same entry made differently on both sides are a person's decision
     other = base.replace("note: typo", "note: other fix")
     assert not merge_texts(base, corrected, other).clean
+
+
+def test_the_conflict_reason_is_in_the_readers_language(office_repo, monkeypatch):
+    """The person resolving reads the reason on the marker line and on stderr in their language;
+    the marker syntax itself (<<<<<<< ours, |||||||, =======, >>>>>>> theirs) stays git's."""
+    repo = office_repo
+    branch(repo, "a", lambda r: event(r, "SM23-3-13", "done", "2025-12-01", "A done"))
+    branch(repo, "b", lambda r: event(r, "SM23-3-13", "stalled", "2025-12-01", "B stalled"))
+    monkeypatch.setenv("BBTRACK_LANG", "vi")
+    proc = merge(repo, "a", "b")
+    assert proc.returncode != 0
+    said = "cả hai nhánh cùng ghi một sự kiện ngày 2025-12-01, bản này chuyển sang 'done', bản kia chuyển sang 'stalled'"
+    assert said in proc.stderr and "both sides" not in proc.stderr, proc.stderr
+    text = (repo / FILE).read_text(encoding="utf-8")
+    [marker] = [line for line in text.splitlines() if line.startswith("<<<<<<<")]
+    assert marker.startswith("<<<<<<< ours (commitments SM23-3-13: lịch sử diễn biến: ") and said in marker, marker
+    assert "\n>>>>>>> theirs\n" in text and "\n||||||| base\n" in text
+    assert split_diff3(text, FILE)[1] == show(repo, "HEAD")
+
+
+def test_a_deleted_and_changed_record_is_named_in_chinese():
+    from bbtrack.core import i18n
+
+    start, end = BASE.index("  - id: SM23-3-13\n"), BASE.index("  - id: SM23-3-14\n")
+    ours = _set(BASE, "SM23-3-13", "done", dt.date(2025, 1, 1), "open", "x")
+    i18n.set_language("zh")
+    result = merge_texts(BASE, ours, BASE[:start] + BASE[end:])
+    assert [c.reason for c in result.conflicts] == ["对方分支已删除，本分支已修改"]
+    assert "<<<<<<< ours (commitments SM23-3-13: 对方分支已删除，本分支已修改)" in result.text

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, git
-from test_editor_check import (BASE, BASE_TEXT, PLACEMENTS, RECORDS, SNIPPETS, _around, _names,
-                               _one_click_command)  # noqa: F401 (a fixture)
+from test_editor_check import (BASE, BASE_TEXT, PLACEMENTS, RECORDS, SNIPPETS, _around, _english, _names,
+                               _one_click_command)  # noqa: F401 (fixtures: English messages, the one-click command)
 from test_yaml_test_suite import AS_TEXT, CASES, suite_text
 
 FILE = "data/commitments.yaml"

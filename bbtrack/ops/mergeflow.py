@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.errors import BbtrackError, ConflictError, DataError, NotFoundError
-from ..core.i18n import _
+from ..core.i18n import _, pgettext
 from ..core.problems import Problem
 from ..load.folder import COMMITMENTS_FILE, CROSSINGS_FILE
 from . import gitio
@@ -109,7 +109,8 @@ def merge_checked(base: str | None, ours: str, theirs: str, name: str, *, other:
             if key is None:
                 failing.append(p)
             else:
-                force.setdefault(key, f"merged, it would fail `bbtrack check`: {p.code} {p.message}")
+                force.setdefault(key, _("merged, it would fail `bbtrack check`: {code} {problem}").format(
+                    code=p.code, problem=p.message))
         warnings = [p for p in new if p.severity == "warning"]
         if force:
             result = merge_texts(base, ours, theirs, filename=name, force_conflict=force)
@@ -319,7 +320,7 @@ def _versions(path: Path, name: str) -> tuple[str | None, str, str, str] | None:
     stages = _stages(path)
     if stages is not None:
         if 2 not in stages or 3 not in stages:
-            side = "ours" if 2 not in stages else "theirs"
+            side = pgettext("branch", "ours") if 2 not in stages else pgettext("branch", "theirs")
             raise DataError(_("{name} was deleted on {side}; decide by hand (`git rm` or `git add`)").format(name=name, side=side))
         return stages.get(1), stages[2], stages[3], _("the index")
     text = _read(path)

@@ -30,6 +30,7 @@ from typing import Any
 
 from ..core.dates import parse_stored
 from ..core.model import FINAL_STATUSES, INITIAL_STATUS, LADDER
+from ..core.i18n import _, pgettext
 from ..core.errors import BbtrackError, EditRefused
 from . import recordtext as rt
 from .merge3 import MARK_BASE, MARK_OURS, MARK_SEP, MARK_THEIRS, lines, marker, merge3
@@ -107,22 +108,23 @@ def merge_history(base: list[Any], ours: list[Any], theirs: list[Any]) -> tuple[
         return ours, None
     removed_ours, removed_theirs = _minus(base, ours), _minus(base, theirs)
     if removed_ours and removed_theirs and not rt.same(removed_ours, removed_theirs):
-        return ours, "history entries were corrected or removed on both sides"
+        return ours, _("history entries were corrected or removed on both sides")
     added_ours, added_theirs = _minus(ours, base), _minus(theirs, base)
     if removed_ours and removed_theirs and _minus(added_ours, added_theirs) and _minus(added_theirs, added_ours):
         # both corrected the same entries, and not alike: which correction stands is a person's call
-        return ours, "the same history entries were corrected differently on both sides"
+        return ours, _("the same history entries were corrected differently on both sides")
     try:
         for mine in added_ours:
             for other in added_theirs:
                 if _when(mine) == _when(other) and not rt.same(mine.get("to"), other.get("to")):
-                    return ours, (f"both sides recorded an event on {mine.get('date')}, ours to "
-                                  f"{mine.get('to')!r} and theirs to {other.get('to')!r}; which came last is not known")
+                    return ours, _("both sides recorded an event on {date}, ours to {ours!r} and theirs to "
+                                  "{theirs!r}; which came last is not known").format(
+                                      date=mine.get('date'), ours=mine.get('to'), theirs=other.get('to'))
         if removed_theirs and not removed_ours:  # theirs corrected: ours' new entries join theirs
             return _by_date(_minus(added_ours, added_theirs), theirs), None
         return _by_date(ours, _minus(added_theirs, added_ours)), None
     except ValueError as exc:
-        return ours, f"a history date cannot be read ({exc})"
+        return ours, _("a history date cannot be read ({reason})").format(reason=exc)
 
 
 def _by_date(first: list[Any], second: list[Any]) -> list[Any]:
@@ -169,8 +171,9 @@ def rechain(history: list[Any], start: int, collection: str) -> tuple[list[tuple
             continue
         if not rt.same(entry["from"], before["to"]):
             if goes_backwards(collection, before["to"], entry.get("to")):
-                return changes, (f"after the entry of {before.get('date')} ({before['to']!r}) the entry of "
-                                 f"{entry.get('date')} would go back to {entry.get('to')!r}")
+                return changes, _("after the entry of {date} ({status!r}) the entry of {later} would go back to "
+                                 "{back!r}").format(date=before.get('date'), status=before['to'],
+                                                    later=entry.get('date'), back=entry.get('to'))
             changes.append((number, entry["from"], before["to"]))
             history[number] = {key: (before["to"] if key == "from" else value) for key, value in entry.items()}
     return changes, None
@@ -212,10 +215,11 @@ def merge_fields(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, A
                           if i >= len(ours_part) or not rt.same(e, ours_part[i])), len(history))
             changes, reason = rechain(history, first, collection)
             for number, was, now in changes:
-                notes.append(f"{record_id}: the history entry of {history[number].get('date')} now goes "
-                             f"from {now!r} (it said {was!r}; an entry of the other branch comes before it)")
+                notes.append(_("{id}: the history entry of {date} now goes from {now!r} (it said {was!r}; an entry "
+                               "of the other branch comes before it)").format(
+                                   id=record_id, date=history[number].get('date'), now=now, was=was))
         if reason:
-            conflicts.append(f"history: {reason}")
+            conflicts.append(_("history: {reason}").format(reason=reason))
             history = None
     derived = _DERIVED.get(collection)
     follows = (history is not None and history and derived is not None
@@ -233,7 +237,8 @@ def merge_fields(base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, A
         elif _same_value(o, a):
             value = b
         else:
-            conflicts.append(f"{key!r} changed on both sides (ours {_show(a)}, theirs {_show(b)})")
+            conflicts.append(_("{field!r} changed on both sides (ours {ours}, theirs {theirs})").format(
+                field=key, ours=_show(a), theirs=_show(b)))
             value = a
         if value is not _MISSING:
             merged[key] = value
@@ -279,8 +284,10 @@ class _Merge:
         records: dict[str, rt.RecordText] = {}
         for record in found.records if found else []:
             if record.id in records:
-                raise EditRefused(f"record id {record.id!r} appears twice in {collection} ({side}); "
-                                  "ids must be unique: merge this file by hand")
+                raise EditRefused(_("record id {id!r} appears twice in {collection} ({side}); ids must be unique: "
+                                    "merge this file by hand").format(id=record.id, collection=collection, side={
+                                        "ours": pgettext("branch", "ours"), "base": pgettext("branch", "base"),
+                                        "theirs": pgettext("branch", "theirs")}[side]))
             records[record.id] = record
         self._index[side, collection] = records
         return records
@@ -325,7 +332,7 @@ class _Merge:
                 self._conflict(collection, record_id, self.force[key], o, a, b)
             elif b is None:
                 if o is not None and ta != to_:
-                    self._conflict(collection, record_id, "deleted on theirs, changed on ours", o, a, None)
+                    self._conflict(collection, record_id, _("deleted on theirs, changed on ours"), o, a, None)
             elif ta == tb or (o is not None and tb == to_):
                 continue  # ours stands
             elif o is not None and ta == to_:
@@ -348,7 +355,7 @@ class _Merge:
                 else:
                     self.appends.setdefault(collection, []).append((record_id, self._appended(collection, b)))
             elif self._text("theirs", b) != self._text("base", o):
-                self._conflict(collection, record_id, "deleted on ours, changed on theirs", o, None, b)
+                self._conflict(collection, record_id, _("deleted on ours, changed on theirs"), o, None, b)
 
     def _added_on_both(self, collection: str, a: rt.RecordText, b: rt.RecordText, taken_ids: set[str]) -> None:
         from ..load.validate import COMMITMENT_ID
@@ -356,7 +363,7 @@ class _Merge:
 
         match = COMMITMENT_ID.match(b.id) if collection == "commitments" else None
         if match is None:
-            self._conflict(collection, b.id, "added on both sides with different content", None, a, b)
+            self._conflict(collection, b.id, _("added on both sides with different content"), None, a, b)
             return
         meeting, section = match.group(1), int(match.group(2))
         new_id = next_id(sorted(taken_ids), meeting, section)
@@ -365,8 +372,8 @@ class _Merge:
             self._conflict(collection, b.id, self.force[collection, new_id], None, a, b)
             return
         self.appends.setdefault(collection, []).append((new_id, self._appended(collection, b, new_id)))
-        self.result.notes.append(f"{b.id} was added on both sides; theirs is now {new_id} "
-                                 f"(\"{b.value.get('title_en') or b.value.get('title_vi') or ''}\")")
+        self.result.notes.append(_("{id} was added on both sides; theirs is now {new_id} (\"{title}\")").format(
+            id=b.id, new_id=new_id, title=b.value.get('title_en') or b.value.get('title_vi') or ''))
 
     def _appended(self, collection: str, b: rt.RecordText, new_id: str | None = None) -> str:
         """Theirs' new record as it goes at the end of ours' collection (verbatim when the columns match)."""
@@ -398,13 +405,13 @@ class _Merge:
         try:
             text = self._rewrite(collection, a, merged)
         except BbtrackError as exc:
-            self._conflict(collection, a.id, f"cannot be merged automatically ({exc.message})", o, a, b)
+            self._conflict(collection, a.id, _("cannot be merged automatically ({reason})").format(reason=exc.message), o, a, b)
             return
         self.out[collection, a.id] = text
         self.result.notes.extend(notes)
         joined = not rt.same(merged.get("history"), a.value.get("history"))
-        self.result.notes.append(f"{a.id}: merged the changes of both sides"
-                                 + (" (history in date order)" if joined else ""))
+        self.result.notes.append((_("{id}: merged the changes of both sides (history in date order)") if joined
+                                  else _("{id}: merged the changes of both sides")).format(id=a.id))
 
     def _rewrite(self, collection: str, a: rt.RecordText, merged: dict[str, Any]) -> str:
         """Ours' record text turned into `merged` by the editor's splices; checked by reading it back."""
@@ -417,7 +424,7 @@ class _Merge:
                   if k != "history" and (k not in a.value or not rt.same(a.value[k], v))}
         removed = [k for k in a.value if k not in merged]
         if removed:
-            raise EditRefused(f"field {removed[0]!r} was removed on one side")
+            raise EditRefused(_("field {name!r} was removed on one side").format(name=removed[0]))
         if fields:
             mini = set_fields(mini, collection, record_id, fields, filename=self.filename)
         history = merged.get("history", _MISSING)
@@ -425,7 +432,7 @@ class _Merge:
             mini = self._rewrite_history(mini, collection, record_id, history)
         again = rt.split_records(mini, self.filename)[collection].records[0].load()
         if not rt.same(again.value, merged):
-            raise EditRefused("the merged record does not read back as intended")
+            raise EditRefused(_("the merged record does not read back as intended"))
         return mini[len(header):]
 
     def _rewrite_history(self, mini: str, collection: str, record_id: str, history: list[Any]) -> str:
@@ -438,10 +445,10 @@ class _Merge:
                 mini = set_fields(mini, collection, record_id, {}, history_entry=entry, filename=self.filename)
             return mini
         if not history:
-            raise EditRefused("the history would become empty")
+            raise EditRefused(_("the history would become empty"))
         layout = rt.entry_chunks(mini, record)
         if layout is None:
-            raise EditRefused(rt.HISTORY_LAYOUT)
+            raise EditRefused(_(rt.HISTORY_LAYOUT))
         chunks, dash_col, key_col = layout
         unused = list(range(len(old)))
         parts = []
@@ -484,8 +491,8 @@ class _Merge:
                          ((a_lines, "ours"), (z_lines, "base"), (b_lines, "theirs"))]
                 for part in (a_lines, z_lines, b_lines):
                     emitted.update(self._holes(part))
-                pieces.append((None, self._conflict_block("the text between records", *texts)))
-                self.result.conflicts.append(Conflict("", "", "the text between records changed on both sides"))
+                pieces.append((None, self._conflict_block(_("the text between records"), *texts)))
+                self.result.conflicts.append(Conflict("", "", _("the text between records changed on both sides")))
                 continue
             for line in a_lines:
                 hole = self._hole(line)

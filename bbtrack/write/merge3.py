@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from typing import Iterator
 
+from ..core.i18n import _
 from ..core.errors import DataError
 from ..core.problems import Source
 
@@ -101,7 +102,7 @@ def split_diff3(text: str, filename: str) -> tuple[str, str, str]:
                 state, seen_base, start_line = "ours", False, number
                 continue
             if kind in (MARK_BASE, MARK_SEP, MARK_THEIRS):
-                raise DataError(f"conflict marker {kind} outside a <<<<<<< block; fix the markers by hand",
+                raise DataError(_("conflict marker {marker} outside a <<<<<<< block; fix the markers by hand").format(marker=kind),
                                 Source(filename, number))
             for side in out.values():
                 side.append(line)
@@ -111,19 +112,20 @@ def split_diff3(text: str, filename: str) -> tuple[str, str, str]:
         elif kind == MARK_SEP and state in ("ours", "base"):
             if not seen_base:
                 raise DataError(
-                    "this conflict has no base section (|||||||), so what both sides started from is unknown; "
-                    "run `git checkout --conflict=diff3 -- FILE` (during the merge) or "
-                    "`git config merge.conflictStyle diff3` before merging, then `bbtrack resolve` again",
+                    _("this conflict has no base section (|||||||), so what both sides started from is unknown; "
+                      "run `git checkout --conflict=diff3 -- FILE` (during the merge) or "
+                      "`git config merge.conflictStyle diff3` before merging, then `bbtrack resolve` again"),
                     Source(filename, start_line))
             state = "theirs"
         elif kind == MARK_THEIRS and state == "theirs":
             state = None
         elif kind is not None:
-            raise DataError(f"unexpected conflict marker {kind} (nested or out of order); resolve this one by hand",
+            raise DataError(_("unexpected conflict marker {marker} (nested or out of order); resolve this one by hand").format(
+                marker=kind),
                             Source(filename, number))
         else:
             out[state].append(line)
     if state is not None:
-        raise DataError("a conflict block is not closed with >>>>>>>; fix the markers by hand",
+        raise DataError(_("a conflict block is not closed with >>>>>>>; fix the markers by hand"),
                         Source(filename, start_line))
     return "".join(out["base"]), "".join(out["ours"]), "".join(out["theirs"])

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from ..core.i18n import N_, _
 from ..core.errors import DataError, EditRefused
 from .yamledit.compose import _compose_item, _construct, _last_leaf, _same
 from .yamledit.emit import _render_mapping
@@ -52,13 +53,13 @@ class RecordText:
         """Compose the record (once); refused like the editor refuses it (DataError / EditRefused)."""
         if self.node is None:
             text = self.source
-            item = _compose_item(text, self.start, self.end, self.filename, f"record {self.id!r}")
+            item = _compose_item(text, self.start, self.end, self.filename, _("record {id!r}").format(id=self.id))
             value = dict(_construct(item))
             if value.get("id") != self.id:
-                raise EditRefused(f"record at this line reads as id {value.get('id')!r}, not {self.id!r}; "
-                                  "merge this file by hand", _source(self.filename, text, self.start))
+                raise EditRefused(_("record at this line reads as id {value!r}, not {id!r}; merge this file by hand").format(
+                    value=value.get('id'), id=self.id), _source(self.filename, text, self.start))
             if getattr(_last_leaf(item), "style", None) in ("|", ">"):
-                raise EditRefused(f"record {self.id!r} ends with a block scalar (| or >); merge it by hand",
+                raise EditRefused(_("record {id!r} ends with a block scalar (| or >); merge it by hand").format(id=self.id),
                                   _source(self.filename, text, self.start))
             key_at = self.start + item.start_mark.index
             self.key_col = key_at - (text.rfind("\n", 0, key_at) + 1)
@@ -115,10 +116,10 @@ def split_records(text: str, filename: str = "<data>") -> dict[str, Collection]:
             key_col = len(dash.group(1)) + 1 + len(dash.group(2)) if dash else (region.indent or 0) + 2
             record = RecordText(name, record_id or "", start, end, region.indent or 0, key_col, text, filename)
             if record_id is None or len(match.group("indent")) != region.indent:
-                node = _compose_item(text, start, end, filename, f"a record of {name}")
+                node = _compose_item(text, start, end, filename, _("a record of {collection}").format(collection=name))
                 record_id = dict(_construct(node)).get("id")
                 if not isinstance(record_id, str) or not record_id:
-                    raise DataError(f"a record in {name} has no text id; every record needs 'id:'",
+                    raise DataError(_("a record in {collection} has no text id; every record needs 'id:'").format(collection=name),
                                     _source(filename, text, start))
                 record.id = record_id
                 record.load()
@@ -152,8 +153,8 @@ def with_newlines(chunk: str, nl: str) -> str:
 
 
 # Why `entry_chunks` found no entries to splice between, with the way out; one line (a conflict marker's label).
-HISTORY_LAYOUT = ("its history is not a '- date: ...' block list: write each entry as a '- ' line with the "
-                  "entry's first key on it, or merge this record by hand")
+HISTORY_LAYOUT = N_("its history is not a '- date: ...' block list: write each entry as a '- ' line with the "
+                    "entry's first key on it, or merge this record by hand")
 
 
 def entry_chunks(text: str, record: RecordText) -> tuple[list[tuple[int, int]], int, int] | None:

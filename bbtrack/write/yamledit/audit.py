@@ -26,6 +26,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from ...core.i18n import N_, _, ngettext
 from ...core.errors import BbtrackError, DataError, EditRefused, NotFoundError
 from ...core.problems import Problem, Source
 from . import compose
@@ -40,7 +41,7 @@ from .entries import edit_history
 from .verify import _check_splice, _record_value
 
 CODE = "not-editable"
-_MERGE_FILE = "`bbtrack merge-driver` merges this file line by line, not record by record"
+_MERGE_FILE = N_("`bbtrack merge-driver` merges this file line by line, not record by record")
 
 # What `status set` writes: the status/stage (and a crossing's kind), and a history
 # entry with every field it may carry.
@@ -84,7 +85,7 @@ def refusals(text: str, filename: str, collection: str, ids: Iterable[str] = (),
 
         split_records(text, filename)  # the driver's own split, before any record is merged
     except (EditRefused, DataError, NotFoundError) as exc:
-        refused(exc, who=_MERGE_FILE)
+        refused(exc, who=_(_MERGE_FILE))
     try:
         _check_file_tokens(text, tops, filename)  # the editor's own scan: fast when there is nothing
     except (EditRefused, DataError):
@@ -105,14 +106,14 @@ def refusals(text: str, filename: str, collection: str, ids: Iterable[str] = (),
                     try:
                         _record_span(text, "meetings", meeting, filename, tops)
                     except (EditRefused, DataError, NotFoundError) as exc:
-                        refused(exc, meeting, "meetings", f"`bbtrack status set` refuses every {meeting} commitment")
+                        refused(exc, meeting, "meetings", _("`bbtrack status set` refuses every {meeting} commitment").format(meeting=meeting))
         try:
             record_ids(text, collection, filename=filename)
             append_record(text, collection, _NEW_RECORD, filename=filename)
         except _LOADER_REPORTS:
             pass
         except (EditRefused, DataError, NotFoundError) as exc:
-            refused(exc, who="`bbtrack add` refuses")
+            refused(exc, who=_("`bbtrack add` refuses"))
     return _warnings(found)
 
 
@@ -120,22 +121,32 @@ def _warnings(found: dict[tuple[Source, str], dict[str, list[str]]]) -> list[Pro
     problems = []
     for (source, message), whom in found.items():
         if "file" in whom:
-            who = "bbtrack's editor refuses every edit of this file"
+            who = _("bbtrack's editor refuses every edit of this file")
         else:
             parts = [part for part in whom if part not in ("set", "merge", "amend")]
-            for kind, says in (("merge", "`bbtrack merge-driver` cannot merge {} when both branches change it"),
-                               ("set", "`bbtrack status set` refuses {}")):
+            for kind, says in (("merge", N_("`bbtrack merge-driver` cannot merge {records} when both branches "
+                                            "change it")),
+                               ("set", N_("`bbtrack status set` refuses {records}"))):
                 if kind in whom:
-                    ids = list(dict.fromkeys(whom[kind]))
-                    named = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
-                    parts.insert(0, says.format(named or "a record"))
+                    parts.insert(0, _(says).format(records=_named(whom[kind])))
             if "amend" in whom:
-                ids = list(dict.fromkeys(whom["amend"]))
-                named = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
-                parts.append(f"`bbtrack status amend` and `status remove` refuse {named or 'a record'}")
-            who = "; ".join(parts)
-        problems.append(Problem(source, CODE, f"{who}: {message}", "warning"))
+                parts.append(_("`bbtrack status amend` and `status remove` refuse {records}").format(
+                    records=_named(whom["amend"])))
+            who = _("; ").join(parts)
+        problems.append(Problem(source, CODE, _("{who}: {problem}").format(who=who, problem=message), "warning"))
     return problems
+
+
+def _named(record_ids: list[str]) -> str:
+    """At most five ids, then how many more: a warning stays one line."""
+    ids = list(dict.fromkeys(record_ids))
+    if not ids:
+        return _("a record")
+    named = _(", ").join(ids[:5])
+    if len(ids) > 5:
+        named = ngettext("{ids} and {count} more", "{ids} and {count} more", len(ids) - 5).format(
+            ids=named, count=len(ids) - 5)
+    return named
 
 
 def _tokens(text: str, filename: str, refused: Any) -> None:
@@ -161,7 +172,7 @@ def _records(text: str, filename: str, tops: tuple, collection: str, fields: dic
         region = _region(text, tops, collection, filename)
     except (EditRefused, DataError, NotFoundError) as exc:
         refused(exc, in_collection=collection,
-                who="file" if fields is not None else "`bbtrack status set` refuses every commitment")
+                who="file" if fields is not None else _("`bbtrack status set` refuses every commitment"))
         return None
     lines: dict[str, list[int]] = {}
     for hit in _ID_HINT.finditer(text, region.body - 1, region.end):
@@ -215,7 +226,9 @@ def _records(text: str, filename: str, tops: tuple, collection: str, fields: dic
         except _LOADER_REPORTS:
             pass  # a value that cannot be constructed (2023-02-30): the loader reports it
         except (EditRefused, DataError, NotFoundError) as exc:
-            who = "set" if fields is not None else f"`bbtrack status set` refuses every {record_id or 'such'} commitment"
+            who = ("set" if fields is not None else
+                   _("`bbtrack status set` refuses every {meeting} commitment").format(meeting=record_id)
+                   if record_id else _("`bbtrack status set` refuses every such commitment"))
             refused(exc, record_id, collection, who)
     return found
 
@@ -255,7 +268,7 @@ def _merge_steps(excerpt: _Excerpt, collection: str, filename: str) -> None:
     history = record.value.get("history")
     if isinstance(history, list) and history and entry_chunks(excerpt, record) is None:
         node = next(value for key, value in record.node.value if key.value == "history")
-        raise EditRefused(HISTORY_LAYOUT, _source(filename, excerpt, record.start + node.start_mark.index))
+        raise EditRefused(_(HISTORY_LAYOUT), _source(filename, excerpt, record.start + node.start_mark.index))
 
 
 # What a record in the documented plain block style never holds: a tab, a block scalar, a flow
@@ -291,10 +304,10 @@ def _record_id(text: str, start: int, end: int, filename: str) -> str:
     """The record's id, from its "- id: X" line when it has one (as `record_ids` reads it)."""
     value = _id_line_value(text, start, _line_end(text, start))
     if value is None:
-        item = _compose_item(text, start, end, filename, "a record")
+        item = _compose_item(text, start, end, filename, _("a record"))
         value = dict(_construct(item)).get("id")
     if not isinstance(value, str) or not value:
-        raise DataError("this record has no text id; every record needs 'id:'", _source(filename, text, start))
+        raise DataError(_("this record has no text id; every record needs 'id:'"), _source(filename, text, start))
     return value
 
 

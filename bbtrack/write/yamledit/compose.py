@@ -9,6 +9,7 @@ from typing import Any, Iterator, Mapping
 import yaml
 from yaml.constructor import SafeConstructor
 
+from ...core.i18n import _
 from ...core.errors import DataError, EditRefused
 from ...core.problems import Source
 from .textpos import _line_no, _source
@@ -50,11 +51,12 @@ def _yaml_error(exc: yaml.YAMLError, text: str | bytes, base: int, filename: str
         reason = " ".join(str(exc.problem or exc.context or "syntax error").split())
     elif isinstance(exc, yaml.reader.ReaderError):
         index = exc.position
-        reason = f"character {exc.character!r} is not allowed in YAML"
+        reason = _("character {char!r} is not allowed in YAML").format(char=exc.character)
     else:
         reason = " ".join(str(exc).split())
     source = _source(filename, text, _at(text, base, chunk, index)) if index is not None else Source(filename)
-    return DataError(f"cannot read {what}: {reason}; fix the YAML (bbtrack check) first", source)
+    return DataError(_("cannot read {what}: {reason}; fix the YAML (bbtrack check) first").format(
+        what=what, reason=reason), source)
 
 
 def _refused_tokens(chunk: str, loader: type) -> Iterator[tuple[str, int]]:
@@ -63,14 +65,15 @@ def _refused_tokens(chunk: str, loader: type) -> Iterator[tuple[str, int]]:
         if isinstance(token, _REFUSED_TOKENS):
             if isinstance(token, yaml.TagToken):
                 handle, suffix = token.value
-                what, fix = f"tag {(handle or '') + (suffix or '')!r}", "remove the tag"
+                what, fix = _("tag {tag!r}").format(tag=(handle or '') + (suffix or '')), _("remove the tag")
             elif isinstance(token, yaml.DirectiveToken):
-                what, fix = f"directive %{token.name}", "remove the % line"
+                what, fix = _("directive %{name}").format(name=token.name), _("remove the % line")
             elif isinstance(token, yaml.AnchorToken):
-                what, fix = f"anchor &{token.value}", "write the value out without the anchor"
+                what, fix = _("anchor &{name}").format(name=token.value), _("write the value out without the anchor")
             else:
-                what, fix = f"alias *{token.value}", "write the value out in place of the alias"
-            yield (f"YAML {what} found; bbtrack edits only files without anchors, aliases or tags ({fix})",
+                what, fix = _("alias *{name}").format(name=token.value), _("write the value out in place of the alias")
+            yield (_("YAML {what} found; bbtrack edits only files without anchors, aliases or tags ({fix})").format(
+                what=what, fix=fix),
                    token.start_mark.index)
 
 
@@ -91,21 +94,22 @@ def _check_nodes(root: yaml.Node, text: str, base: int, filename: str) -> None:
     while stack:
         node = stack.pop()
         if id(node) in seen:
-            raise EditRefused("YAML alias found; write the value out",
+            raise EditRefused(_("YAML alias found; write the value out"),
                               _source(filename, text, base + node.start_mark.index))
         seen.add(id(node))
         if node.tag not in _CORE_TAGS:
-            raise EditRefused(f"YAML tag {node.tag!r} is not allowed; remove it",
+            raise EditRefused(_("YAML tag {tag!r} is not allowed; remove it").format(tag=node.tag),
                               _source(filename, text, base + node.start_mark.index))
         if isinstance(node, yaml.MappingNode):
             keys: dict[str, yaml.Node] = {}
             for key, value in node.value:
                 if not isinstance(key, yaml.ScalarNode):
-                    raise EditRefused("complex mapping keys are not allowed",
+                    raise EditRefused(_("complex mapping keys are not allowed"),
                                       _source(filename, text, base + key.start_mark.index))
                 if key.value in keys:
                     first = _line_no(text, base + keys[key.value].start_mark.index)
-                    raise EditRefused(f"key {key.value!r} appears twice (first at line {first}); keep one",
+                    raise EditRefused(_("key {key!r} appears twice (first at line {first}); keep one").format(
+                        key=key.value, first=first),
                                       _source(filename, text, base + key.start_mark.index))
                 keys[key.value] = key
                 stack.extend((value, key))
@@ -130,10 +134,11 @@ def _compose_item(text: str, start: int, end: int, filename: str, what: str) -> 
     if "\t" in chunk and (other := _other_loader(loader)) is not None:
         _compare_loaders(chunk, text, start, filename, loader, other)
     if not isinstance(root, yaml.SequenceNode) or len(root.value) != 1:
-        raise EditRefused(f"{what} is not a single '- ' list item", _source(filename, text, start))
+        raise EditRefused(_("{what} is not a single '- ' list item").format(what=what), _source(filename, text, start))
     item = root.value[0]
     if not isinstance(item, yaml.MappingNode):
-        raise EditRefused(f"{what} must be a mapping (key: value lines)", _source(filename, text, start))
+        raise EditRefused(_("{what} must be a mapping (key: value lines)").format(what=what),
+                          _source(filename, text, start))
     _check_nodes(item, text, start, filename)
     return item
 
@@ -150,7 +155,7 @@ def _compare_loaders(chunk: str, text: str, start: int, filename: str, loader: t
         return  # plain syntax error: reported by the caller
     if results[0] is _FAILED or results[1] is _FAILED or not _same(results[0], results[1]):
         tab = start + chunk.index("\t")
-        raise EditRefused("a tab character here is read differently by YAML parsers; use spaces",
+        raise EditRefused(_("a tab character here is read differently by YAML parsers; use spaces"),
                           _source(filename, text, tab))
 
 

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 import yaml
 
+from ...core.i18n import _
 from ...core.errors import EditRefused
 from .textpos import _source
 
@@ -180,5 +181,5 @@ def _colon_after(text: str, key: int, value: int, filename: str) -> int:
     """Index just past the ":" between a key's end and its value's start."""
     colon = text.find(":", key, value + 1)
     if colon == -1:
-        raise EditRefused("cannot find the ':' after this key", _source(filename, text, key))
+        raise EditRefused(_("cannot find the ':' after this key"), _source(filename, text, key))
     return colon + 1

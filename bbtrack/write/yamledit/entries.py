@@ -16,6 +16,7 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
+from ...core.i18n import _
 from ...core.errors import EditRefused
 from ...core.problems import Source
 from .compose import _construct, _is_block_scalar, _last_leaf, _plain, _same
@@ -42,7 +43,7 @@ def edit_history(text: str, collection: str, record_id: str, index: int, *, remo
     node = _history_node(text, located, filename)
     items = list(node.value)
     if not 0 <= index <= len(items) or index + remove > len(items):
-        raise EditRefused(f"{record_id} has no history entry {index + 1}", Source(filename))
+        raise EditRefused(_("{id} has no history entry {number}").format(id=record_id, number=index + 1), Source(filename))
     nl = _newline(text)
     edits: list[tuple[int, int, int, str]] = []
     if items:
@@ -78,18 +79,18 @@ def edit_history(text: str, collection: str, record_id: str, index: int, *, remo
 def _history_node(text: str, located: _Located, filename: str) -> yaml.Node:
     pair = located.fields().get("history")
     if pair is None:
-        raise EditRefused("the record has no history key", _source(filename, text, located.start))
+        raise EditRefused(_("the record has no history key"), _source(filename, text, located.start))
     node = pair[1]
     where = _source(filename, text, located.at(node.start_mark))
     if isinstance(node, yaml.SequenceNode) and (not node.flow_style or not node.value):
         if any(not isinstance(item, yaml.MappingNode) for item in node.value):
-            raise EditRefused("history items must be mappings", where)
+            raise EditRefused(_("history items must be mappings"), where)
         if node.value and _is_block_scalar(_last_leaf(node)):
-            raise EditRefused("history ends with a block scalar (| or >); edit it by hand", where)
+            raise EditRefused(_("history ends with a block scalar (| or >); edit it by hand"), where)
         return node
     if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" and not node.style:
         return yaml.SequenceNode("tag:yaml.org,2002:seq", [], node.start_mark, node.end_mark, flow_style=True)
-    raise EditRefused("history must be a block list, [] or null to be edited", where)
+    raise EditRefused(_("history must be a block list, [] or null to be edited"), where)
 
 
 def _line_start(text: str, index: int) -> int:
@@ -102,7 +103,7 @@ def _columns(text: str, located: _Located, item: yaml.Node, filename: str) -> tu
     start = _line_start(text, key)
     dash = text.rfind("-", start, key)
     if dash == -1 or text[start:dash].strip(" "):
-        raise EditRefused("cannot tell the indentation of this history list", _source(filename, text, key))
+        raise EditRefused(_("cannot tell the indentation of this history list"), _source(filename, text, key))
     return dash - start, key - start
 
 
@@ -112,7 +113,7 @@ def _empty_list_edits(text: str, located: _Located, node: yaml.Node, lines: list
     key = located.fields()["history"][0]
     colon = text.find(":", located.at(key.end_mark))
     if colon == -1:
-        raise EditRefused("cannot find the ':' after history", _source(filename, text, located.at(key.start_mark)))
+        raise EditRefused(_("cannot find the ':' after history"), _source(filename, text, located.at(key.start_mark)))
     if emptied:
         return [(colon + 1, colon + 1, 0, " []")]
     value_end = located.at(node.end_mark) if node.value == [] and node.flow_style else colon + 1
@@ -125,10 +126,10 @@ def _replace_value(text: str, located: _Located, mapping: yaml.Node, name: str, 
     for key, node in mapping.value:
         if key.value == name:
             if not isinstance(node, yaml.ScalarNode) or _is_block_scalar(node):
-                raise EditRefused(f"{name} is not a one-line value; edit it by hand",
+                raise EditRefused(_("{name} is not a one-line value; edit it by hand").format(name=name),
                                   _source(filename, text, located.at(node.start_mark)))
             return located.at(node.start_mark), located.at(node.end_mark), 1, format_scalar(value)
-    raise EditRefused(f"no {name!r} to change here", _source(filename, text, located.at(mapping.start_mark)))
+    raise EditRefused(_("no {name!r} to change here").format(name=name), _source(filename, text, located.at(mapping.start_mark)))
 
 
 def _check(old_text: str, new_text: str, old: _Located, collection: str, record_id: str, index: int,
@@ -136,7 +137,7 @@ def _check(old_text: str, new_text: str, old: _Located, collection: str, record_
            fields: Mapping[str, object] | None, filename: str) -> None:
     new = _locate(new_text, collection, record_id, filename)
     if not _outside_same(old_text, new_text, old.start, old.end, new.start, new.end):
-        raise _fail("text outside the record changed", filename, new_text, new.start)
+        raise _fail(_("text outside the record changed"), filename, new_text, new.start)
     expected = dict(_construct(old.item))
     history = list(expected.get("history") or [])
     history[index:index + remove] = [_plain(dict(entry)) for entry in insert]
@@ -151,4 +152,4 @@ def _check(old_text: str, new_text: str, old: _Located, collection: str, record_
         got["history"] = []
     if not _same(got, expected):
         wrong = [k for k in expected if k not in got or not _same(got[k], expected[k])] or list(got)
-        raise _fail(f"field {wrong[0]!r} reads back wrong", filename, new_text, new.start)
+        raise _fail(_("field {name!r} reads back wrong").format(name=wrong[0]), filename, new_text, new.start)

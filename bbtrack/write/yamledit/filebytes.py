@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from ...core.i18n import _
 from ...core.errors import DataError
 from ...core.problems import Source
 from .locate import _locate, _Located, _record_span, _scan_top_lines, _top_lines
@@ -95,6 +96,6 @@ class FileBytes:
         try:
             replacement = new[header:].encode("utf-8")
         except UnicodeEncodeError as exc:
-            raise DataError(f"new text cannot be stored as UTF-8 ({exc.reason}); nothing written",
+            raise DataError(_("new text cannot be stored as UTF-8 ({reason}); nothing written").format(reason=exc.reason),
                             Source(filename)) from None
         return Splice(start, end, replacement)

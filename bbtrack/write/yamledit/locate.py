@@ -11,6 +11,7 @@ from typing import Iterator
 
 import yaml
 
+from ...core.i18n import _
 from ...core.errors import DataError, EditRefused, NotFoundError
 from ...core.model import SCHEMA_VERSION
 from ...core.problems import Source
@@ -90,13 +91,13 @@ def _scan_top_lines(text: str, filename: str) -> tuple[tuple[int, str | None], .
         if isinstance(head, bytes):
             head = head.decode("ascii", "replace")  # only ASCII prefixes are looked for
         if head.startswith(_CONFLICT):
-            raise DataError("unresolved git merge conflict; resolve it and run `bbtrack check`",
+            raise DataError(_("unresolved git merge conflict; resolve it and run `bbtrack check`"),
                             _source(filename, text, start))
         if head.startswith("%"):
-            raise EditRefused("YAML directives (%...) are not supported; remove the line",
+            raise EditRefused(_("YAML directives (%...) are not supported; remove the line"),
                               _source(filename, text, start))
         if head.startswith("...") or (head.startswith("---") and number > 0):
-            raise EditRefused("a data file holds one YAML document; remove the '---'/'...' line",
+            raise EditRefused(_("a data file holds one YAML document; remove the '---'/'...' line"),
                               _source(filename, text, start))
         match = _re(_TOP_KEY, text).match(text, start, end)
         key = match.group(1) if match else None
@@ -119,20 +120,21 @@ def _check_schema(text: str, colon: int, end: int, filename: str) -> None:
     except yaml.YAMLError:
         value = raw.strip()
     if isinstance(value, bool) or value != SCHEMA_VERSION:
-        raise EditRefused(f"schema {value!r} is not supported by this bbtrack (knows {SCHEMA_VERSION}); "
-                          "upgrade bbtrack", _source(filename, text, colon + len(text[colon:end]) -
+        raise EditRefused(_("schema {value!r} is not supported by this bbtrack (knows {known}); "
+                            "upgrade bbtrack").format(value=value, known=SCHEMA_VERSION), _source(filename, text, colon + len(text[colon:end]) -
                                                      len(text[colon:end].lstrip(_lit(text, " \t")))))
 
 
 def _region(text: str, tops: tuple[tuple[int, str | None], ...], collection: str, filename: str) -> _Region:
     found = [i for i, (_, key) in enumerate(tops) if key == collection]
     if not found:
-        raise DataError(f"no top-level key {collection!r}; the file does not look like bbtrack data",
+        raise DataError(_("no top-level key {key!r}; the file does not look like bbtrack data").format(key=collection),
                         Source(filename))
     if len(found) > 1:
         first, second = (tops[i][0] for i in found[:2])
         raise EditRefused(
-            f"top-level key {collection!r} appears twice (first at line {_line_no(text, first)}); keep one",
+            _("top-level key {key!r} appears twice (first at line {first}); keep one").format(
+                key=collection, first=_line_no(text, first)),
             _source(filename, text, second),
         )
     number = found[0]
@@ -148,7 +150,7 @@ def _region(text: str, tops: tuple[tuple[int, str | None], ...], collection: str
         empty_value = (colon, match.end("value"))
         return _Region(key_start, key_end, body, end, None, empty_value)
     else:
-        raise EditRefused(f"{collection!r} must be a block list (one '- ' record a line) to be edited",
+        raise EditRefused(_("{key!r} must be a block list (one '- ' record a line) to be edited").format(key=collection),
                           _source(filename, text, colon))
     indent = None
     pos = body
@@ -157,7 +159,7 @@ def _region(text: str, tops: tuple[tuple[int, str | None], ...], collection: str
         if not _re(_BLANK_OR_COMMENT, text).fullmatch(text, pos, line_end):
             item = _re(_ITEM_LINE, text).match(text, pos, line_end)
             if not item:
-                raise EditRefused(f"{collection!r} must be a list of records ('- id: ...')",
+                raise EditRefused(_("{key!r} must be a list of records ('- id: ...')").format(key=collection),
                                   _source(filename, text, pos))
             indent = len(item.group(1))
             break
@@ -278,7 +280,7 @@ class _Located:
         """Start of the line after the record's last leaf: where new lines go."""
         leaf = _last_leaf(self.item)
         if _is_block_scalar(leaf):
-            raise EditRefused("the record ends with a block scalar (| or >); bbtrack cannot append after it",
+            raise EditRefused(_("the record ends with a block scalar (| or >); bbtrack cannot append after it"),
                               _source(filename, text, self.at(leaf.start_mark)))
         return _after_line(text, self.at(leaf.end_mark))
 
@@ -297,8 +299,9 @@ def _record_span(text: str | bytes, collection: str, record_id: str, filename: s
                             Source(filename))
     if len(starts) > 1:
         raise EditRefused(
-            f"record id {record_id!r} appears {len(starts)} times in {collection} (lines "
-            f"{', '.join(str(_line_no(text, s)) for s in starts)}); ids must be unique",
+            _("record id {id!r} appears {count} times in {collection} (lines {lines}); ids must be unique").format(
+                id=record_id, count=len(starts), collection=collection,
+                lines=", ".join(str(_line_no(text, s)) for s in starts)),
             _source(filename, text, starts[1]),
         )
     assert region.indent is not None
@@ -309,10 +312,11 @@ def _locate(text: str, collection: str, record_id: str, filename: str,
             tops: tuple[tuple[int, str | None], ...] | None = None) -> _Located:
     region, start, end = _record_span(text, collection, record_id, filename,
                                       _top_lines(text, filename) if tops is None else tops)
-    item = _compose_item(text, start, end, filename, f"record {record_id!r}")
+    item = _compose_item(text, start, end, filename, _("record {id!r}").format(id=record_id))
     value = dict(_construct(item)).get("id")
     if value != record_id or not isinstance(value, str):
-        raise EditRefused(f"record at this line reads as id {value!r}, not {record_id!r}; edit it by hand",
+        raise EditRefused(_("record at this line reads as id {value!r}, not {id!r}; edit it by hand").format(
+            value=value, id=record_id),
                           _source(filename, text, start))
     return _Located(region, start, end, item)
 

@@ -18,6 +18,7 @@ from typing import Any, Iterator
 
 import yaml
 
+from ...core.i18n import N_, _
 from ...core.errors import BbtrackError, DataError, EditRefused, NotFoundError
 from . import compose
 from .locate import _ID_LINE
@@ -54,11 +55,11 @@ def misread_line(text: str, root: Any, base: int = 0) -> tuple[int, int, str] | 
                 line_end = text.find("\n", line_start)
                 line = text[line_start:len(text) if line_end == -1 else line_end]
                 if _ITEM_LIKE.match(line):
-                    what = "a new list item (a record)"
+                    what = N_("a new list item (a record)")
                 elif line[:1] not in ("", " ", "\t", "\r", "#"):
-                    what = "a top-level line"
+                    what = N_("a top-level line")
                 elif _ID_LINE.match(line):
-                    what = "a record's id line"
+                    what = N_("a record's id line")
                 else:
                     continue
                 found.append((line_start, start, what))
@@ -122,16 +123,17 @@ def explain(text: str | bytes, filename: str, exc: BbtrackError, collection: str
     if found is not None:
         line_start, scalar_start, what = found
         return EditRefused(
-            f"this line continues the string that begins on line {_line_no(text, scalar_start)}, but "
-            f"bbtrack's editor reads the file line by line and takes it for {what}; indent the line "
-            "further (the value does not change) or write the string on one line",
+            _("this line continues the string that begins on line {line}, but bbtrack's editor reads the "
+              "file line by line and takes it for {what}; indent the line further (the value does not "
+              "change) or write the string on one line").format(line=_line_no(text, scalar_start), what=_(what)),
             _source(filename, text, line_start))
     if isinstance(exc, NotFoundError) and collection and record_id:
         node = _record_node(root, collection, record_id)
         if node is not None:
             return EditRefused(
-                f"record {record_id!r} is here, but its id is not on a line the editor can find; "
-                f"write the record in block style with '- id: {record_id}' as its first line",
+                _("record {id!r} is here, but its id is not on a line the editor can find; write the "
+                  "record in block style with '- id: {plain_id}' as its first line").format(
+                    id=record_id, plain_id=record_id),
                 _source(filename, text, base + node.start_mark.index))
     return exc
 

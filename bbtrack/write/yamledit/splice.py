@@ -7,6 +7,7 @@ from typing import Mapping
 
 import yaml
 
+from ...core.i18n import _
 from ...core.errors import DataError, EditRefused
 from ...core.problems import Source
 from .compose import _compose_item, _construct, _is_block_scalar, _last_leaf
@@ -56,9 +57,9 @@ def _build_set(text: str, located: _Located, fields: dict[str, object],
     for name, value in fields.items():
         _format_key(name)
         if name == "id":
-            raise EditRefused("a record's id never changes; add a new record instead", Source(filename))
+            raise EditRefused(_("a record's id never changes; add a new record instead"), Source(filename))
         if name == "history":
-            raise EditRefused("history is only appended to (pass history_entry)", Source(filename))
+            raise EditRefused(_("history is only appended to (pass history_entry)"), Source(filename))
         if name not in existing:
             new_lines.extend(_render_pair(name, value, key_col, " " * key_col))
             continue
@@ -66,15 +67,16 @@ def _build_set(text: str, located: _Located, fields: dict[str, object],
         start, end = located.at(node.start_mark), located.at(node.end_mark)
         where = functools.partial(_source, filename, text, start)  # line counting is O(n): only on error
         if isinstance(value, (list, tuple)) and name in BLOCK_LIST_KEYS:
-            raise EditRefused(f"{name} is a block list; bbtrack does not rewrite it", where())
+            raise EditRefused(_("{name} is a block list; bbtrack does not rewrite it").format(name=name), where())
         replacement = format_scalar(value)
         if isinstance(node, yaml.ScalarNode):
             if _is_block_scalar(node):
-                raise EditRefused(f"{name} is a block scalar (| or >); edit it by hand", where())
+                raise EditRefused(_("{name} is a block scalar (| or >); edit it by hand").format(name=name), where())
             if start == end:  # "key:" with nothing after it (an empty null)
                 replacement = " " + replacement
         elif not node.flow_style:
-            raise EditRefused(f"{name} holds a block list/mapping; bbtrack only replaces one-line values", where())
+            raise EditRefused(_("{name} holds a block list/mapping; bbtrack only replaces one-line values").format(
+                name=name), where())
         edits.append((start, end, 1, replacement))
     append_at = located.after_leaf(text, filename)
     if history_entry is not None:
@@ -101,16 +103,16 @@ def _history_edits(text: str, located: _Located, entry: dict[str, object], key_c
         # with the dash and key columns of the existing items.
         first = node.value[0]
         if not isinstance(first, yaml.MappingNode):
-            raise EditRefused("history items must be mappings", where())
+            raise EditRefused(_("history items must be mappings"), where())
         entry_key = located.at(first.start_mark)
         entry_col = located.column(text, entry_key)
         line_start = text.rfind("\n", 0, entry_key) + 1
         dash = text.rfind("-", line_start, entry_key)
         if dash == -1 or text[line_start:dash].strip(" "):
-            raise EditRefused("cannot tell the indentation of this history list", where())
+            raise EditRefused(_("cannot tell the indentation of this history list"), where())
         leaf = _last_leaf(node)
         if _is_block_scalar(leaf):
-            raise EditRefused("history ends with a block scalar (| or >); edit it by hand", where())
+            raise EditRefused(_("history ends with a block scalar (| or >); edit it by hand"), where())
         at = _after_line(text, located.at(leaf.end_mark))
         lines = _render_mapping(entry, entry_col, dash - line_start)
         edits.append((at, at, 0, _insertion(text, at, lines, nl)))
@@ -118,7 +120,7 @@ def _history_edits(text: str, located: _Located, entry: dict[str, object], key_c
     empty_flow = isinstance(node, yaml.SequenceNode) and node.flow_style and not node.value
     null = isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" and not node.style
     if not (empty_flow or null):
-        raise EditRefused("history must be a block list, [] or null to be appended to", where())
+        raise EditRefused(_("history must be a block list, [] or null to be appended to"), where())
     # "history: []" becomes "history:" followed by a block list (a trailing
     # comment stays on the key line).
     start, end = located.at(key.end_mark), located.at(node.end_mark)
@@ -145,11 +147,11 @@ def append_record(text: str, collection: str, record: dict[str, object], *, file
         tops = _top_lines(text, filename)
         region = _region(text, tops, collection, filename)
         if dup := _id_lines(text, region, record_id):
-            raise EditRefused(f"record id {record_id!r} already exists; ids are never reused",
+            raise EditRefused(_("record id {id!r} already exists; ids are never reused").format(id=record_id),
                               _source(filename, text, dup[0]))
         if region.indent is not None:
             last = _last_item(text, region)
-            item = _compose_item(text, last, region.end, filename, "the last record")
+            item = _compose_item(text, last, region.end, filename, _("the last record"))
     edits: list[tuple[int, int, int, str]] = []
     skip = (0, 0)
     if region.indent is not None:
@@ -195,10 +197,11 @@ def _record_ids(text: str, collection: str, filename: str) -> list[str]:
                 ids.append(value)
                 continue
         end = starts[number + 1] if number + 1 < len(starts) else region.end
-        item = _compose_item(text, start, end, filename, "a record")
+        item = _compose_item(text, start, end, filename, _("a record"))
         value = dict(_construct(item)).get("id")
         if not isinstance(value, str) or not value:
-            raise DataError(f"a record in {collection} has no text id; every record needs 'id:'",
+            raise DataError(_("a record in {collection} has no text id; every record needs 'id:'").format(
+                collection=collection),
                             _source(filename, text, start))
         ids.append(value)
     return ids

@@ -7,6 +7,7 @@ import bisect
 
 import yaml
 
+from ...core.i18n import _
 from . import compose
 from .compose import _refuse_tokens, _yaml_error
 from .locate import _BLANK_OR_COMMENT, _ITEM_LINE, _item_before, _next_item
@@ -87,7 +88,7 @@ def _check_file_tokens(text: str, tops: tuple[tuple[int, str | None], ...], file
     try:
         _refuse_tokens(whole, text, base, filename, compose.LOADER)
     except yaml.YAMLError as exc:
-        raise _yaml_error(exc, text, base, filename, "the file", whole) from None
+        raise _yaml_error(exc, text, base, filename, _("the file"), whole) from None
 
 
 def _decoded(chunk: str | bytes) -> str:

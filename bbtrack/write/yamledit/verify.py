@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...core.i18n import _
 from ...core.errors import EditRefused
 from .compose import _compose_item, _construct, _plain, _same
 from .locate import _Located, _last_item, _locate, _region, _top_lines
@@ -21,7 +22,7 @@ def _outside_same(old: str, new: str, old_start: int, old_end: int, new_start: i
 
 
 def _fail(message: str, filename: str, text: str, index: int) -> EditRefused:
-    return EditRefused(f"edit did not read back as intended ({message}); nothing written",
+    return EditRefused(_("edit did not read back as intended ({reason}); nothing written").format(reason=message),
                        _source(filename, text, index))
 
 
@@ -45,10 +46,10 @@ def validate_splice(old_text: str, new_text: str, collection: str, record_id: st
 def _check_splice(old_text: str, new_text: str, old: _Located, new: _Located, fields: dict[str, object],
                   history_entry: dict[str, object] | None, filename: str) -> None:
     if not _outside_same(old_text, new_text, old.start, old.end, new.start, new.end):
-        raise _fail("text outside the record changed", filename, new_text, new.start)
+        raise _fail(_("text outside the record changed"), filename, new_text, new.start)
     old_after, new_after = old.after_leaf(old_text, filename), new.after_leaf(new_text, filename)
     if old_text[old_after:old.end] != new_text[new_after:new.end]:
-        raise _fail("comments or blank lines after the record moved", filename, new_text, new_after)
+        raise _fail(_("comments or blank lines after the record moved"), filename, new_text, new_after)
     expected = dict(_construct(old.item))
     order = list(expected)
     for name, value in fields.items():
@@ -64,7 +65,7 @@ def _check_splice(old_text: str, new_text: str, old: _Located, new: _Located, fi
     got = _construct(new.item)
     if not _same(got, expected):
         wrong = [k for k in expected if k not in got or not _same(got[k], expected[k])] or list(got)
-        raise _fail(f"field {wrong[0]!r} reads back wrong", filename, new_text, new.start)
+        raise _fail(_("field {name!r} reads back wrong").format(name=wrong[0]), filename, new_text, new.start)
 
 
 def validate_append(old_text: str, new_text: str, collection: str, record: dict[str, object],
@@ -81,10 +82,10 @@ def validate_append(old_text: str, new_text: str, collection: str, record: dict[
     old_region = _region(old_text, old_tops, collection, filename)
     new = _locate(new_text, collection, record_id, filename)
     if new.end != new.region.end:
-        raise _fail("the new record is not the last one", filename, new_text, new.start)
+        raise _fail(_("the new record is not the last one"), filename, new_text, new.start)
     if old_region.indent is not None:
         last = _last_item(old_text, old_region)
-        item = _compose_item(old_text, last, old_region.end, filename, "the last record")
+        item = _compose_item(old_text, last, old_region.end, filename, _("the last record"))
         at = _Located(old_region, last, old_region.end, item).after_leaf(old_text, filename)
         # A file without a final newline gets one before the new record.
         gap = len(_newline(old_text)) if at == len(old_text) and not old_text.endswith("\n") else 0
@@ -97,14 +98,14 @@ def validate_append(old_text: str, new_text: str, collection: str, record: dict[
         new_key_line = new_text[key:new.start]
         before_same = new_text.startswith(old_text[:key]) and new_key_line == old_key_line
     if not before_same:
-        raise _fail("text before the new record changed", filename, new_text, new.start)
+        raise _fail(_("text before the new record changed"), filename, new_text, new.start)
     after = new.after_leaf(new_text, filename)
     if old_region.indent is not None and at == len(old_text):
         after = len(new_text)  # appended at the very end: nothing can follow
     if len(new_text) - after != len(old_text) - at or not new_text.endswith(old_text[at:]):
-        raise _fail("text after the new record changed", filename, new_text, after)
+        raise _fail(_("text after the new record changed"), filename, new_text, after)
     if not _same(_construct(new.item), _plain(record)):
-        raise _fail("the new record reads back differently", filename, new_text, new.start)
+        raise _fail(_("the new record reads back differently"), filename, new_text, new.start)
 
 
 def read_record(text: str, collection: str, record_id: str, *, filename: str = "<data>") -> dict[str, Any]:
@@ -123,6 +124,6 @@ def _record_value(text: str, located: _Located, filename: str) -> dict[str, Any]
     history = located.fields().get("history")
     if history is not None and not isinstance(record["history"], (list, type(None))):
         # The caller reads the last entry's date: anything but a list cannot be appended to.
-        raise EditRefused("history must be a block list, [] or null to be appended to",
+        raise EditRefused(_("history must be a block list, [] or null to be appended to"),
                           _source(filename, text, located.at(history[1].start_mark)))
     return record
