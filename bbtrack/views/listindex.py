@@ -51,12 +51,27 @@ class ListIndex:
     stands: list[tuple[Stand, Stand]]  # (up to the due date, after it)
     latest_event: int  # the latest history date (its first day) of any record, as an ordinal
     crossing_keys: tuple[CrossingKey, ...]  # for `query.resolve_crossings`
+    file_ids: list[str]  # the ids in the file's order, for a patch (`load.patch`) to match spans to rows
 
     def __init__(self, **columns) -> None:
         self.__dict__.update(columns)
 
 
-def build(ds: Dataset) -> ListIndex:
+PARTS = ("table", "json", "csv", "meetings")  # what `parts` returns, in its order
+
+
+def parts(ds: Dataset) -> tuple:
+    """What the cache keeps beside an entry's records, each read alone (`PARTS`): the table's
+    index, the JSON and the CSV rows (so that no format's reader unpickles another's text), and
+    the meetings (a patch of the index checks changed records against them: `load.patch`)."""
+    from ..ops.query import id_key
+
+    records = sorted(ds.commitments, key=lambda c: id_key(c.id))
+    return (build(ds, records), *build_rows(records), ds.meetings)
+
+
+def build(ds: Dataset, records: list[Commitment] | None = None) -> ListIndex:
+    """`records`: `ds.commitments` sorted by id, when the caller has them."""
     from ..ops.query import crossing_keys, id_key
     from .render import due_cell, row_style, status_cell
 
@@ -68,7 +83,8 @@ def build(ds: Dataset) -> ListIndex:
     def stand(c: Commitment, day: _dt.date) -> Stand:
         return one((*(status_cell(c, day, lang) for lang in LANGS), row_style(c, day)))
 
-    records = sorted(ds.commitments, key=lambda c: id_key(c.id))  # as `query.sort_commitments` orders them
+    if records is None:
+        records = sorted(ds.commitments, key=lambda c: id_key(c.id))  # as `query.sort_commitments` orders them
     latest = max((h.date.start.toordinal() for c in records for h in c.history), default=0)
     return ListIndex(
         ids=[c.id for c in records],
@@ -83,7 +99,79 @@ def build(ds: Dataset) -> ListIndex:
         stands=[one((stand(c, c.due.end if c.due else _dt.date.min), stand(c, _after_due(c)))) for c in records],
         latest_event=latest,
         crossing_keys=crossing_keys(ds.crossings),
+        file_ids=[c.id for c in ds.commitments],
     )
+
+
+class MachineRows:
+    """`list --format json` or `csv`'s text of each record, in the index's order.
+
+    Each is a pair (up to the due date, after it): `timing` is the only field that
+    depends on the day, and only through the due date, as a `Stand` does. A pair
+    whose halves are equal holds one string twice, which the pickle stores once.
+    The texts are the renderer's own (`render.commitment_row`, `tables.write_json`'s
+    item and `write_csv`'s row), so the output is the record path's byte for byte
+    (tests/test_machine_rows.py). Nothing in them depends on the language."""
+
+    fmt: str  # json or csv
+    texts: list[tuple[str, str]]  # json: the item as `write_json` writes it, without indent and comma;
+    # csv: the row as `write_csv` writes it, newline included
+    header: str  # csv: the header line
+
+    def __init__(self, **columns) -> None:
+        self.__dict__.update(columns)
+
+
+def build_rows(records: list[Commitment]) -> tuple[MachineRows, MachineRows]:
+    """The JSON and the CSV rows of `records` (sorted by id, as the index is)."""
+    import csv
+    import io
+    import json
+
+    from .render import COMMITMENT_CSV_COLUMNS, commitment_row
+    from .tables import _json_inert, csv_cell
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def csv_line(row: dict) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([csv_cell(row.get(col)) for col in COMMITMENT_CSV_COLUMNS])
+        return buffer.getvalue()
+
+    def json_item(row: dict) -> str:
+        return _json_inert(json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+
+    json_pairs, csv_pairs = [], []
+    for c in records:
+        before = commitment_row(c, c.due.end if c.due else _dt.date.min)
+        after = commitment_row(c, _after_due(c)) if c.due is not None else before
+        if after["timing"] == before["timing"]:
+            text, line = json_item(before), csv_line(before)
+            json_pairs.append((text, text))
+            csv_pairs.append((line, line))
+        else:
+            json_pairs.append((json_item(before), json_item(after)))
+            csv_pairs.append((csv_line(before), csv_line(after)))
+    buffer.seek(0)
+    buffer.truncate()
+    writer.writerow(COMMITMENT_CSV_COLUMNS)
+    return MachineRows(fmt="json", texts=json_pairs, header=""), MachineRows(fmt="csv", texts=csv_pairs,
+                                                                            header=buffer.getvalue())
+
+
+def write_rows(rows: MachineRows, index: ListIndex, picked: list[int], day: _dt.date, out) -> None:
+    """`render.render_commitments(records, rows.fmt, out, today=day)`, from the rows."""
+    today, due_ends, texts = day.toordinal(), index.due_ends, rows.texts
+    chosen = [texts[i][0 < due_ends[i] < today] for i in picked]
+    if rows.fmt == "csv":
+        out.write(rows.header)
+        out.write("".join(chosen))
+    elif chosen:
+        out.write("[\n  " + ",\n  ".join(chosen) + "\n]\n")
+    else:
+        out.write("[]\n")
 
 
 def _after_due(c: Commitment) -> _dt.date:
