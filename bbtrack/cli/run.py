@@ -502,8 +502,8 @@ def _list_index(day: _dt.date, fmt: str, noted: bool = False):
     data_dir = find_data_dir(STATE.data_dir)
     machine = fmt in listindex.PARTS[1:]
     found = cache.cached_index(data_dir, (0, listindex.PARTS.index(fmt)) if machine else (0,))
-    if found is None or not listindex.answers(found[0], day):
-        return None, None
+    if found is None or not listindex.answers(found[0], day) or (machine and found[1] is None):
+        return None, None  # (an index patch keeps no machine rows: `load.patch`)
     if not noted:
         note_packaged(data_dir)  # as `load` would have
     return found[0], found[1] if machine else None

@@ -66,7 +66,7 @@ def _refresh(data_dir: Path, data: bytes | None) -> bool:
         return False
     if len(fingerprint) != cache.SAME_CODE + 2 or fingerprint[-1] != old_fingerprint[-1]:
         return False  # the crossings changed: every reference may mean another thing
-    index, json_rows, csv_rows, meetings = parts
+    index, _, _, meetings = parts
     name = display_path(path)
     old_name, old_spans = spans["commitments"]
     if old_name != name or len(old_spans) != len(index.file_ids):
@@ -114,7 +114,6 @@ def _refresh(data_dir: Path, data: bytes | None) -> bool:
     ordered = sorted(new, key=lambda c: id_key(c.id))
     ds_new = Dataset(tuple(ordered), (), tuple(meetings), name, "")
     add_index = listindex.build(ds_new, ordered)
-    add_json, add_csv = listindex.build_rows(ordered)
     keep = [k for k in range(len(index.ids)) if k not in gone]
     kept_keys_ids = [index.ids[k] for k in keep]
     at = [bisect.bisect_left(kept_keys_ids, id_key(c.id), key=id_key) for c in ordered]
@@ -144,10 +143,10 @@ def _refresh(data_dir: Path, data: bytes | None) -> bool:
     columns["latest_event"] = max(index.latest_event, add_index.latest_event)
     columns["file_ids"] = [index.file_ids[known[i]] if i in known else r.id for i, r in enumerate(records)]
     patched = listindex.ListIndex(**columns)
-    json_patched = listindex.MachineRows(**{**vars(json_rows), "texts": merged(json_rows.texts, add_json.texts)})
-    csv_patched = listindex.MachineRows(**{**vars(csv_rows), "texts": merged(csv_rows.texts, add_csv.texts)})
     new_spans = {**spans, "commitments": (name, [(span.digest, span.line) for span in split.spans])}
-    cache.write_index(data_dir, fingerprint, [patched, json_patched, csv_patched, meetings], new_spans)
+    # No JSON or CSV rows: at 100k records they are ~160 MB to read and write again, seconds on
+    # every write; `list --format json|csv` after a change reads the folder and stores them anew.
+    cache.write_index(data_dir, fingerprint, [patched, None, None, meetings], new_spans)
     return True
 
 
