@@ -355,8 +355,9 @@ def index_path(data_dir: Path) -> Path:
     return entry_path(data_dir).with_suffix(".index")
 
 
-def read_base(data_dir: Path, code: tuple) -> tuple[tuple, list, dict] | None:
-    """(fingerprint, every index part, spans) of the newest state cached for the folder — the
+def read_base(data_dir: Path, code: tuple, which: tuple[int, ...]) -> tuple[tuple, list, dict] | None:
+    """(fingerprint, the index parts numbered `which` (None for the others), spans) of the newest
+    state cached for the folder — the
     index patch if there is one, else the entry — if it was made by code whose fingerprint
     starts with `code`'s; None otherwise. `code` is the current fingerprint: an entry of that
     state itself is answered without its parts."""
@@ -371,9 +372,13 @@ def read_base(data_dir: Path, code: tuple) -> tuple[tuple, list, dict] | None:
 
                 def every() -> tuple[list, dict]:
                     parts = []
-                    for _ in range(_unpickle(handle)):
-                        _unpickle(handle)
-                        parts.append(_unpickle(handle))
+                    for number in range(_unpickle(handle)):
+                        length = _unpickle(handle)
+                        if number in which:
+                            parts.append(_unpickle(handle))
+                        else:
+                            parts.append(None)
+                            handle.seek(length, os.SEEK_CUR)
                     _unpickle(handle)
                     return parts, _unpickle(handle)
 

@@ -56,7 +56,7 @@ def _refresh(data_dir: Path, data: bytes | None) -> bool:
     fingerprint = cache.fingerprint_of(data_dir, path, data)
     if not fingerprint:
         return False
-    base = cache.read_base(data_dir, fingerprint)
+    base = cache.read_base(data_dir, fingerprint, (0, listindex.PARTS.index("meetings")))
     if base is None:
         return False
     old_fingerprint, parts, spans = base
@@ -76,13 +76,13 @@ def _refresh(data_dir: Path, data: bytes | None) -> bool:
     if split is None:
         return False
     unused: dict[bytes, list[int]] = {}
-    for j, (digest, _) in enumerate(old_spans):
-        unused.setdefault(digest, []).append(j)
+    for j in range(len(old_spans) - 1, -1, -1):  # reversed: pop() hands out the first one first
+        unused.setdefault(old_spans[j][0], []).append(j)
     known: dict[int, int] = {}
     for i, span in enumerate(split.spans):
         same = unused.get(span.digest)
         if same:
-            known[i] = same.pop(0)
+            known[i] = same.pop()
     changed = len(split.spans) - len(known)
     if changed > MAX_CHANGED:
         return False
