@@ -41,7 +41,7 @@ except ImportError:  # not CPython
     from hashlib import blake2b
     from pickle import load as _unpickle
 
-_FORMAT = 6  # bump when the pickled classes or the entry layout change shape
+_FORMAT = 7  # bump when the pickled classes or the entry layout change shape
 _CHUNK = 1 << 20
 FREEZE_AT = 10_000  # records: from here a load is big enough to gc.freeze() (see _no_gc)
 _BIG = 8 << 20  # bytes: above this, hash with hashlib's SHA-256
@@ -225,8 +225,9 @@ def vouch(data_dir: Path, checked: tuple, path: Path, old: bytes, new: bytes | t
 
 
 def cached_load(data_dir: Path, parse: Callable[..., LoadResult], index: Callable | None = None) -> LoadResult:
-    """`parse(data_dir, reuse=...)`, or its result from a fresh cache entry. `index(result.dataset)`
-    is stored beside a new entry's records, for `cached_index` (None: none is stored).
+    """`parse(data_dir, reuse=...)`, or its result from a fresh cache entry. `index(result.dataset)`,
+    (a number of parts, an iterator of them), is stored beside a new entry's records, for
+    `cached_index` (None: none is stored).
 
     On a miss, `reuse` hands the parser the records of the entry that is there (an
     older state of the folder) whose bytes did not change, so that after an edit —
@@ -373,7 +374,7 @@ def read_base(data_dir: Path, code: tuple, which: tuple[int, ...]) -> tuple[tupl
                 def every() -> tuple[list, dict]:
                     parts = []
                     for number in range(_unpickle(handle)):
-                        length = _unpickle(handle)
+                        length = _length(handle)
                         if number in which:
                             parts.append(_unpickle(handle))
                         else:
@@ -410,7 +411,7 @@ def _skip_parts(handle, count: int | None = None) -> None:
     """Seek past `count` of the entry's index parts (None: all of them); the handle is after their number."""
     total = _unpickle(handle)
     for _ in range(total if count is None else min(count, total)):
-        handle.seek(_unpickle(handle), os.SEEK_CUR)
+        handle.seek(_length(handle), os.SEEK_CUR)
 
 
 def _load_parts(handle, which: tuple[int, ...]) -> list | None:
@@ -418,7 +419,7 @@ def _load_parts(handle, which: tuple[int, ...]) -> list | None:
         return None
     found = []
     for number in range(which[-1] + 1):
-        length = _unpickle(handle)
+        length = _length(handle)
         if number in which:
             found.append(_unpickle(handle))
         else:
@@ -435,10 +436,31 @@ def _read(entry: Path, fingerprint: tuple, *, parts: tuple[int, ...] = ()):
             if parts:
                 return _no_gc(_load_parts, handle, parts)
             _skip_parts(handle)
-            handle.seek(_unpickle(handle), os.SEEK_CUR)  # the spans, for `_reuse` only
+            handle.seek(_length(handle), os.SEEK_CUR)  # the spans, for `_reuse` only
             return _no_gc(_unpickle, handle)
     except Exception:  # missing, truncated, from another version: all just a miss
         return None
+
+
+_WIDE = 1 << 62  # a section's length is pickled as _WIDE | length: always 8 bytes, so it can be filled in after
+
+
+def _length(handle) -> int:
+    """The length of the section that follows (`_dump_section`)."""
+    return _unpickle(handle) & (_WIDE - 1)
+
+
+def _dump_section(handle, part, pickle) -> None:
+    """`part`, after its length: pickled straight to the file (a 100 MB part is not built as
+    bytes in memory first), its length written into the room left before it."""
+    at = handle.tell()
+    handle.write(pickle.dumps(_WIDE, protocol=pickle.HIGHEST_PROTOCOL))
+    start = handle.tell()
+    pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(part)
+    end = handle.tell()
+    handle.seek(at)
+    handle.write(pickle.dumps(_WIDE | (end - start), protocol=pickle.HIGHEST_PROTOCOL))
+    handle.seek(end)
 
 
 def _write(entry: Path, fingerprint: tuple, result: LoadResult | None = None, index: Callable | None = None,
@@ -456,14 +478,18 @@ def _write(entry: Path, fingerprint: tuple, result: LoadResult | None = None, in
             with open(fd, "wb") as handle:
                 pickle.dump(fingerprint, handle, protocol=pickle.HIGHEST_PROTOCOL)
                 if result is not None or parts is not None:
+                    # `index(dataset)` is (how many parts, an iterator of them): each is written and
+                    # dropped before the next is built, so the peak holds one part at a time.
                     if result is not None:
-                        parts = list(index(result.dataset)) if index else []
+                        count, parts = index(result.dataset) if index else (0, iter(()))
                         spans = result.spans
-                    pickle.dump(len(parts), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                    for part in (*parts, spans):
-                        built = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
-                        pickle.dump(len(built), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                        handle.write(built)
+                    else:
+                        count = len(parts)
+                    pickle.dump(count, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    for part in parts:
+                        _dump_section(handle, part, pickle)
+                        del part
+                    _dump_section(handle, spans, pickle)
                 if result is not None:
                     _pickler(handle).dump(dataclasses.replace(result, spans=None))
             os.replace(tmp, entry)  # readers see the old entry or the new one, never half of one

@@ -20,7 +20,7 @@ both ways to the same output.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from .render import LANGS, parties_cell
 
@@ -60,14 +60,21 @@ class ListIndex:
 PARTS = ("table", "json", "csv", "meetings")  # what `parts` returns, in its order
 
 
-def parts(ds: Dataset) -> tuple:
+def parts(ds: Dataset) -> tuple[int, Iterator]:
     """What the cache keeps beside an entry's records, each read alone (`PARTS`): the table's
     index, the JSON and the CSV rows (so that no format's reader unpickles another's text), and
-    the meetings (a patch of the index checks changed records against them: `load.patch`)."""
+    the meetings (a patch of the index checks changed records against them: `load.patch`).
+    (How many, an iterator that builds each only when the one before is stored: at 100k
+    records the rows are ~250 MB of text each way.)"""
     from ..ops.query import id_key
 
-    records = sorted(ds.commitments, key=lambda c: id_key(c.id))
-    return (build(ds, records), *build_rows(records), ds.meetings)
+    def each() -> Iterator:
+        records = sorted(ds.commitments, key=lambda c: id_key(c.id))
+        yield build(ds, records)
+        yield from build_rows(records)
+        yield ds.meetings
+
+    return len(PARTS), each()
 
 
 def build(ds: Dataset, records: list[Commitment] | None = None) -> ListIndex:
@@ -122,8 +129,8 @@ class MachineRows:
         self.__dict__.update(columns)
 
 
-def build_rows(records: list[Commitment]) -> tuple[MachineRows, MachineRows]:
-    """The JSON and the CSV rows of `records` (sorted by id, as the index is)."""
+def build_rows(records: list[Commitment]) -> Iterator[MachineRows]:
+    """The JSON, then the CSV rows of `records` (sorted by id, as the index is), each built when asked for."""
     import csv
     import io
     import json
@@ -143,22 +150,24 @@ def build_rows(records: list[Commitment]) -> tuple[MachineRows, MachineRows]:
     def json_item(row: dict) -> str:
         return _json_inert(json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  "))
 
-    json_pairs, csv_pairs = [], []
-    for c in records:
-        before = commitment_row(c, c.due.end if c.due else _dt.date.min)
-        after = commitment_row(c, _after_due(c)) if c.due is not None else before
-        if after["timing"] == before["timing"]:
-            text, line = json_item(before), csv_line(before)
-            json_pairs.append((text, text))
-            csv_pairs.append((line, line))
-        else:
-            json_pairs.append((json_item(before), json_item(after)))
-            csv_pairs.append((csv_line(before), csv_line(after)))
+    def pairs(text) -> list[tuple[str, str]]:
+        made = []
+        for c in records:
+            before = commitment_row(c, c.due.end if c.due else _dt.date.min)
+            after = commitment_row(c, _after_due(c)) if c.due is not None else before
+            if after["timing"] == before["timing"]:
+                one = text(before)
+                made.append((one, one))
+            else:
+                made.append((text(before), text(after)))
+        return made
+
+    yield MachineRows(fmt="json", texts=pairs(json_item), header="")
+    texts = pairs(csv_line)
     buffer.seek(0)
     buffer.truncate()
     writer.writerow(COMMITMENT_CSV_COLUMNS)
-    return MachineRows(fmt="json", texts=json_pairs, header=""), MachineRows(fmt="csv", texts=csv_pairs,
-                                                                            header=buffer.getvalue())
+    yield MachineRows(fmt="csv", texts=texts, header=buffer.getvalue())
 
 
 def write_rows(rows: MachineRows, index: ListIndex, picked: list[int], day: _dt.date, out) -> None:
