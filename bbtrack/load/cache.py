@@ -41,7 +41,7 @@ except ImportError:  # not CPython
     from hashlib import blake2b
     from pickle import load as _unpickle
 
-_FORMAT = 7  # bump when the pickled classes or the entry layout change shape
+_FORMAT = 8  # bump when the pickled classes or the entry layout change shape
 _CHUNK = 1 << 20
 FREEZE_AT = 10_000  # records: from here a load is big enough to gc.freeze() (see _no_gc)
 _BIG = 8 << 20  # bytes: above this, hash with hashlib's SHA-256

@@ -121,9 +121,9 @@ class MachineRows:
     (tests/test_machine_rows.py). Nothing in them depends on the language."""
 
     fmt: str  # json or csv
-    texts: list[tuple[str, str]]  # json: the item as `write_json` writes it, without indent and comma;
-    # csv: the row as `write_csv` writes it, newline included
-    header: str  # csv: the header line
+    texts: list[tuple[bytes, bytes]]  # json: the item as `write_json` writes it, without indent and comma;
+    # csv: the row as `write_csv` writes it, newline included; UTF-8, as they are printed
+    header: bytes  # csv: the header line
 
     def __init__(self, **columns) -> None:
         self.__dict__.update(columns)
@@ -145,12 +145,12 @@ def build_rows(records: list[Commitment]) -> Iterator[MachineRows]:
         buffer.seek(0)
         buffer.truncate()
         writer.writerow([csv_cell(row.get(col)) for col in COMMITMENT_CSV_COLUMNS])
-        return buffer.getvalue()
+        return buffer.getvalue().encode("utf-8")
 
-    def json_item(row: dict) -> str:
-        return _json_inert(json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+    def json_item(row: dict) -> bytes:
+        return _json_inert(json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")).encode("utf-8")
 
-    def pairs(text) -> list[tuple[str, str]]:
+    def pairs(text) -> list[tuple[bytes, bytes]]:
         made = []
         for c in records:
             before = commitment_row(c, c.due.end if c.due else _dt.date.min)
@@ -162,12 +162,12 @@ def build_rows(records: list[Commitment]) -> Iterator[MachineRows]:
                 made.append((text(before), text(after)))
         return made
 
-    yield MachineRows(fmt="json", texts=pairs(json_item), header="")
+    yield MachineRows(fmt="json", texts=pairs(json_item), header=b"")
     texts = pairs(csv_line)
     buffer.seek(0)
     buffer.truncate()
     writer.writerow(COMMITMENT_CSV_COLUMNS)
-    yield MachineRows(fmt="csv", texts=texts, header=buffer.getvalue())
+    yield MachineRows(fmt="csv", texts=texts, header=buffer.getvalue().encode("utf-8"))
 
 
 def write_rows(rows: MachineRows, index: ListIndex, picked: list[int], day: _dt.date, out) -> None:
@@ -175,12 +175,28 @@ def write_rows(rows: MachineRows, index: ListIndex, picked: list[int], day: _dt.
     today, due_ends, texts = day.toordinal(), index.due_ends, rows.texts
     chosen = [texts[i][0 < due_ends[i] < today] for i in picked]
     if rows.fmt == "csv":
-        out.write(rows.header)
-        out.write("".join(chosen))
+        _write_utf8(out, rows.header + b"".join(chosen))
     elif chosen:
-        out.write("[\n  " + ",\n  ".join(chosen) + "\n]\n")
+        _write_utf8(out, b"[\n  " + b",\n  ".join(chosen) + b"\n]\n")
     else:
         out.write("[]\n")
+
+
+def _write_utf8(out, data: bytes) -> None:
+    """`out.write(data.decode())`, without decoding ~100 MB only to encode it again (100k records)
+    when `out` writes UTF-8 bytes as they are: not a file that starts with a BOM (`utf-8-sig`),
+    not a stream that turns "\n" into os.linesep (stdout on Windows; files here use newline="")."""
+    import os
+    import sys
+
+    buffer = getattr(out, "buffer", None)
+    encoding = (getattr(out, "encoding", None) or "").lower().replace("_", "-")
+    if buffer is not None and encoding in ("utf-8", "utf8") and (out is not sys.stdout or os.linesep == "\n"):
+        out.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:
+        out.write(data.decode("utf-8"))
 
 
 def _after_due(c: Commitment) -> _dt.date:
