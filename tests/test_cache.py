@@ -298,5 +298,6 @@ def test_no_cache_write_leaves_no_verdict(cli, data_dir):
 
 def test_clear_removes_verdicts(cli, data_dir):
     assert cli("status", "set", "SM23-3-17", "ongoing", "--date", "2024-01-02", "--evidence", URL).exit_code == 0
-    assert cache.clear() == 2  # the entry of the first check and the verdict of the write
-    assert not cache.verdict_path(data_dir).exists()
+    # The entry of the first check, the verdict of the write and its index patch (write-through).
+    assert cache.clear() == 3
+    assert not cache.verdict_path(data_dir).exists() and not cache.index_path(data_dir).exists()

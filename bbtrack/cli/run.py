@@ -364,14 +364,21 @@ def list_commitments(
         if not parties:
             parties = frozenset({"\0none"})  # --province and --party that exclude each other
     # The table of a list sorted by id and filtered on fields the list index holds needs no records.
-    simple = format in ("table", "markdown") and sort == "id" and not (
+    # JSON and CSV sorted by id, so filtered, are the machine rows the index keeps beside it.
+    simple = format in ("table", "markdown", "json", "csv") and sort == "id" and not (
         due_before or due_within is not None or due_source or overdue or late or grep)
-    index = _list_index(day) if simple else None
+    index = rows = None
+    if simple:
+        index, rows = _list_index(day, format)
+        if index is None and STATE.use_cache and _patched():
+            # The folder changed by a few records since the cache last saw it: their rows are patched
+            # in (`load.patch`), and the whole folder is read only when something is out of the way.
+            index, rows = _list_index(day, format)
     ds = load().dataset if index is None else None
     if simple and ds is not None and STATE.use_cache:
         # A miss (the first list after a write or a pull) has just stored the new state's index:
         # printing from it is ~4× faster than from the records at scale, and prints the same.
-        index = _list_index(day, noted=True)
+        index, rows = _list_index(day, format, noted=True)
         ds = None if index is not None else ds
     f = CommitmentFilter(
         parties=parties,
@@ -406,7 +413,9 @@ def list_commitments(
         err(_("{count} rows: plain columns above {limit} rows (--limit N for the coloured table)").format(
             count=count, limit=RICH_MAX_ROWS))
     with open_output(output, format) as out:
-        if index is not None:
+        if rows is not None:
+            listindex.write_rows(rows, index, picked, day, out)
+        elif index is not None:
             from ..views.render import write_commitment_table
 
             cells, styles = listindex.columns(index, picked, day, lang_)
@@ -538,21 +547,30 @@ def _due_before(value: str):
     return parse_user(value, "--due-before")
 
 
-def _list_index(day: _dt.date, noted: bool = False):
-    """The folder's list index when the cache holds a fresh one that answers for `day`; else None."""
+def _patched() -> bool:
+    from ..load import patch
+    from ..load.folder import find_data_dir
+
+    return patch.refresh(find_data_dir(STATE.data_dir))
+
+
+def _list_index(day: _dt.date, fmt: str, noted: bool = False):
+    """(the folder's list index, its rows in `fmt` when json or csv, else None) when the cache
+    holds a fresh index that answers for `day`; else (None, None)."""
     if not STATE.use_cache:
-        return None
+        return None, None
     from ..load import cache
     from ..views import listindex
     from ..load.folder import find_data_dir
 
     data_dir = find_data_dir(STATE.data_dir)
-    index = cache.cached_index(data_dir)
-    if index is None or not listindex.answers(index, day):
-        return None
+    machine = fmt in listindex.PARTS[1:]
+    found = cache.cached_index(data_dir, (0, listindex.PARTS.index(fmt)) if machine else (0,))
+    if found is None or not listindex.answers(found[0], day) or (machine and found[1] is None):
+        return None, None  # (an index patch keeps no machine rows: `load.patch`)
     if not noted:
         note_packaged(data_dir)  # as `load` would have
-    return index
+    return found[0], found[1] if machine else None
 
 
 def print_edit(result, dry_run: bool, said: str | None = None) -> None:

@@ -41,7 +41,7 @@ except ImportError:  # not CPython
     from hashlib import blake2b
     from pickle import load as _unpickle
 
-_FORMAT = 5  # bump when the pickled classes or the entry layout change shape
+_FORMAT = 8  # bump when the pickled classes or the entry layout change shape
 _CHUNK = 1 << 20
 FREEZE_AT = 10_000  # records: from here a load is big enough to gc.freeze() (see _no_gc)
 _BIG = 8 << 20  # bytes: above this, hash with hashlib's SHA-256
@@ -231,8 +231,9 @@ def vouch(data_dir: Path, checked: tuple, path: Path, old: bytes, new: bytes | t
 
 
 def cached_load(data_dir: Path, parse: Callable[..., LoadResult], index: Callable | None = None) -> LoadResult:
-    """`parse(data_dir, reuse=...)`, or its result from a fresh cache entry. `index(result.dataset)`
-    is stored beside a new entry's records, for `cached_index` (None: none is stored).
+    """`parse(data_dir, reuse=...)`, or its result from a fresh cache entry. `index(result.dataset)`,
+    (a number of parts, an iterator of them), is stored beside a new entry's records, for
+    `cached_index` (None: none is stored).
 
     On a miss, `reuse` hands the parser the records of the entry that is there (an
     older state of the folder) whose bytes did not change, so that after an edit —
@@ -249,10 +250,14 @@ def cached_load(data_dir: Path, parse: Callable[..., LoadResult], index: Callabl
     # Only cache a clean parse of files that did not change while being read.
     if not result.errors and _fingerprint(data_dir) == fingerprint:
         _write(entry, fingerprint, result, index)
+        try:
+            os.unlink(index_path(data_dir))  # an older state's, or this one's: the entry says it all now
+        except OSError:
+            pass
     return result
 
 
-_SAME_CODE = 6  # fingerprint parts before the files': versions, format, code, folders
+SAME_CODE = _SAME_CODE = 6  # fingerprint parts before the files': versions, format, code, folders
 
 
 def _reuse(entry: Path, fingerprint: tuple, plan: dict) -> dict:
@@ -275,7 +280,7 @@ def _reuse(entry: Path, fingerprint: tuple, plan: dict) -> dict:
         with open(entry, "rb") as handle:
             if _unpickle(handle)[:_SAME_CODE] != fingerprint[:_SAME_CODE]:
                 return {}  # the files may differ (each span's digest says what still holds); the code may not
-            handle.seek(_unpickle(handle), os.SEEK_CUR)  # the list index
+            _skip_parts(handle)
             _unpickle(handle)  # the spans' length
             before = _unpickle(handle)
             if not before:
@@ -339,28 +344,134 @@ def _no_gc(function, *args, **kwargs):
             gc.enable()
 
 
-def cached_index(data_dir: Path):
-    """The index stored with a fresh entry for the folder; None on any miss (`list` then loads)."""
+def cached_index(data_dir: Path, which: tuple[int, ...] = (0,)):
+    """The index parts numbered `which` (ascending) that the index builder gave a fresh entry
+    for the folder (part 0 is `list`'s index), or a patch of them (`index_path`), as a list;
+    None on any miss (`list` then loads)."""
     fingerprint = _fingerprint(data_dir)
-    return _read(entry_path(data_dir), fingerprint, records=False) if fingerprint else None
+    if not fingerprint:
+        return None
+    found = _read(entry_path(data_dir), fingerprint, parts=which)
+    return found if found is not None else _read(index_path(data_dir), fingerprint, parts=which)
 
 
-def _read(entry: Path, fingerprint: tuple, *, records: bool = True):
-    """The records of the entry (or, with records=False, its list index) if it is `fingerprint`'s."""
+def index_path(data_dir: Path) -> Path:
+    """An entry without records: the index parts and spans of a later state than the entry's,
+    patched from an earlier one's (`load.patch`). The entry's records stay the base that
+    `_reuse` parses a changed folder against; a full entry written later removes it."""
+    return entry_path(data_dir).with_suffix(".index")
+
+
+def read_base(data_dir: Path, code: tuple, which: tuple[int, ...]) -> tuple[tuple, list, dict] | None:
+    """(fingerprint, the index parts numbered `which` (None for the others), spans) of the newest
+    state cached for the folder — the
+    index patch if there is one, else the entry — if it was made by code whose fingerprint
+    starts with `code`'s; None otherwise. `code` is the current fingerprint: an entry of that
+    state itself is answered without its parts."""
+    for path in (index_path(data_dir), entry_path(data_dir)):
+        try:
+            with open(path, "rb") as handle:
+                fingerprint = _unpickle(handle)
+                if fingerprint == code:
+                    return fingerprint, [], {}  # the state itself: nothing to patch
+                if tuple(fingerprint[:_SAME_CODE]) != tuple(code[:_SAME_CODE]):
+                    continue
+
+                def every() -> tuple[list, dict]:
+                    parts = []
+                    for number in range(_unpickle(handle)):
+                        length = _length(handle)
+                        if number in which:
+                            parts.append(_unpickle(handle))
+                        else:
+                            parts.append(None)
+                            handle.seek(length, os.SEEK_CUR)
+                    _unpickle(handle)
+                    return parts, _unpickle(handle)
+
+                parts, spans = _no_gc(every)
+                if spans:
+                    return fingerprint, parts, spans
+        except Exception:  # noqa: BLE001 - missing or damaged: try the other, then give up
+            continue
+    return None
+
+
+def write_index(data_dir: Path, fingerprint: tuple, parts: list, spans: dict) -> None:
+    """Store a patched state's index parts and spans (`index_path`)."""
+    _write(index_path(data_dir), fingerprint, parts=parts, spans=spans)
+
+
+def fingerprint_of(data_dir: Path, path: Path, data: bytes) -> tuple:
+    """The folder's fingerprint with `path`'s part made from `data`, bytes read from it (`_fingerprint`)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ()
+    if st.st_size != len(data):
+        return ()  # changed since: this fingerprint would match neither state
+    return _fingerprint(data_dir, (path, st, _digest_bytes(data)))
+
+
+def _skip_parts(handle, count: int | None = None) -> None:
+    """Seek past `count` of the entry's index parts (None: all of them); the handle is after their number."""
+    total = _unpickle(handle)
+    for _ in range(total if count is None else min(count, total)):
+        handle.seek(_length(handle), os.SEEK_CUR)
+
+
+def _load_parts(handle, which: tuple[int, ...]) -> list | None:
+    if _unpickle(handle) <= which[-1]:
+        return None
+    found = []
+    for number in range(which[-1] + 1):
+        length = _length(handle)
+        if number in which:
+            found.append(_unpickle(handle))
+        else:
+            handle.seek(length, os.SEEK_CUR)
+    return found
+
+
+def _read(entry: Path, fingerprint: tuple, *, parts: tuple[int, ...] = ()):
+    """The records of the entry (or, with `parts`, those index parts) if it is `fingerprint`'s."""
     try:
         with open(entry, "rb") as handle:
             if _unpickle(handle) != fingerprint:
                 return None
-            index_length = _unpickle(handle)
-            if records:
-                handle.seek(index_length, os.SEEK_CUR)
-                handle.seek(_unpickle(handle), os.SEEK_CUR)  # the spans, for `_reuse` only
+            if parts:
+                return _no_gc(_load_parts, handle, parts)
+            _skip_parts(handle)
+            handle.seek(_length(handle), os.SEEK_CUR)  # the spans, for `_reuse` only
             return _no_gc(_unpickle, handle)
     except Exception:  # missing, truncated, from another version: all just a miss
         return None
 
 
-def _write(entry: Path, fingerprint: tuple, result: LoadResult | None = None, index: Callable | None = None) -> None:
+_WIDE = 1 << 62  # a section's length is pickled as _WIDE | length: always 8 bytes, so it can be filled in after
+
+
+def _length(handle) -> int:
+    """The length of the section that follows (`_dump_section`)."""
+    return _unpickle(handle) & (_WIDE - 1)
+
+
+def _dump_section(handle, part, pickle) -> None:
+    """`part`, after its length: pickled straight to the file (a 100 MB part is not built as
+    bytes in memory first), its length written into the room left before it."""
+    at = handle.tell()
+    handle.write(pickle.dumps(_WIDE, protocol=pickle.HIGHEST_PROTOCOL))
+    start = handle.tell()
+    pickle.Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(part)
+    end = handle.tell()
+    handle.seek(at)
+    handle.write(pickle.dumps(_WIDE | (end - start), protocol=pickle.HIGHEST_PROTOCOL))
+    handle.seek(end)
+
+
+def _write(entry: Path, fingerprint: tuple, result: LoadResult | None = None, index: Callable | None = None,
+           *, parts: list | None = None, spans: dict | None = None) -> None:
+    """An entry (`result` given), a verdict (the fingerprint alone) or an index patch (`parts`)."""
     import dataclasses
     import pickle
 
@@ -372,11 +483,20 @@ def _write(entry: Path, fingerprint: tuple, result: LoadResult | None = None, in
         try:
             with open(fd, "wb") as handle:
                 pickle.dump(fingerprint, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                if result is not None or parts is not None:
+                    # `index(dataset)` is (how many parts, an iterator of them): each is written and
+                    # dropped before the next is built, so the peak holds one part at a time.
+                    if result is not None:
+                        count, parts = index(result.dataset) if index else (0, iter(()))
+                        spans = result.spans
+                    else:
+                        count = len(parts)
+                    pickle.dump(count, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                    for part in parts:
+                        _dump_section(handle, part, pickle)
+                        del part
+                    _dump_section(handle, spans, pickle)
                 if result is not None:
-                    for part in (index(result.dataset) if index else None, result.spans):
-                        built = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
-                        pickle.dump(len(built), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                        handle.write(built)
                     _pickler(handle).dump(dataclasses.replace(result, spans=None))
             os.replace(tmp, entry)  # readers see the old entry or the new one, never half of one
         except BaseException:
@@ -446,7 +566,7 @@ def _pickler(handle):
 def clear() -> int:
     """Remove every cache entry; returns how many were removed."""
     removed = 0
-    for path in [*cache_dir().glob("*.pickle"), *cache_dir().glob("*.clean")]:
+    for path in [*cache_dir().glob("*.pickle"), *cache_dir().glob("*.clean"), *cache_dir().glob("*.index")]:
         try:
             path.unlink()
             removed += 1

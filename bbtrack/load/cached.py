@@ -20,7 +20,7 @@ def load(data_dir: Path, *, use_cache: bool = True, progress: loader.Progress | 
         return loader.parse_folder(data_dir, progress=progress)
     import functools
 
-    from ..views.listindex import build
+    from ..views.listindex import parts
     from .cache import cached_load
 
-    return cached_load(data_dir, functools.partial(loader.parse_folder, progress=progress), build)
+    return cached_load(data_dir, functools.partial(loader.parse_folder, progress=progress), parts)

@@ -205,6 +205,16 @@ CHECKS: tuple[Callable[[Dataset], Iterable[Problem]], ...] = (
 )
 
 
+# What a record's problems depend on. PER_RECORD checks look at one record (and the meetings)
+# at a time, so a changed record can be checked alone (`load.patch`); the others compare records
+# with each other, and a patch does their work over the ids it keeps (tests/test_patch.py
+# holds every check in CHECKS to one of the two).
+PER_RECORD: tuple[Callable[[Dataset], Iterable[Problem]], ...] = (
+    check_commitment_ids, check_crossing_ids, check_parties, check_due_source, check_history, check_text,
+)
+ACROSS_RECORDS = (check_unique_ids, check_references)
+
+
 def validate(ds: Dataset) -> list[Problem]:
     return [problem for check in CHECKS for problem in check(ds)]
 

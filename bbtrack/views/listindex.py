@@ -20,7 +20,7 @@ both ways to the same output.
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from .render import LANGS, due_text, parties_cell
 
@@ -51,12 +51,34 @@ class ListIndex:
     stands: list[tuple[Stand, Stand]]  # (up to the due date, after it)
     latest_event: int  # the latest history date (its first day) of any record, as an ordinal
     crossing_keys: tuple[CrossingKey, ...]  # for `query.resolve_crossings`
+    file_ids: list[str]  # the ids in the file's order, for a patch (`load.patch`) to match spans to rows
 
     def __init__(self, **columns) -> None:
         self.__dict__.update(columns)
 
 
-def build(ds: Dataset) -> ListIndex:
+PARTS = ("table", "json", "csv", "meetings")  # what `parts` returns, in its order
+
+
+def parts(ds: Dataset) -> tuple[int, Iterator]:
+    """What the cache keeps beside an entry's records, each read alone (`PARTS`): the table's
+    index, the JSON and the CSV rows (so that no format's reader unpickles another's text), and
+    the meetings (a patch of the index checks changed records against them: `load.patch`).
+    (How many, an iterator that builds each only when the one before is stored: at 100k
+    records the rows are ~250 MB of text each way.)"""
+    from ..ops.query import id_key
+
+    def each() -> Iterator:
+        records = sorted(ds.commitments, key=lambda c: id_key(c.id))
+        yield build(ds, records)
+        yield from build_rows(records)
+        yield ds.meetings
+
+    return len(PARTS), each()
+
+
+def build(ds: Dataset, records: list[Commitment] | None = None) -> ListIndex:
+    """`records`: `ds.commitments` sorted by id, when the caller has them."""
     from ..ops.query import crossing_keys, id_key
     from .render import due_cell, row_style, status_cell, title_in
 
@@ -68,7 +90,8 @@ def build(ds: Dataset) -> ListIndex:
     def stand(c: Commitment, day: _dt.date) -> Stand:
         return one((*(status_cell(c, day, lang) for lang in LANGS), row_style(c, day)))
 
-    records = sorted(ds.commitments, key=lambda c: id_key(c.id))  # as `query.sort_commitments` orders them
+    if records is None:
+        records = sorted(ds.commitments, key=lambda c: id_key(c.id))  # as `query.sort_commitments` orders them
     latest = max((h.date.start.toordinal() for c in records for h in c.history), default=0)
     return ListIndex(
         ids=[c.id for c in records],
@@ -83,7 +106,97 @@ def build(ds: Dataset) -> ListIndex:
         stands=[one((stand(c, c.due.end if c.due else _dt.date.min), stand(c, _after_due(c)))) for c in records],
         latest_event=latest,
         crossing_keys=crossing_keys(ds.crossings),
+        file_ids=[c.id for c in ds.commitments],
     )
+
+
+class MachineRows:
+    """`list --format json` or `csv`'s text of each record, in the index's order.
+
+    Each is a pair (up to the due date, after it): `timing` is the only field that
+    depends on the day, and only through the due date, as a `Stand` does. A pair
+    whose halves are equal holds one string twice, which the pickle stores once.
+    The texts are the renderer's own (`render.commitment_row`, `tables.write_json`'s
+    item and `write_csv`'s row), so the output is the record path's byte for byte
+    (tests/test_machine_rows.py). Nothing in them depends on the language."""
+
+    fmt: str  # json or csv
+    texts: list[tuple[bytes, bytes]]  # json: the item as `write_json` writes it, without indent and comma;
+    # csv: the row as `write_csv` writes it, newline included; UTF-8, as they are printed
+    header: bytes  # csv: the header line
+
+    def __init__(self, **columns) -> None:
+        self.__dict__.update(columns)
+
+
+def build_rows(records: list[Commitment]) -> Iterator[MachineRows]:
+    """The JSON, then the CSV rows of `records` (sorted by id, as the index is), each built when asked for."""
+    import csv
+    import io
+    import json
+
+    from .render import COMMITMENT_CSV_COLUMNS, commitment_row
+    from .tables import _json_inert, csv_cell
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def csv_line(row: dict) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([csv_cell(row.get(col)) for col in COMMITMENT_CSV_COLUMNS])
+        return buffer.getvalue().encode("utf-8")
+
+    def json_item(row: dict) -> bytes:
+        return _json_inert(json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")).encode("utf-8")
+
+    def pairs(text) -> list[tuple[bytes, bytes]]:
+        made = []
+        for c in records:
+            before = commitment_row(c, c.due.end if c.due else _dt.date.min)
+            after = commitment_row(c, _after_due(c)) if c.due is not None else before
+            if after["timing"] == before["timing"]:
+                one = text(before)
+                made.append((one, one))
+            else:
+                made.append((text(before), text(after)))
+        return made
+
+    yield MachineRows(fmt="json", texts=pairs(json_item), header=b"")
+    texts = pairs(csv_line)
+    buffer.seek(0)
+    buffer.truncate()
+    writer.writerow(COMMITMENT_CSV_COLUMNS)
+    yield MachineRows(fmt="csv", texts=texts, header=buffer.getvalue().encode("utf-8"))
+
+
+def write_rows(rows: MachineRows, index: ListIndex, picked: list[int], day: _dt.date, out) -> None:
+    """`render.render_commitments(records, rows.fmt, out, today=day)`, from the rows."""
+    today, due_ends, texts = day.toordinal(), index.due_ends, rows.texts
+    chosen = [texts[i][0 < due_ends[i] < today] for i in picked]
+    if rows.fmt == "csv":
+        _write_utf8(out, rows.header + b"".join(chosen))
+    elif chosen:
+        _write_utf8(out, b"[\n  " + b",\n  ".join(chosen) + b"\n]\n")
+    else:
+        out.write("[]\n")
+
+
+def _write_utf8(out, data: bytes) -> None:
+    """`out.write(data.decode())`, without decoding ~100 MB only to encode it again (100k records)
+    when `out` writes UTF-8 bytes as they are: not a file that starts with a BOM (`utf-8-sig`),
+    not a stream that turns "\n" into os.linesep (stdout on Windows; files here use newline="")."""
+    import os
+    import sys
+
+    buffer = getattr(out, "buffer", None)
+    encoding = (getattr(out, "encoding", None) or "").lower().replace("_", "-")
+    if buffer is not None and encoding in ("utf-8", "utf8") and (out is not sys.stdout or os.linesep == "\n"):
+        out.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:
+        out.write(data.decode("utf-8"))
 
 
 def _after_due(c: Commitment) -> _dt.date:

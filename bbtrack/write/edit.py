@@ -315,6 +315,7 @@ def _splice_checked(data_dir: Path, path: Path, splice, *, dry_run: bool, use_ca
         def vouch(data: bytes, done: Splice) -> None:
             if seen["checked"]:
                 cache.vouch(data_dir, seen["checked"], path, data, done, hashed=seen["hashed"])
+                seen["written"] = data[:done.start] + done.replacement + data[done.end:]
 
         try:
             old, new = storage.splice_file(path, splice, dry_run=dry_run,
@@ -327,6 +328,11 @@ def _splice_checked(data_dir: Path, path: Path, splice, *, dry_run: bool, use_ca
             _require_clean(data_dir)
             old, new = storage.splice_file(path, splice, dry_run=dry_run,
                                            check=functools.partial(check, required=False), on_written=vouch)
+        if "written" in seen and path.name == COMMITMENTS_FILE:
+            from ..load import patch
+
+            # Write-through, outside the lock: `list` after this write reads a patched index, not the folder.
+            patch.refresh(data_dir, seen["written"])
     return old, new
 
 
