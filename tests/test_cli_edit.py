@@ -208,9 +208,9 @@ def test_two_branches_editing_different_records_merge_cleanly(repo):
 def test_diff_between_revisions_and_rejects_option_like_revs(repo, repo_cli):
     ok(repo_cli("status", "set", "SM23-3-17", "done", "--date", "2023-12-28", "-e", URL, "--by", "t"))
     git(repo, "commit", "-qam", "edit")
-    md = ok(repo_cli("diff", "HEAD~1", "HEAD", "--format", "markdown")).stdout
-    assert "SM23-3-17" in md and "open → done" in md
-    clean = ok(repo_cli("diff"))
+    md = ok(repo_cli("--lang", "en", "diff", "HEAD~1", "HEAD", "--format", "markdown")).stdout
+    assert "SM23-3-17" in md and "no progress recorded → done" in md  # the codes open → done, in words
+    clean = ok(repo_cli("--lang", "en", "diff"))
     assert clean.stdout == "no changes to the data\n"
     assert json.loads(ok(repo_cli("diff", "--format", "json")).stdout) == []
     bad = repo_cli("diff", "--", "--output=/tmp/bbtrack-pwned")

@@ -136,3 +136,19 @@ def parse_day(text: str, what: str = "date") -> _dt.date:
     if value.precision != "day":
         raise UsageError(f"{what} {text!r} must be a full date (YYYY-MM-DD)")
     return value.start
+
+
+def human(value: PartialDate | _dt.date, lang: str) -> str:
+    """A date as its reader writes it: 2024年5月9日, 2024年5月, 2024年 in Chinese; in
+    Vietnamese and English the ISO form the views have always printed (machine formats
+    never come here)."""
+    if isinstance(value, _dt.date):
+        value = PartialDate.of(value)
+    if lang != "zh":
+        return str(value)
+    if value.day:
+        return f"{value.year}年{value.month}月{value.day}日"
+    if value.month:
+        return f"{value.year}年{value.month}月"
+    return f"{value.year}年"
+

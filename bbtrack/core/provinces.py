@@ -25,6 +25,7 @@ class Party:
     aliases: tuple[str, ...] = ()
     merged_into: str | None = None
     merged_on: str | None = None  # ISO date the merged province began work
+    zh_full: str = ""  # the Chinese official name (glossary A): 谅山省, 广西壮族自治区
 
     @property
     def display(self) -> str:
@@ -35,15 +36,30 @@ class Party:
         merged = self.merged_into and self.merged_on and today.isoformat() >= self.merged_on
         return self.display if merged else self.name
 
+    def display_in(self, lang: str, today: _dt.date | None = None, *, short: bool = False) -> str:
+        """The name in `lang`, with the merger as `display_on` (always, without `today`).
+        Chinese: the official name, "河江省（现并入宣光省）" once merged (glossary A);
+        `short` for a table cell ("广西")."""
+        merged = bool(self.merged_into) and (today is None or (
+            self.merged_on is not None and today.isoformat() >= self.merged_on))
+        if lang != "zh":
+            return self.display if merged else self.name
+        name = self.zh if short and self.country == "CN" else (self.zh_full or self.zh)
+        if merged:
+            into = BY_NAME[self.merged_into]
+            return f"{name}（现并入{into.zh_full or into.zh}）"
+        return name
+
 
 PARTIES: tuple[Party, ...] = (
-    Party("Hà Giang", "Ha Giang", "河江", "VN", merged_into="Tuyên Quang", merged_on="2025-07-01"),
-    Party("Quảng Ninh", "Quang Ninh", "广宁", "VN"),
-    Party("Lạng Sơn", "Lang Son", "谅山", "VN"),
-    Party("Cao Bằng", "Cao Bang", "高平", "VN"),
-    Party("Quảng Tây", "Guangxi", "广西", "CN", aliases=("Guangxi Zhuang Autonomous Region", "Khu tự trị dân tộc Choang Quảng Tây")),
+    Party("Hà Giang", "Ha Giang", "河江", "VN", merged_into="Tuyên Quang", merged_on="2025-07-01", zh_full="河江省"),
+    Party("Quảng Ninh", "Quang Ninh", "广宁", "VN", zh_full="广宁省"),
+    Party("Lạng Sơn", "Lang Son", "谅山", "VN", zh_full="谅山省"),
+    Party("Cao Bằng", "Cao Bang", "高平", "VN", zh_full="高平省"),
+    Party("Quảng Tây", "Guangxi", "广西", "CN", aliases=("Guangxi Zhuang Autonomous Region", "Khu tự trị dân tộc Choang Quảng Tây"),
+          zh_full="广西壮族自治区"),
     # Not a party to the 2023 minutes; the province Hà Giang merged into.
-    Party("Tuyên Quang", "Tuyen Quang", "宣光", "VN"),
+    Party("Tuyên Quang", "Tuyen Quang", "宣光", "VN", zh_full="宣光省"),
 )
 PARTY_NAMES: tuple[str, ...] = tuple(p.name for p in PARTIES)
 MINUTES_PARTIES: tuple[str, ...] = PARTY_NAMES[:5]
@@ -51,7 +67,7 @@ BY_NAME = {p.name: p for p in PARTIES}
 
 _LOOKUP: dict[str, Party] = {}
 for _p in PARTIES:
-    for _alias in (_p.name, _p.name_en, _p.zh, *_p.aliases):
+    for _alias in (_p.name, _p.name_en, _p.zh, _p.zh_full, *_p.aliases):
         _LOOKUP[fold(_alias)] = _p
         _LOOKUP[fold(_alias).replace(" ", "")] = _p  # "langson", "caobang": typed without the space
 
@@ -87,6 +103,7 @@ def names_matching(text: str) -> frozenset[str] | None:
     return frozenset(names)
 
 
-def display(name: str) -> str:
+def display(name: str, lang: str = "vi", today: _dt.date | None = None, *, short: bool = False) -> str:
+    """A party's name for its reader (`Party.display_in`); an unknown name as it is."""
     party = BY_NAME.get(name)
-    return party.display if party else name
+    return party.display_in(lang, today, short=short) if party else name

@@ -7,6 +7,56 @@ answered from the cache's list index, needs the words but never a record.
 
 from __future__ import annotations
 
+from typing import Iterator, Mapping
+
+from .i18n import LANGS, pgettext
+
+
+class Labels(Mapping):
+    """`TABLE[lang][code]`: a table of English labels in every language, as the dicts of
+    dicts the callers index. Each language is translated once, when first asked for."""
+
+    def __init__(self, context: str, english: dict[str, str]) -> None:
+        self.context = context
+        self.english = english
+        self._by_lang: dict[str, dict[str, str]] = {}
+
+    def __getitem__(self, lang: str) -> dict[str, str]:
+        found = self._by_lang.get(lang)
+        if found is None:
+            if lang not in LANGS:
+                raise KeyError(lang)
+            # An empty label stays empty: gettext would answer "" with the catalogue's header.
+            found = {code: pgettext(self.context, text, lang) if text else "" for code, text in self.english.items()}
+            self._by_lang[lang] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGS)
+
+    def __len__(self) -> int:
+        return len(LANGS)
+
+
+class Label(Mapping):
+    """`LABEL[lang]`: one English label in every language."""
+
+    def __init__(self, context: str, english: str) -> None:
+        self.context = context
+        self.english = english
+
+    def __getitem__(self, lang: str) -> str:
+        if lang not in LANGS:
+            raise KeyError(lang)
+        return pgettext(self.context, self.english, lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGS)
+
+    def __len__(self) -> int:
+        return len(LANGS)
+
+
 SCHEMA_VERSION = 1
 
 # --- commitment statuses -----------------------------------------------------
@@ -36,41 +86,26 @@ STATUS_MEANING = {
 # Labels say what the data knows. `open` is the status of every record no event has
 # moved: it claims nothing about delivery, so it is never "chưa triển khai" / "not
 # started". Words from shared/glossary.md's progress-report register (T1–T7) where it
-# has one; the zh column is for the Chinese interface to come (T2: 正在推进, T3: 常态化,
-# T1: 已完成; the others have no official label in the glossary and are ours).
-STATUS_LABELS = {
-    "vi": {
-        "open": "chưa ghi nhận tiến triển",
-        "in_progress": "đang thực hiện",
-        "ongoing": "thường xuyên",
-        "stalled": "đình trệ",
-        "done": "hoàn thành",
-        "partly_done": "hoàn thành một phần",
-        "not_done": "không hoàn thành",
-        "dropped": "hủy bỏ",
-    },
-    "en": {**{s: s.replace("_", " ") for s in STATUSES}, "open": "no progress recorded"},
-    "zh": {
-        "open": "暂无进展记录",
-        "in_progress": "正在推进",
-        "ongoing": "常态化",
-        "stalled": "进展滞后",
-        "done": "已完成",
-        "partly_done": "部分完成",
-        "not_done": "未完成",
-        "dropped": "已取消",
-    },
-}
+# has one (vi: hoàn thành, đang thực hiện, thường xuyên; zh T1: 已完成, T2: 正在推进,
+# T3: 常态化); the others have no official label in the glossary and are ours.
+# Every table below is `TABLE[lang][code]`: the English label is marked here (the
+# third argument, "en", only makes the mark a no-op) and translated by the catalogue.
+STATUS_LABELS = Labels("status", {
+    "open": pgettext("status", "no progress recorded", "en"),
+    "in_progress": pgettext("status", "in progress", "en"),
+    "ongoing": pgettext("status", "ongoing", "en"),
+    "stalled": pgettext("status", "stalled", "en"),
+    "done": pgettext("status", "done", "en"),
+    "partly_done": pgettext("status", "partly done", "en"),
+    "not_done": pgettext("status", "not done", "en"),
+    "dropped": pgettext("status", "dropped", "en"),
+})
 # An `open` record no event has touched stands apart where records are counted or
 # labelled (`summary --by status` groups it so): not a status, nothing moved it.
 NO_UPDATE = "no_update"
 # What a record no event has touched says, whatever its status: nothing is known since
 # the minutes (glossary T4; 暂无更新 is its suggested label, used by no government).
-NO_UPDATE_LABELS = {
-    "vi": "chưa có thông tin cập nhật",
-    "en": "no update recorded",
-    "zh": "暂无更新（未见公开信息）",
-}
+NO_UPDATE_LABELS = Label("status", pgettext("status", "no update recorded", "en"))
 # Labels once shown, still understood when typed (`--status "chua trien khai"`).
 STATUS_ALIASES = {"chưa triển khai": "open"}
 
@@ -79,11 +114,10 @@ COMMITMENT_KINDS: tuple[str, ...] = ("deliverable", "continuing")
 # The basis of a due date, shown beside it (the field `due_source`): the action's own
 # sentence gives it, or only the minutes' framing of all of them as the 2023 programme,
 # which is no deadline of the action's own (glossary T7: "không nêu thời hạn", 未明确时限).
-DUE_SOURCE_LABELS = {
-    "vi": {"minutes": "nêu trong biên bản", "programme": "theo chương trình"},
-    "en": {"minutes": "in the minutes", "programme": "programme year"},
-    "zh": {"minutes": "纪要明确时限", "programme": "纪要年度，未明确时限"},
-}
+DUE_SOURCE_LABELS = Labels("due source", {
+    "minutes": pgettext("due source", "in the minutes", "en"),
+    "programme": pgettext("due source", "programme year", "en"),
+})
 
 # --- crossings -----------------------------------------------------------------
 CROSSING_KINDS: tuple[str, ...] = (
@@ -97,22 +131,21 @@ CROSSING_KINDS: tuple[str, ...] = (
     "tourism-area",
     "railway",
 )
-KIND_LABELS = {
-    "vi": {
-        "international": "cửa khẩu quốc tế",
-        "main-bilateral": "cửa khẩu chính (song phương)",
-        "secondary": "cửa khẩu phụ",
-        "border-opening": "lối mở",
-        "clearance-passage": "lối thông quan",
-        "goods-road": "đường chuyên dụng hàng hóa",
-        "border-market": "chợ biên giới",
-        "tourism-area": "khu du lịch",
-        "railway": "đường sắt",
-        "deliverable": "việc một lần",
-        "continuing": "việc thường xuyên",
-    },
-    "en": {k: k.replace("-", " ") for k in (*CROSSING_KINDS, *COMMITMENT_KINDS)},
-}
+# zh: the glossary's words (B): 国际口岸, 双边口岸, 地方口岸 (a Vietnamese class only), 通道 for
+# "lối mở" (never 便道), 货物通关通道 for "lối thông quan", 货运专用通道, 边民互市点.
+KIND_LABELS = Labels("kind", {
+    "international": pgettext("kind", "international", "en"),
+    "main-bilateral": pgettext("kind", "main bilateral", "en"),
+    "secondary": pgettext("kind", "secondary", "en"),
+    "border-opening": pgettext("kind", "border opening", "en"),
+    "clearance-passage": pgettext("kind", "clearance passage", "en"),
+    "goods-road": pgettext("kind", "goods road", "en"),
+    "border-market": pgettext("kind", "border market", "en"),
+    "tourism-area": pgettext("kind", "tourism area", "en"),
+    "railway": pgettext("kind", "railway", "en"),
+    "deliverable": pgettext("kind", "deliverable", "en"),
+    "continuing": pgettext("kind", "continuing", "en"),
+})
 # The opening/upgrade ladder (research file §4), in order; `suspended` is off it.
 STAGES: tuple[str, ...] = (
     "planned",
@@ -126,20 +159,17 @@ STAGES: tuple[str, ...] = (
     "suspended",
 )
 LADDER: tuple[str, ...] = STAGES[:-1]
-STAGE_LABELS = {
-    "vi": {
-        "planned": "trong quy hoạch",
-        "talks": "đang đàm phán",
-        "approved": "đã phê duyệt",
-        "built": "đã xây dựng",
-        "accepted": "đã nghiệm thu",
-        "notes-exchanged": "đã trao đổi công hàm",
-        "announced": "đã công bố",
-        "operating": "đang vận hành",
-        "suspended": "tạm dừng",
-    },
-    "en": {s: s.replace("-", " ") for s in STAGES},
-}
+STAGE_LABELS = Labels("stage", {
+    "planned": pgettext("stage", "planned", "en"),
+    "talks": pgettext("stage", "talks", "en"),
+    "approved": pgettext("stage", "approved", "en"),
+    "built": pgettext("stage", "built", "en"),
+    "accepted": pgettext("stage", "accepted", "en"),
+    "notes-exchanged": pgettext("stage", "notes exchanged", "en"),
+    "announced": pgettext("stage", "announced", "en"),
+    "operating": pgettext("stage", "operating", "en"),
+    "suspended": pgettext("stage", "suspended", "en"),
+})
 
 CONFIDENCES: tuple[str, ...] = ("verified", "weak")
 

@@ -51,7 +51,9 @@ _BIG = 8 << 20  # bytes: above this, hash with hashlib's SHA-256
 _CODE = ("load/cache.py", "core/dates.py", "core/errors.py", "load/folder.py", "views/listindex.py", "load/loader.py",
          "load/cached.py", "load/spans.py", "load/portable.py",
          "core/model.py", "core/problems.py", "core/provinces.py", "ops/query.py", "views/render.py", "views/tables.py", "core/text.py",
-         "load/validate.py", "core/vocab.py")
+         "load/validate.py", "core/vocab.py", "views/labels.py",
+         # The list index holds cells in every language: translated by these catalogues.
+         "locale/vi/LC_MESSAGES/bbtrack.mo", "locale/zh/LC_MESSAGES/bbtrack.mo")
 
 
 def cache_dir() -> Path:

@@ -7,7 +7,7 @@ done" instead of YAML lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as _field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -73,6 +73,9 @@ class FieldChange:
     field: str | None = None
     old: Any = None
     new: Any = None
+    # The record added or removed, for a view to name it in its reader's language
+    # (`new`/`old` keep the English title or the pair, as JSON has them).
+    record: Any = _field(default=None, compare=False, repr=False)
 
 
 def _plain(record: Commitment | Crossing) -> dict[str, Any]:
@@ -98,10 +101,12 @@ def diff_records(collection: str, old: Iterable[Commitment | Crossing],
     for rid in sorted(before.keys() | after.keys(), key=id_key):
         a, b = before.get(rid), after.get(rid)
         if a is None:
-            out.append(FieldChange(rid, collection, "added", new=b.title_en if isinstance(b, Commitment) else b.pair))
+            out.append(FieldChange(rid, collection, "added", new=b.title_en if isinstance(b, Commitment) else b.pair,
+                                   record=b))
             continue
         if b is None:
-            out.append(FieldChange(rid, collection, "removed", old=a.title_en if isinstance(a, Commitment) else a.pair))
+            out.append(FieldChange(rid, collection, "removed", old=a.title_en if isinstance(a, Commitment) else a.pair,
+                                   record=a))
             continue
         pa, pb = _plain(a), _plain(b)
         for key in pa.keys() | pb.keys():

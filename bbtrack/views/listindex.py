@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TYPE_CHECKING
 
-from .render import LANGS, parties_cell
+from .render import LANGS, due_text, parties_cell
 
 if TYPE_CHECKING:  # reading an index creates no record class: `model` is never imported on that path
     from ..core.model import Commitment, Dataset
@@ -45,7 +45,7 @@ class ListIndex:
     statuses: list[str]
     parties: list[tuple[str, ...]]
     crossings: list[tuple[str, ...]]
-    titles: dict[str, list[str]]  # by language: title_vi, title_en
+    titles: dict[str, list[str]]  # by language (`render.title_in`)
     dues: list[str]  # the due cell: "2023-12", "2023*" (a programme year, `render.due_cell`) or ""
     due_ends: list[int]  # the due period's last day as an ordinal; 0 when there is no due date
     stands: list[tuple[Stand, Stand]]  # (up to the due date, after it)
@@ -58,7 +58,7 @@ class ListIndex:
 
 def build(ds: Dataset) -> ListIndex:
     from ..ops.query import crossing_keys, id_key
-    from .render import due_cell, row_style, status_cell
+    from .render import due_cell, row_style, status_cell, title_in
 
     shared: dict = {}
 
@@ -77,8 +77,8 @@ def build(ds: Dataset) -> ListIndex:
         statuses=[one(c.status) for c in records],
         parties=[one(c.parties) for c in records],
         crossings=[one(c.crossings) for c in records],
-        titles={"vi": [c.title_vi for c in records], "en": [c.title_en for c in records]},
-        dues=[one(due_cell(c, LANGS[0], short=True)) for c in records],  # the same in every language
+        titles={lang: [title_in(c, lang) for c in records] for lang in LANGS},
+        dues=[one(due_cell(c, "en", short=True)) for c in records],  # ISO: `render.due_text` words it
         due_ends=[c.due.end.toordinal() if c.due else 0 for c in records],
         stands=[one((stand(c, c.due.end if c.due else _dt.date.min), stand(c, _after_due(c)))) for c in records],
         latest_event=latest,
@@ -122,6 +122,7 @@ def columns(index: ListIndex, picked: list[int], day: _dt.date, lang: str) -> tu
     titles, parties, crossings, dues = index.titles[lang], index.parties, index.crossings, index.dues
     party_cells = {value: parties_cell(value, day, lang) for value in {parties[i] for i in picked}}
     crossing_cells = {value: ", ".join(value) for value in {crossings[i] for i in picked}}
+    due_cells = {value: due_text(value, lang) for value in {dues[i] for i in picked}}
     today, due_ends, stands = day.toordinal(), index.due_ends, index.stands
     now = [stands[i][0 < due_ends[i] < today] for i in picked]
     cell = LANGS.index(lang)
@@ -130,6 +131,6 @@ def columns(index: ListIndex, picked: list[int], day: _dt.date, lang: str) -> tu
         [titles[i] for i in picked],
         [party_cells[parties[i]] for i in picked],
         [crossing_cells[crossings[i]] for i in picked],
-        [dues[i] for i in picked],
+        [due_cells[dues[i]] for i in picked],
         [stand[cell] for stand in now],
     ], [stand[-1] for stand in now]

@@ -12,12 +12,17 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence, TextIO
 
-from ..core import provinces
+from ..core import i18n, provinces
+from ..core.i18n import _, pgettext
 from ..ops.query import timing
 from ..core.errors import UsageError
 from ..core.text import safe_text
 from ..core.vocab import (
     DUE_SOURCE_LABELS, KIND_LABELS, NO_UPDATE, NO_UPDATE_LABELS, STAGE_LABELS, STATUS_LABELS, STATUSES,
+)
+from .labels import (  # noqa: F401 - due_text: `listindex` takes it from here
+    DIFF_CHANGES, DUE_MARK, DUE_MARK_NOTE, FIELD_LABELS, HEADERS, TIMING_LABELS, TITLE_ZH_NOTE, WEAK, WEAK_ZH_NOTE,
+    aside, due_text, human,
 )
 from .tables import _pad, is_terminal, width, write_csv, write_json, write_table, write_table_columns
 
@@ -27,32 +32,8 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "json", "csv", "markdown")
 SHEET_FORMATS = (*FORMATS, "xlsx")  # list, crossings and summary: the lists offices keep in Excel
-LANGS = ("vi", "en")
+LANGS = i18n.LANGS
 
-HEADERS = {
-    "vi": {
-        "id": "Mã", "section": "Mục", "title": "Nội dung", "parties": "Các bên", "crossings": "Cửa khẩu",
-        "kind": "Loại", "due": "Hạn", "status": "Trạng thái", "pair": "Cặp cửa khẩu", "zh": "中文",
-        "province": "Tỉnh", "stage": "Giai đoạn", "commitments": "Cam kết", "group": "Nhóm", "total": "Tổng",
-        "completion": "Hoàn thành", "overdue": "Quá hạn", "bar": "", "date": "Ngày", "change": "Thay đổi",
-        "note": "Ghi chú", "evidence": "Nguồn", "record": "Bản ghi", "late": "Hoàn thành quá hạn",
-    },
-    "en": {
-        "id": "id", "section": "section", "title": "title", "parties": "parties", "crossings": "crossings",
-        "kind": "kind", "due": "due", "status": "status", "pair": "pair", "zh": "中文", "province": "province",
-        "stage": "stage", "commitments": "commitments", "group": "group", "total": "total",
-        "completion": "completion", "overdue": "overdue", "bar": "", "date": "date", "change": "change",
-        "note": "note", "evidence": "evidence", "record": "record", "late": "late",
-    },
-}
-# Beside a status: "hoàn thành 2024-05 (quá hạn)" is done late, "đang thực hiện (quá hạn)"
-# overdue, the official pair (glossary T5, T6; "trễ hạn" is no official word). Against
-# the due period, whose basis the due cell names (`due_cell`).
-TIMING_LABELS = {
-    "vi": {"late": "quá hạn", "overdue": "quá hạn", "on-time": "đúng hạn", "due": "", "": ""},
-    "en": {"late": "late", "overdue": "overdue", "on-time": "on time", "due": "", "": ""},
-    "zh": {"late": "逾期完成", "overdue": "逾期", "on-time": "按时完成", "due": "", "": ""},
-}
 STANDINGS = (NO_UPDATE, *STATUSES)  # NO_UPDATE: an `open` record no event has touched, shown apart
 
 
@@ -76,17 +57,19 @@ def due_cell(c: Commitment, lang: str, *, short: bool = False) -> str:
     if c.due is None:
         return ""
     source = getattr(c, "due_source", None)  # None: the data does not say; nothing is claimed
+    due = human(c.due, lang)
     if short:
-        return f"{c.due}{DUE_MARK}" if source == "programme" else str(c.due)
+        return f"{due}{DUE_MARK}" if source == "programme" else due
     basis = DUE_SOURCE_LABELS[lang].get(source) if source else None
-    return f"{c.due} ({basis})" if basis else str(c.due)
+    return due + aside(basis, lang) if basis else due
 
 
-DUE_MARK = "*"
-DUE_MARK_NOTE = {
-    "vi": "* năm của chương trình: biên bản không nêu thời hạn riêng cho việc này.",
-    "en": "* programme year: the minutes set this action no deadline of its own.",
-}
+def title_in(c: Commitment, lang: str) -> str:
+    """The title a reader of `lang` reads: the Chinese one (our unofficial translation), else
+    the Vietnamese one, which is the minutes' own text."""
+    if lang == "zh":
+        return c.title_zh or c.title_vi
+    return c.title_en if lang == "en" else c.title_vi
 
 
 # --- rows: the stable JSON/CSV contract -----------------------------------------------
@@ -167,19 +150,15 @@ def status_cell(c: Commitment, today: _dt.date, lang: str) -> str:
     text = status_label(standing(c), lang)
     done = c.done_on
     if done:
-        text += f" {done}"
+        text += f" {human(done, lang)}"
     when = TIMING_LABELS[lang][timing(c, today)]
-    return f"{text} ({when})" if when else text
+    return text + aside(when, lang) if when else text
 
 
 def parties_cell(parties: Sequence[str], today: _dt.date, lang: str = "vi") -> str:
     if set(parties) == set(provinces.MINUTES_PARTIES):
-        return "cả 5 bên" if lang == "vi" else "all five"
-    names = []
-    for name in parties:
-        party = provinces.BY_NAME.get(name)
-        names.append(party.display_on(today) if party else name)
-    return ", ".join(names)
+        return pgettext("parties", "all five", lang)
+    return ("、" if lang == "zh" else ", ").join(provinces.display(name, lang, today, short=True) for name in parties)
 
 
 def render_commitments(records: Sequence[Commitment], fmt: str, out: TextIO, *, today: _dt.date,
@@ -192,7 +171,7 @@ def render_commitments(records: Sequence[Commitment], fmt: str, out: TextIO, *, 
         return
     columns = [
         [c.id for c in records],
-        [c.title_vi if lang == "vi" else c.title_en for c in records],
+        [title_in(c, lang) for c in records],
         [parties_cell(c.parties, today, lang) for c in records],
         [", ".join(c.crossings) for c in records],
         [due_cell(c, lang, short=True) for c in records],
@@ -209,8 +188,11 @@ def write_commitment_table(fmt: str, columns: Sequence[list[str]], out: TextIO, 
     headers = [h["id"], h["title"], h["parties"], h["crossings"], h["due"], h["status"]]
     write_table_columns(fmt, headers, columns, out, row_style=row_style, styles=["bold", None, None, "cyan", None, None],
                         wrap=1)
-    if any(cell.endswith(DUE_MARK) for cell in columns[4]):
-        out.write(("\n" if fmt == "markdown" else "") + fit_note(DUE_MARK_NOTE[lang], fmt, out) + "\n")
+    notes = [DUE_MARK_NOTE[lang]] if any(cell.endswith(DUE_MARK) for cell in columns[4]) else []
+    if lang == "zh" and columns[0]:
+        notes.append(TITLE_ZH_NOTE[lang])
+    for note in notes:
+        out.write(("\n" if fmt == "markdown" else "") + fit_note(note, fmt, out) + "\n")
 
 
 def fit_note(note: str, fmt: str, out: TextIO) -> str:
@@ -264,6 +246,19 @@ def kind_label(kind: str | None, lang: str) -> str:
     return KIND_LABELS[lang].get(kind, kind) if kind else "—"
 
 
+def pair_zh(x: Crossing) -> str:
+    """The pair as Chinese writes it, China's side first (中国X—越南Y, glossary B), each
+    name in Chinese where the research has one ("?" when its source is weak), else in
+    Vietnamese: no name is made up."""
+    china = _zh(x.partner_zh, x.zh_confidence) or x.partner_vi
+    vietnam = _zh(x.name_zh, x.zh_confidence) or x.name_vi
+    return f"{china}—{vietnam}"
+
+
+def pair_in(x: Crossing, lang: str) -> str:
+    return pair_zh(x) if lang == "zh" else x.pair
+
+
 def render_crossings(records: Sequence[Crossing], counts: dict[str, int], fmt: str, out: TextIO, *,
                      lang: str = "vi") -> None:
     if fmt == "json":
@@ -276,18 +271,20 @@ def render_crossings(records: Sequence[Crossing], counts: dict[str, int], fmt: s
     headers = [h["id"], h["pair"], h["zh"], h["province"], h["kind"], h["stage"], h["commitments"]]
     rows = []
     for x in records:
-        zh = " – ".join(filter(None, (_zh(x.name_zh, x.zh_confidence), _zh(x.partner_zh, x.zh_confidence))))
-        if x.partner_pinyin:
-            zh = f"{zh} ({x.partner_pinyin})" if zh else x.partner_pinyin
+        if lang == "zh":  # the pair is in Chinese already: the other column gives the Vietnamese names
+            zh = x.pair
+        else:
+            zh = " – ".join(filter(None, (_zh(x.name_zh, x.zh_confidence), _zh(x.partner_zh, x.zh_confidence))))
+            if x.partner_pinyin:
+                zh = f"{zh} ({x.partner_pinyin})" if zh else x.partner_pinyin
         kind = kind_label(x.kind, lang)
         if x.target_kind and x.target_kind != x.kind:
             kind += f" → {kind_label(x.target_kind, lang)}"
-        rows.append([x.id, x.pair, zh, provinces.display(x.province), kind,
+        rows.append([x.id, pair_in(x, lang), zh, provinces.display(x.province, lang), kind,
                      STAGE_LABELS[lang].get(x.stage, x.stage), str(counts.get(x.id, 0))])
     write_table(fmt, headers, rows, out, styles=["bold", None, None, None, None, "cyan", None])
     if fmt == "table" and any(x.zh_confidence == "weak" and (x.partner_zh or x.name_zh) for x in records):
-        note = "? = 中文 chưa được xác minh (nguồn yếu)" if lang == "vi" else "? = 中文 not verified (weak source)"
-        out.write(note + "\n")
+        out.write(WEAK_ZH_NOTE[lang] + "\n")
 
 
 # --- summary ----------------------------------------------------------------------------
@@ -320,24 +317,21 @@ def render_summary(groups: Sequence[Group], total: Group, by: str, fmt: str, out
                 bar(g.completion)]
 
     labels = {"status": lambda k: status_label(k, lang), "section": lambda k: k,
-              "province": provinces.display, "party": provinces.display}[by]
+              "province": lambda k: provinces.display(k, lang), "party": lambda k: provinces.display(k, lang)}[by]
     rows = [line(g, labels(g.key)) for g in groups]
-    rows.append(line(total, "Tổng cộng" if lang == "vi" else "all"))
+    rows.append(line(total, pgettext("summary", "all", lang)))
     write_table(fmt, headers, rows, out)
     if fmt != "markdown":
-        out.write(("Hoàn thành = tỷ lệ việc một lần đã xong.\n" if lang == "vi"
-                   else "completion = share of one-off deliverables done.\n"))
+        out.write(_("completion = share of one-off deliverables done.", lang) + "\n")
         if total.no_update:
             out.write(fit_note(summary_no_update_note(total, lang), fmt, out) + "\n")
 
 
 def summary_no_update_note(g: Group, lang: str) -> str:
     """What "no update recorded" counts, and how many of those are continuing duties."""
-    if lang == "vi":
-        return (f"{NO_UPDATE_LABELS[lang]} = chưa có sự kiện nào trong dữ liệu kể từ hội nghị "
-                f"({g.no_update_continuing}/{g.no_update} là việc thường xuyên), không kết luận gì về việc thực hiện.")
-    return (f"{NO_UPDATE_LABELS[lang]} = no event in the data since the meeting "
-            f"({g.no_update_continuing} of {g.no_update} are continuing duties), which says nothing of whether the work was done.")
+    return _("{label} = no event in the data since the meeting ({continuing} of {count} are continuing duties), "
+             "which says nothing of whether the work was done.", lang).format(
+        label=NO_UPDATE_LABELS[lang], continuing=g.no_update_continuing, count=g.no_update)
 
 
 # --- one record -------------------------------------------------------------------------
@@ -352,51 +346,80 @@ def render_show(c: Commitment, ds: Dataset, fmt: str, out: TextIO, *, today: _dt
         return
     crossings = {x.id: x for x in ds.crossings}
     meeting = next((m for m in ds.meetings if m.id == c.meeting), None)
-    vi = lang == "vi"
     where = f"{meeting.minutes}:{minutes_line}" if meeting and meeting.minutes and minutes_line else ""
+    # Titles in the reader's language, then the minutes' own (Vietnamese) one; the English
+    # title only for an English reader, the Chinese one marked as our translation (glossary T9).
+    titles = [("title_vi", c.title_vi)]
+    if lang == "en":
+        titles.append(("title_en", c.title_en))
+    elif lang == "zh" and c.title_zh:
+        titles.insert(0, ("title_zh", _("{title} (unofficial translation, for reference only)", lang).format(
+            title=c.title_zh)))
     fields = [
         ("id", c.id),
-        ("title_vi", c.title_vi),
-        ("title_en", c.title_en),
-        ("meeting", f"{meeting.id} {meeting.date} — {meeting.title_vi if vi else meeting.title_en}" if meeting else c.meeting),
+        *titles,
+        ("meeting", meeting_text(meeting, lang) if meeting else c.meeting),
         ("section", f"{c.section}" + (f"  ({where})" if where else "")),
         ("quote", f"“{c.quote}”"),
-        ("parties", ", ".join(provinces.display(p) for p in c.parties)),
+        ("parties", ("、" if lang == "zh" else ", ").join(provinces.display(p, lang) for p in c.parties)),
         ("crossings", "; ".join(
-            f"{ref}: {crossings[ref].pair}" if ref in crossings else ref for ref in c.crossings) or "—"),
+            f"{ref}: {pair_in(crossings[ref], lang)}" if ref in crossings else ref for ref in c.crossings) or "—"),
         ("kind", kind_label(c.kind, lang)),
         ("due", due_cell(c, lang) or "—"),
         ("status", status_cell(c, today, lang)),
     ]
-    key_width = max(width(k) for k, _ in fields)
-    rich = is_terminal(out)
-    lines = [f"{_pad(k, key_width)}  {safe_text(v)}" for k, v in fields]
-    lines.append("history" if not vi else "history (lịch sử)")
-    if not c.history:
+    _emit_record(fields, c.history, lang, out)
+
+
+def meeting_text(meeting, lang: str) -> str:
+    """"SM23 2023-02-22 — its title": the Chinese reader gets the Vietnamese title, the text
+    signed, until the data has a Chinese one."""
+    title = {"en": meeting.title_en, "zh": getattr(meeting, "title_zh", None)}.get(lang) or meeting.title_vi
+    return f"{meeting.id} {human(meeting.date, lang)} — {title}"
+
+
+def _emit_record(fields: list[tuple[str, str]], history: Sequence[HistoryEntry], lang: str, out: TextIO) -> None:
+    """`show`'s lines: one `label  value` a field, then the history, newest last."""
+    labels = FIELD_LABELS[lang]
+    named = [(labels.get(key, key), value) for key, value in fields]
+    key_width = max(width(k) for k, _v in named)
+    lines = [f"{_pad(k, key_width)}  {safe_text(v)}" for k, v in named]
+    lines.append(labels["history"])
+    if not history:
         lines.append("  —")
-    for h in c.history:
+    for h in history:
         lines.extend(history_lines(h, lang))
-    _emit_lines(lines, out, rich)
+    _emit_lines(lines, out, is_terminal(out))
 
 
 def history_lines(h: HistoryEntry, lang: str) -> list[str]:
-    weak = " [weak]" if h.confidence == "weak" else ""
-    change = f"{status_or_stage(h.from_, lang)} → {status_or_stage(h.to, lang)}"
-    if h.kind:
-        change += f" ({kind_label(h.kind, lang)})"
-    lines = [f"  {h.date}  {change}{weak}" + (f"  by {h.by}" if h.by else "")]
+    weak = f" [{WEAK[lang]}]" if h.confidence == "weak" else ""
+    change = change_text(h, lang)
+    by = "  " + _("by {name}", lang).format(name=h.by) if h.by else ""
+    lines = [f"  {human(h.date, lang)}  {change}{weak}{by}"]
     if note := note_text(h, lang):
         lines.append(f"      {note}")
     lines.extend(f"      {url}" for url in h.evidence)
     return [safe_text(line) for line in lines]
 
 
+def change_text(h: HistoryEntry, lang: str) -> str:
+    """"đang thực hiện → hoàn thành (cửa khẩu quốc tế)": the codes of a history entry in words."""
+    change = f"{status_or_stage(h.from_, lang)} → {status_or_stage(h.to, lang)}"
+    if h.kind:
+        change += aside(kind_label(h.kind, lang), lang)
+    return change
+
+
 def note_text(h: HistoryEntry, lang: str) -> str:
-    """The entry's note in the reader's language; the English one, marked "(EN) ", when the
-    entry has none in that language, so a reader knows the line is not in their language."""
+    """The entry's note in the reader's language. Else, for a Chinese reader, the Vietnamese
+    note marked "(越南文)"; else the English one marked "(EN) ", so a reader knows the line is
+    not in their language."""
     own = h.note if lang == "en" else {"vi": h.note_vi, "zh": h.note_zh}.get(lang)
     if own:
         return own
+    if lang == "zh" and h.note_vi:
+        return _("(Vietnamese) {note}", lang).format(note=h.note_vi)
     return f"(EN) {h.note}" if h.note else ""
 
 
@@ -411,26 +434,21 @@ def render_crossing_show(x: Crossing, related: Sequence[Commitment], fmt: str, o
         row["related"] = [c.id for c in related]
         write_json(row, out)
         return
-    weak = " (weak)" if x.zh_confidence == "weak" else ""
-    fields = [
-        ("id", x.id), ("pair", x.pair),
+    weak = aside(WEAK[lang], lang) if x.zh_confidence == "weak" else ""
+    fields = [("id", x.id), ("pair", pair_in(x, lang))]
+    if lang == "zh":
+        fields.append(("pair_vi", x.pair))
+    fields += [
         ("name_zh", (x.name_zh or "—") + (weak if x.name_zh else "")),
         ("partner_zh", (x.partner_zh or "—") + (weak if x.partner_zh else "")),
-        ("partner_pinyin", x.partner_pinyin or "—"), ("province", provinces.display(x.province)),
+        ("partner_pinyin", x.partner_pinyin or "—"), ("province", provinces.display(x.province, lang)),
         ("kind", kind_label(x.kind, lang) + (f" → {kind_label(x.target_kind, lang)}"
                                              if x.target_kind and x.target_kind != x.kind else "")),
         ("stage", STAGE_LABELS[lang].get(x.stage, x.stage)), ("parent", x.parent or "—"),
         ("markers", x.markers or "—"), ("name_source", x.name_source or "—"),
         ("commitments", ", ".join(c.id for c in related) or "—"),
     ]
-    key_width = max(width(k) for k, _ in fields)
-    lines = [f"{_pad(k, key_width)}  {safe_text(v)}" for k, v in fields]
-    lines.append("history")
-    if not x.history:
-        lines.append("  —")
-    for h in x.history:
-        lines.extend(history_lines(h, lang))
-    _emit_lines(lines, out, is_terminal(out))
+    _emit_record(fields, x.history, lang, out)
 
 
 def _emit_lines(lines: Iterable[str], out: TextIO, rich: bool) -> None:
@@ -484,12 +502,10 @@ def render_events(events, fmt: str, out: TextIO, *, lang: str = "vi") -> None:
     rows = []
     for e in events:
         entry = e.entry
-        change = f"{status_or_stage(entry.from_, lang)} → {status_or_stage(entry.to, lang)}"
-        if entry.kind:
-            change += f" ({kind_label(entry.kind, lang)})"
+        change = change_text(entry, lang)
         if entry.confidence == "weak":
-            change += " [weak]"
-        rows.append([str(entry.date), e.record_id, change, note_text(entry, lang), "; ".join(entry.evidence)])
+            change += f" [{WEAK[lang]}]"
+        rows.append([human(entry.date, lang), e.record_id, change, note_text(entry, lang), "; ".join(entry.evidence)])
     write_table(fmt, headers, rows, out)
 
 
@@ -504,7 +520,7 @@ def change_row(c) -> dict[str, Any]:
     return row
 
 
-def render_diff(changes, fmt: str, out: TextIO) -> None:
+def render_diff(changes, fmt: str, out: TextIO, lang: str | None = None) -> None:
     if fmt == "json":
         write_json([change_row(c) for c in changes], out)
         return
@@ -512,22 +528,41 @@ def render_diff(changes, fmt: str, out: TextIO) -> None:
         rows = [change_row(c) for c in changes]
         write_csv(rows, out, ("id", "collection", "change", "field", "old", "new", "entry"))
         return
+    lang = lang or i18n.current()
     if not changes:
-        out.write("no changes to the data\n")
+        out.write(_("no changes to the data", lang) + "\n")
         return
+    words, fields = DIFF_CHANGES[lang], FIELD_LABELS[lang]
     rows = []
     for c in changes:
         if c.change == "history":
             e = c.new
-            detail = f"{e.date}: {e.from_} → {e.to}" + (f" — {e.note}" if e.note else "")
+            detail = human(e.date, lang) + ("：" if lang == "zh" else ": ") + change_text(e, lang)
+            if note := note_text(e, lang):
+                detail += f" — {note}"
             if e.evidence:
-                detail += f" ({'; '.join(e.evidence)})"
-            rows.append([c.record_id, "history +", detail])
+                detail += aside("; ".join(e.evidence), lang)
+            rows.append([c.record_id, words["history"], detail])
         elif c.change in ("added", "removed"):
-            rows.append([c.record_id, c.change, str(c.new if c.change == "added" else c.old)])
+            record = c.record
+            name = (title_in(record, lang) if hasattr(record, "title_vi") else pair_in(record, lang)) if record else str(
+                c.new if c.change == "added" else c.old)
+            rows.append([c.record_id, words[c.change], name])
         else:
-            rows.append([c.record_id, c.field or "", f"{short_value(c.old)} → {short_value(c.new)}"])
-    write_table(fmt, ["id", "change", "detail"], rows, out)
+            rows.append([c.record_id, fields.get(c.field or "", c.field or ""),
+                         f"{value_text(c.field, c.old, lang)} → {value_text(c.field, c.new, lang)}"])
+    h = HEADERS[lang]
+    write_table(fmt, [h["id"], h["change"], h["detail"]], rows, out)
+
+
+def value_text(field: str | None, value: Any, lang: str) -> str:
+    """A field's value as `diff` shows it: codes (a status, a stage, a kind) in the reader's words."""
+    if isinstance(value, str):
+        table = {"status": STATUS_LABELS, "stage": STAGE_LABELS, "kind": KIND_LABELS, "target_kind": KIND_LABELS,
+                 "due_source": DUE_SOURCE_LABELS}.get(field or "")
+        if table is not None:
+            return table[lang].get(value, value)
+    return short_value(value)
 
 
 def short_value(value: Any) -> str:
