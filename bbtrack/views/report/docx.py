@@ -27,6 +27,7 @@ from .model import (
     stage_legend, stamp_text, status_columns, status_rows, timing_note_text, title_of, url_host,
 )
 from .paper import elsewhere, event_groups, own_shown_note, shown_sections, t as paper_t
+from .text import counted, date_text
 from .sources import TITLE as SOURCES_TITLE, source_numbers
 
 LATIN_FONT, EAST_ASIA_FONT = "Arial", "Microsoft YaHei"
@@ -227,7 +228,7 @@ class _Writer:
         self.heading(events_title(r), 1)
         if r.events:
             self.table([r.t("date"), paper_t(r, "what_happened")], (20, 160),
-                       [(str(g.date), self.event(g)) for g in event_groups(r)])
+                       [(date_text(g.date, r.lang), self.event(g)) for g in event_groups(r)])
         else:
             self.para(r.t("no_events"))
         if r.changes is not None:
@@ -246,7 +247,7 @@ class _Writer:
             self.heading(block.label, 1)
             if block.group is not None:
                 gp = block.group
-                self.para(f"{gp.total} {r.t('commitments')} · {r.t('completion')}: {completion_text(gp)} · "
+                self.para(f"{counted('commitments', gp.total, r.lang)} · {r.t('completion')}: {completion_text(gp)} · "
                           f"{r.t('overdue')}: {gp.overdue} · {r.t('late')}: {gp.late}")
                 own, joint = own_note(block, r)
                 own = own_shown_note(block, r) or own
@@ -276,11 +277,11 @@ class _Writer:
     def _commitment(self, c, with_parties: bool) -> tuple:
         r = self.r
         when = timing(c, r.options.today)
-        extra = " ".join(filter(None, (str(c.done_on) if c.done_on else "", TIMING_LABELS[r.lang][when])))
+        extra = " ".join(filter(None, (date_text(c.done_on, r.lang) if c.done_on else "", TIMING_LABELS[r.lang][when])))
         # The last event's date only: its change and note are in the events table, the status it
         # led to in the status column.
         last = c.last_event
-        last_text = (f"{last.date}" + (f" [{r.t('weak')}]" if last.confidence == "weak" else "")) if last else r.t("none")
+        last_text = (date_text(last.date, r.lang) + (f" [{r.t('weak')}]" if last.confidence == "weak" else "")) if last else r.t("none")
         return (c.id, title_of(c, r.lang), *([parties_text(c, r)] if with_parties else []),
                 due_cell(c, r.lang) or "—", self.status(standing(c), extra), last_text, self.links(evidence_of(c)))
 

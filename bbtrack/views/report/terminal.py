@@ -14,6 +14,7 @@ from .model import (
     meeting_line, no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text,
     section_title, stage_legend, stamp_text, status_columns, status_rows, timing_note_text, title_of,
 )
+from .text import counted, date_text
 from .sources import TITLE as SOURCES_TITLE, source_numbers
 
 
@@ -95,7 +96,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
         for e in r.events:
             weak = f" [{r.t('weak')}]" if e.entry.confidence == "weak" else ""
             style = RICH_STYLES.get(e.entry.to) if e.collection == "commitments" else "magenta"
-            table.add_row(T(str(e.entry.date)), T(e.record_id, "bold"), T(change_text(e.entry, r.lang) + weak, style),
+            table.add_row(T(date_text(e.entry.date, r.lang)), T(e.record_id, "bold"), T(change_text(e.entry, r.lang) + weak, style),
                           T(note_text(e.entry, r.lang) or ""), sources(e.entry.evidence))
         body = table
     else:
@@ -138,7 +139,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
         parts: list = []
         if block.group is not None:
             gp = block.group
-            parts.append(T(f"{gp.total} {r.t('commitments')} · {r.t('completion')}: {completion_text(gp)} · "
+            parts.append(T(f"{counted('commitments', gp.total, r.lang)} · {r.t('completion')}: {completion_text(gp)} · "
                            f"{r.t('overdue')}: {gp.overdue} · {r.t('late')}: {gp.late}", "bold"))
             own, joint = own_note(block, r)
             parts.append(T(own + (f"{joint} “{r.t('joint')}”" if joint else "") + ".", "italic"))
