@@ -41,6 +41,7 @@ def _commands() -> list[tuple[str, ...]]:
 def _text(output: str) -> str:
     """An HTML page as the words a reader sees (styles and tags dropped)."""
     output = re.sub(r"(?is)<(style|script)\b.*?</\1>", " ", output)
+    output = re.sub(r"(?i)<wbr\s*/?>", "", output)  # a break opportunity inside a word, not a space
     return html.unescape(re.sub(r"<[^>]+>", " ", output))
 
 

@@ -24,9 +24,10 @@ from .model import (
     Report, STATUS_COLORS, as_of_text, change_row, completion_text, crossing_sub, events_title,
     evidence_of, generated_text, headline_detail, headline_figures, is_web_url, ladder_cells, meeting_line,
     no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text, section_title,
-    stage_legend, stamp_text, status_columns, status_rows, timing_note_text, title_of, url_host,
+    stage_legend, stamp_text, title_zh_note, status_columns, status_rows, timing_note_text, title_of, url_host,
 )
 from .paper import elsewhere, event_groups, own_shown_note, shown_sections, t as paper_t
+from ..labels import aside
 from .text import counted, date_text
 from .sources import TITLE as SOURCES_TITLE, source_numbers
 
@@ -202,7 +203,9 @@ class _Writer:
         self.doc.add_heading(T(report_title(r)), 0)
         if r.meeting:
             self.para(meeting_line(r), muted=True)
-        self.para(f"{r.t('as_of')}: {as_of_text(r)} ({r.t('as_of_note')}) · {r.t('data')}: {stamp_text(r)} · "
+        if title_zh_note(r):
+            self.para(title_zh_note(r), size=8.5, muted=True)
+        self.para(f"{r.t('as_of')}: {as_of_text(r)}{aside(r.t('as_of_note'), lang)} · {r.t('data')}: {stamp_text(r)} · "
                   f"{r.t('generated')}: {generated_text(r)} · {r.t('scope')}: {scope_text(r)}", size=8.5)
 
         self.heading(r.t("headline"), 1)

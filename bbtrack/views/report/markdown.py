@@ -11,12 +11,13 @@ from ...core.text import safe_text
 from ..render import bar as text_bar, due_cell, note_text, standing_counts, status_cell, status_label, status_or_stage
 from ..tables import width
 from .ladder import crossing_name
+from ..labels import aside
 from .text import counted, date_text
 from .model import (
     Report, as_of_text, change_row, change_text, completion_text,  crossing_sub, events_title,
     evidence_of, generated_text, headline_detail, headline_figures, is_web_url, ladder_cells, last_event_text,
     meeting_line, no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text,
-    section_title, stage_legend, stamp_text, status_columns, status_rows, timing_note_text, title_of, url_host,
+    section_title, stage_legend, stamp_text, title_zh_note, status_columns, status_rows, timing_note_text, title_of, url_host,
 )
 
 
@@ -69,10 +70,11 @@ def write_markdown(r: Report, out: TextIO) -> None:
     if r.meeting:
         lines += [md(meeting_line(r)), ""]
     lines += [
-        f"- **{md(r.t('as_of'))}:** {md(as_of_text(r))} ({md(r.t('as_of_note'))})",
+        f"- **{md(r.t('as_of'))}:** {md(as_of_text(r))}{md(aside(r.t('as_of_note'), r.lang))}",
         f"- **{md(r.t('data'))}:** {md(stamp_text(r))}",
         f"- **{md(r.t('generated'))}:** {md(generated_text(r))}",
         f"- **{md(r.t('scope'))}:** {md(scope_text(r))}",
+        *([f"- *{md(title_zh_note(r))}*"] if title_zh_note(r) else []),
         "",
         f"## {md(r.t('headline'))}",
         "",

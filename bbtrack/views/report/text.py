@@ -94,8 +94,8 @@ TEXT = Labels("report", {
     "crossing_events": pgettext("report", "crossings", "en"),
     "unchanged": pgettext("report", "unchanged", "en"),
     "via_markers": pgettext("report", "via markers {markers}", "en"),
-    # i18n: the Chinese titles are ours, not the signed Chinese text (glossary T9); said once a report.
-    "title_zh_note": pgettext("report", "Chinese titles are an unofficial translation, for reference only.", "en"),
+    # i18n: shown in Chinese only: the Chinese titles are ours, not the signed Chinese text (glossary T9); said once a report.
+    "title_zh_note": pgettext("report", "Titles are an unofficial translation, for reference only.", "en"),
     # i18n: the meeting's title where the data has none in the reader's language (glossary A:
     # 2023年新春会晤会谈纪要).
     "meeting_title": pgettext("report", "Minutes of the {year} Spring Meeting", "en"),
