@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Always code, whatever the language: stripped before words are looked at.
 _CODE = [
     re.compile(r"https?://\S+|www\.\S+"),                   # links
-    re.compile(r"\b(?:[a-z0-9-]+\.)+(?:vn|cn|com|org|net|gov|int|info)\b"),  # a link's site: vietnamplus.vn
+    re.compile(r"\b(?:[a-z0-9-]+\.)+(?:vn|cn|com|org|net|gov|int|info)(?![a-z])"),  # a link's site, its note number after
     re.compile(r"`[^`\n]*`"),                               # `bbtrack check`
     re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*"),             # --data-dir, -p
     re.compile(r"\bbbtrack(?:\s+[a-z][\w-]*)*"),            # bbtrack status set
