@@ -228,13 +228,15 @@ print("docx" in sys.modules, "jinja2" in sys.modules)
 
 
 @pytest.mark.office
+@pytest.mark.parametrize("lang", ["vi", "zh"])
 @pytest.mark.parametrize("args, limit", [((), 12), *((("--province", p), 5) for p in
                                                       ("Hà Giang", "Quảng Ninh", "Lạng Sơn", "Cao Bằng"))],
                          ids=["whole", "ha-giang", "quang-ninh", "lang-son", "cao-bang"])
-def test_libreoffice_prints_it_within_the_page_limits(shipped_cli, tmp_path, args, limit):
-    """Issue 20's limits: 12 A4 pages for the whole report, 5 for one province."""
+def test_libreoffice_prints_it_within_the_page_limits(shipped_cli, tmp_path, args, limit, lang):
+    """Issue 20's limits: 12 A4 pages for the whole report, 5 for one province, in Vietnamese
+    and in Chinese."""
     if measure.soffice_path() is None:
         pytest.skip("LibreOffice not installed (soffice, Debian package libreoffice-writer-nogui)")
-    _, target = word(shipped_cli, tmp_path, *args)
+    _, target = word(shipped_cli, tmp_path, "--lang", lang, *args)
     pages = measure.docx_pdf_pages(target, tmp_path)
     assert 1 <= pages <= limit, pages

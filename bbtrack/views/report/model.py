@@ -134,7 +134,9 @@ def section_title(meeting: str, section: int, lang: str) -> str:
     titles = SECTION_TITLES.get(meeting)
     if titles is None or section not in titles[lang]:
         return head
-    return f"{head}{'：' if lang == 'zh' else '. '}{titles[lang][section]}"
+    if lang == "zh":  # "第3部分：重点领域合作"; the preamble is no numbered part: "序言：…"
+        return titles[lang][section] if section == 0 else f"{head}：{titles[lang][section]}"
+    return f"{head}. {titles[lang][section]}"
 
 
 def build(ds: Dataset, data_dir: Path, options: Options) -> Report:
