@@ -22,6 +22,7 @@ _CODE = [
     re.compile(r"https?://\S+|www\.\S+"),                   # links
     re.compile(r"[\w./-]+\.(?:ya?ml|md|txt|json|csv|html|docx|xlsx|pdf|po|mo|lock)\b"),  # files
     re.compile(r"(?<![\w/])(?:/|\./|\.\./|~/)[\w./-]+"),    # paths
+    re.compile(r"\b(?:[a-z0-9-]+\.)+(?:vn|cn|com|org|net|gov|int|info)(?![a-z])"),  # a link's site, its note number after
     re.compile(r"`[^`\n]*`"),                               # `bbtrack check`
     re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*"),             # --data-dir, -p
     re.compile(r"\bbbtrack(?:\s+[a-z][\w-]*)*"),            # bbtrack status set

@@ -41,6 +41,7 @@ def _commands() -> list[tuple[str, ...]]:
 def _text(output: str) -> str:
     """An HTML page as the words a reader sees (styles and tags dropped)."""
     output = re.sub(r"(?is)<(style|script)\b.*?</\1>", " ", output)
+    output = re.sub(r"(?i)<wbr\s*/?>", "", output)  # a break opportunity inside a word, not a space
     return html.unescape(re.sub(r"<[^>]+>", " ", output))
 
 
@@ -124,3 +125,20 @@ def test_diff_and_a_write_are_in_the_readers_language(repo, lang):
     _no_english(result, lang, "diff")
     git(repo, "commit", "-qam", "event")
     _no_english(cli("--lang", lang, "diff", "HEAD~1", "HEAD", "--format", "markdown"), lang, "diff --format markdown")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_word_report_is_in_the_readers_language(shipped_cli, tmp_path, lang):
+    """The Word file has no stdout to read: its text as python-docx gives it, paragraphs and
+    every table cell (the headings, figures, tables and the ladder)."""
+    docx = pytest.importorskip("docx")
+    target = tmp_path / "report.docx"
+    result = shipped_cli("--lang", lang, "report", "--format", "docx", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    doc = docx.Document(str(target))
+    texts = [p.text for p in doc.paragraphs]
+    texts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    text = "\n".join(texts)
+    assert len(text) > 5000  # the whole report, not an empty file
+    words = english_in(text)
+    assert not words, f"report --format docx in {lang}: English words {words[:12]}"

@@ -24,9 +24,11 @@ from .model import (
     Report, STATUS_COLORS, as_of_text, change_row, completion_text, crossing_sub, events_title,
     evidence_of, generated_text, headline_detail, headline_figures, is_web_url, ladder_cells, meeting_line,
     no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text, section_title,
-    stage_legend, stamp_text, status_columns, status_rows, timing_note_text, title_of, url_host,
+    stage_legend, stamp_text, title_zh_note, status_columns, status_rows, timing_note_text, title_of, url_host,
 )
 from .paper import elsewhere, event_groups, own_shown_note, shown_sections, t as paper_t
+from ..labels import aside
+from .text import counted, date_text
 from .sources import TITLE as SOURCES_TITLE, source_numbers
 
 LATIN_FONT, EAST_ASIA_FONT = "Arial", "Microsoft YaHei"
@@ -34,6 +36,7 @@ MARGIN_MM, PAGE_MM = 15, (210, 297)
 TOP_BOTTOM_MM = 12  # a little less than the sides: the report's length is counted in pages
 TEXT_MM = PAGE_MM[0] - 2 * MARGIN_MM
 LINK_COLOR = "0563C1"
+SOURCE_PT = 6  # the numbered addresses at the end
 CELL_PT = 7.5  # table text: the report fits the pages issue 20 allows (tools/measure_layout.py)
 LADDER_FILLS = {"on": "1A7F37", "new": "D4A72C", "held": "8C959F", "off": "FFFFFF"}
 LADDER_MARKS = {"on": "■", "new": "◆", "held": "▨", "off": "·"}  # as in the Markdown report
@@ -201,7 +204,9 @@ class _Writer:
         self.doc.add_heading(T(report_title(r)), 0)
         if r.meeting:
             self.para(meeting_line(r), muted=True)
-        self.para(f"{r.t('as_of')}: {as_of_text(r)} ({r.t('as_of_note')}) · {r.t('data')}: {stamp_text(r)} · "
+        if title_zh_note(r):
+            self.para(title_zh_note(r), size=8.5, muted=True)
+        self.para(f"{r.t('as_of')}: {as_of_text(r)}{aside(r.t('as_of_note'), lang)} · {r.t('data')}: {stamp_text(r)} · "
                   f"{r.t('generated')}: {generated_text(r)} · {r.t('scope')}: {scope_text(r)}", size=8.5)
 
         self.heading(r.t("headline"), 1)
@@ -227,7 +232,7 @@ class _Writer:
         self.heading(events_title(r), 1)
         if r.events:
             self.table([r.t("date"), paper_t(r, "what_happened")], (20, 160),
-                       [(str(g.date), self.event(g)) for g in event_groups(r)])
+                       [(date_text(g.date, r.lang), self.event(g)) for g in event_groups(r)])
         else:
             self.para(r.t("no_events"))
         if r.changes is not None:
@@ -246,7 +251,7 @@ class _Writer:
             self.heading(block.label, 1)
             if block.group is not None:
                 gp = block.group
-                self.para(f"{gp.total} {r.t('commitments')} · {r.t('completion')}: {completion_text(gp)} · "
+                self.para(f"{counted('commitments', gp.total, r.lang)} · {r.t('completion')}: {completion_text(gp)} · "
                           f"{r.t('overdue')}: {gp.overdue} · {r.t('late')}: {gp.late}")
                 own, joint = own_note(block, r)
                 own = own_shown_note(block, r) or own
@@ -266,21 +271,23 @@ class _Writer:
         if self.numbers:
             # One paragraph, each address after its number: a line each left most lines half empty.
             self.heading(SOURCES_TITLE[lang], 1)
+            # 6 pt, as on the HTML page's print: an address is there to be typed or clicked, not
+            # read; at 7 pt Cao Bằng's last addresses alone made a sixth page.
             p = self.para()
             for url, n in self.numbers.items():
-                p.add_run(f"{n}. ").font.size = Pt(7)
+                p.add_run(f"{n}. ").font.size = Pt(SOURCE_PT)
                 p.runs[-1].bold = True
-                _hyperlink(p, url, url, 7)
-                p.add_run("  ").font.size = Pt(7)
+                _hyperlink(p, url, url, SOURCE_PT)
+                p.add_run("  ").font.size = Pt(SOURCE_PT)
 
     def _commitment(self, c, with_parties: bool) -> tuple:
         r = self.r
         when = timing(c, r.options.today)
-        extra = " ".join(filter(None, (str(c.done_on) if c.done_on else "", TIMING_LABELS[r.lang][when])))
+        extra = " ".join(filter(None, (date_text(c.done_on, r.lang) if c.done_on else "", TIMING_LABELS[r.lang][when])))
         # The last event's date only: its change and note are in the events table, the status it
         # led to in the status column.
         last = c.last_event
-        last_text = (f"{last.date}" + (f" [{r.t('weak')}]" if last.confidence == "weak" else "")) if last else r.t("none")
+        last_text = (date_text(last.date, r.lang) + (f" [{r.t('weak')}]" if last.confidence == "weak" else "")) if last else r.t("none")
         return (c.id, title_of(c, r.lang), *([parties_text(c, r)] if with_parties else []),
                 due_cell(c, r.lang) or "—", self.status(standing(c), extra), last_text, self.links(evidence_of(c)))
 

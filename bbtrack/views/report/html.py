@@ -23,9 +23,10 @@ from .model import (
     CROSSING_EVENT_COLOR, Report, STATUS_COLORS, as_of_text, change_row, change_text, completion_text,
     crossing_sub, events_title, evidence_of, generated_text, headline_detail, headline_figures, is_web_url,
     ladder_cells, meeting_line, no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text,
-    section_title, stamp_text, status_columns, status_rows, timing_note_text, title_of, url_host,
+    section_title, stamp_text, title_zh_note, status_columns, status_rows, timing_note_text, title_of, url_host,
 )
 from .paper import elsewhere, event_groups, own_shown_note, shown_sections, t as paper_t
+from .text import counted, date_text
 from .sources import TITLE as SOURCES_TITLE, source_numbers
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -66,10 +67,10 @@ def _commitment_row(c: Commitment, r: Report, with_parties: bool, numbers: dict[
         "status_label": status_label(standing(c), r.lang),
         "parties": parties_text(c, r) if with_parties else None,
         "due": due_cell(c, r.lang) or "—",
-        "done_on": str(c.done_on) if c.done_on else "",
+        "done_on": date_text(c.done_on, r.lang) if c.done_on else "",
         "timing": when, "timing_label": TIMING_LABELS[r.lang][when],
         "last": None if last is None else {
-            "date": str(last.date), "text": note_text(last, r.lang) or change_text(last, r.lang),
+            "date": str(last.date), "shown": date_text(last.date, r.lang), "text": note_text(last, r.lang) or change_text(last, r.lang),
             "weak": last.confidence == "weak"},
         "links": _links(evidence_of(c), numbers),
     }
@@ -191,11 +192,11 @@ def timeline_chart(r: Report) -> dict[str, Any] | None:
         color = (STATUS_COLORS.get(e.entry.to, "#57606a") if e.collection == "commitments"
                  else CROSSING_EVENT_COLOR)
         dots.append({"x": x, "y": top + row * row_h + 10, "color": color, "record": e.record_id,
-                     "title": f"{e.entry.date} {e.record_id}: {change_text(e.entry, r.lang)}"
+                     "title": f"{date_text(e.entry.date, r.lang)} {e.record_id}: {change_text(e.entry, r.lang)}"
                               + (f" — {note_text(e.entry, r.lang)}" if note_text(e.entry, r.lang) else "")})
     return {"w": w, "h": axis + 34, "axis": axis, "margin": margin, "ticks": ticks, "years": years, "dots": dots,
-            "ends": [{"x": xpos(start), "label": str(start), "anchor": "start"},
-                     {"x": xpos(end), "label": str(end), "anchor": "end"}]}
+            "ends": [{"x": xpos(start), "label": date_text(start, r.lang), "anchor": "start"},
+                     {"x": xpos(end), "label": date_text(end, r.lang), "anchor": "end"}]}
 
 
 def context(r: Report) -> dict[str, Any]:
@@ -210,7 +211,7 @@ def context(r: Report) -> dict[str, Any]:
         if block.group is not None:
             gp = block.group
             own, joint = own_note(block, r)
-            info = {"total": gp.total, "completion": completion_text(gp), "overdue": gp.overdue, "late": gp.late,
+            info = {"total": gp.total, "total_text": counted("commitments", gp.total, lang), "completion": completion_text(gp), "overdue": gp.overdue, "late": gp.late,
                     "own": own_shown_note(block, r) or own, "joint": joint}
         blocks.append({
             "key": block.key, "party": block.party, "label": block.label, "info": info,
@@ -227,7 +228,7 @@ def context(r: Report) -> dict[str, Any]:
         legend.append(("#d4a72c", r.t("reached_since")))
     legend += [("#8c959f", r.t("suspended")), ("#eef1f4", r.t("not_reached"))]
     return {
-        "r": r, "t": r.t, "paper_t": lambda key, **v: paper_t(r, key, **v), "lang": lang, "today": r.options.today.isoformat(),
+        "r": r, "t": r.t, "html_lang": "zh-Hans" if lang == "zh" else lang, "title_zh_note": title_zh_note(r), "paper_t": lambda key, **v: paper_t(r, key, **v), "lang": lang, "today": r.options.today.isoformat(),
         "as_of": as_of_text(r), "generated": generated_text(r), "timing_note": timing_note_text(r),
         "no_update_note": no_update_note(r),
         "title": report_title(r), "meeting": meeting_line(r),
@@ -252,7 +253,7 @@ def context(r: Report) -> dict[str, Any]:
                          if any(e.entry.to == s and e.collection == "commitments" for e in r.events)]
                         + ([{"color": CROSSING_EVENT_COLOR, "label": r.t("crossing_events")}]
                            if any(e.collection == "crossings" for e in r.events) else []),
-        "events": [{"date": str(e.date), "records": e.records, "note": e.note, "links": _links(e.evidence, numbers),
+        "events": [{"date": date_text(e.date, r.lang), "records": e.records, "note": e.note, "links": _links(e.evidence, numbers),
                     "parts": [{"change": change, "weak": weak, "ids": ids} for change, weak, ids in e.items]}
                    for e in event_groups(r)],
         "changes": None if r.changes is None else [change_row(ch, lang) for ch in r.changes],

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from ...core.model import Crossing
-from ..render import kind_label
+from ..render import kind_label, pair_zh
+from .text import TEXT
 
 
 class Report(Protocol):
@@ -65,9 +66,15 @@ def crossing_name(x: Crossing, r: Report) -> str:
     markers instead: the pair is its parent's row, shown once."""
     depth = crossing_depth(x, r)
     by_id = {c.id: c for c in r.crossings}
-    name = x.pair
+    name = pair_zh(x) if r.lang == "zh" else x.pair
     parent = by_id.get(x.parent) if depth else None
-    if parent is not None and parent.pair == x.pair:
-        markers = (f" {'qua mốc' if r.lang == 'vi' else 'via markers'} {x.markers}") if x.markers else ""
+    # A road of its parent's pair (same partner gate) that has a name only in Vietnamese
+    # ("đường … qua khu vực mốc 1119-1120"): an English or Chinese reader gets its kind and
+    # markers in their language, which the data does say, rather than the Vietnamese words.
+    unnamed = r.lang != "vi" and x.markers and not x.name_zh and x.partner_vi == parent.partner_vi \
+        if parent is not None else False
+    if parent is not None and (parent.pair == x.pair or unnamed):
+        space = "" if r.lang == "zh" else " "
+        markers = (space + TEXT[r.lang]["via_markers"].format(markers=x.markers)) if x.markers else ""
         name = kind_label(x.kind, r.lang) + markers
     return ("  " * (depth - 1) + "↳ " if depth else "") + name

@@ -11,11 +11,13 @@ from ...core.text import safe_text
 from ..render import bar as text_bar, due_cell, note_text, standing_counts, status_cell, status_label, status_or_stage
 from ..tables import width
 from .ladder import crossing_name
+from ..labels import aside
+from .text import counted, date_text
 from .model import (
     Report, as_of_text, change_row, change_text, completion_text,  crossing_sub, events_title,
     evidence_of, generated_text, headline_detail, headline_figures, is_web_url, ladder_cells, last_event_text,
     meeting_line, no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text,
-    section_title, stage_legend, stamp_text, status_columns, status_rows, timing_note_text, title_of, url_host,
+    section_title, stage_legend, stamp_text, title_zh_note, status_columns, status_rows, timing_note_text, title_of, url_host,
 )
 
 
@@ -68,10 +70,11 @@ def write_markdown(r: Report, out: TextIO) -> None:
     if r.meeting:
         lines += [md(meeting_line(r)), ""]
     lines += [
-        f"- **{md(r.t('as_of'))}:** {md(as_of_text(r))} ({md(r.t('as_of_note'))})",
+        f"- **{md(r.t('as_of'))}:** {md(as_of_text(r))}{md(aside(r.t('as_of_note'), r.lang))}",
         f"- **{md(r.t('data'))}:** {md(stamp_text(r))}",
         f"- **{md(r.t('generated'))}:** {md(generated_text(r))}",
         f"- **{md(r.t('scope'))}:** {md(scope_text(r))}",
+        *([f"- *{md(title_zh_note(r))}*"] if title_zh_note(r) else []),
         "",
         f"## {md(r.t('headline'))}",
         "",
@@ -101,7 +104,7 @@ def write_markdown(r: Report, out: TextIO) -> None:
 
     lines += ["", f"## {md(events_title(r))}", ""]
     if r.events:
-        rows = [[str(e.entry.date), md(e.record_id),
+        rows = [[date_text(e.entry.date, r.lang), md(e.record_id),
                  md(change_text(e.entry, r.lang) + (f" [{r.t('weak')}]" if e.entry.confidence == "weak" else "")),
                  md(note_text(e.entry, r.lang) or ""), ", ".join(md_link(u) for u in e.entry.evidence)] for e in r.events]
         lines += md_table([md(r.t(k)) for k in ("date", "record", "change", "note", "evidence")], rows)
@@ -132,7 +135,7 @@ def write_markdown(r: Report, out: TextIO) -> None:
         lines += ["", f"## {md(block.label)}", ""]
         if block.group is not None:
             gp = block.group
-            lines += [f"{gp.total} {md(r.t('commitments'))} · {md(r.t('completion'))}: {md(completion_text(gp))}"
+            lines += [f"{md(counted('commitments', gp.total, r.lang))} · {md(r.t('completion'))}: {md(completion_text(gp))}"
                       f" · {md(r.t('overdue'))}: {gp.overdue} · {md(r.t('late'))}: {gp.late}", ""]
             own, joint = own_note(block, r)
             lines += [md(own + (f"{joint} “{r.t('joint')}”" if joint else "") + "."), ""]

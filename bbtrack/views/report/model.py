@@ -17,6 +17,7 @@ from ...core import provinces
 from ...ops.changes import Event, FieldChange, diff_revisions, events
 from ...core.dates import PartialDate
 from ...core.errors import UsageError
+from ...core.i18n import _
 from ...core.model import LADDER, STAGE_LABELS, Commitment, Crossing, Dataset, HistoryEntry, Meeting
 from ...ops.query import Group, as_of, check_due_sources, id_key, summarize, timing, totals, with_due_source
 from ..render import (
@@ -25,175 +26,15 @@ from ..render import (
 )
 from ...core.text import slug
 from ...core.vocab import DUE_SOURCE_LABELS, DUE_SOURCES
+from ..labels import DIFF_CHANGES, FIELD_LABELS, aside, due_text
+from ..render import title_in
 from .ladder import nested
+from .text import SECTION_TITLES, TEXT, counted, date_text
 
 FORMATS = ("terminal", "markdown", "html", "docx")
 BINARY_FORMATS = ("docx",)  # written to a file or a pipe, never to a terminal
-LANGS = ("vi", "en")
+LANGS = ("vi", "en", "zh")
 GUANGXI = "Quảng Tây"
-
-# Section headings of the minutes (data/minutes/…: "1. Tăng cường giao lưu …"); 0 is the preamble.
-SECTION_TITLES = {
-    "SM23": {
-        0: ("Phần mở đầu: Tuyên bố chung 11/2022 và Bản ghi nhớ hợp tác hữu nghị 2022 – 2026",
-            "Preamble: the November 2022 Joint Statement and the 2022–2026 friendship memorandum"),
-        1: ("Tăng cường giao lưu hợp tác giữa các cấp ủy Đảng địa phương",
-            "Closer cooperation between local Party committees"),
-        2: ("Tiếp tục tăng cường giao lưu hữu nghị cấp cao", "More high-level friendly exchanges"),
-        3: ("Về hợp tác trong các lĩnh vực trọng điểm", "Cooperation in key fields"),
-        4: ("Tăng cường giao lưu văn hóa, xã hội", "More cultural and social exchanges"),
-        5: ("Cùng xây dựng biên giới hòa bình ổn định", "Building a peaceful and stable border together"),
-    },
-}
-
-TEXT = {
-    "vi": {
-        "title": "Báo cáo tiến độ thực hiện Biên bản Gặp gỡ đầu Xuân",
-        "as_of": "Số liệu đến ngày",
-        "as_of_note": "ngày của sự kiện mới nhất được ghi nhận",
-        "no_event_yet": "chưa ghi nhận sự kiện nào",
-        "generated": "Ngày lập báo cáo",
-        "standing": "Tình hình tại ngày",
-        "data": "Dữ liệu",
-        "commit": "commit {hash}",
-        "dirty": "có thay đổi chưa commit",
-        "not_in_git": "không nằm trong git",
-        "scope": "Phạm vi",
-        "scope_all": "cả 5 bên",
-        "due_only": "chỉ các việc có hạn {basis}",
-        "headline": "Số liệu chính",
-        "commitments": "cam kết",
-        "total": "Tổng số cam kết",
-        "total_short": "Tổng",
-        "completion": "Hoàn thành việc một lần",
-        "completion_note": "tỷ lệ việc một lần đã hoàn thành",
-        "no_update": "Chưa có thông tin cập nhật",
-        "no_update_detail": "{continuing} việc thường xuyên · {deliverable} việc một lần",
-        "on-time": "Hoàn thành đúng hạn",
-        "late": "Hoàn thành quá hạn",
-        "overdue": "Chưa hoàn thành – quá hạn",
-        "basis_detail": "{minutes} theo hạn nêu trong biên bản · {programme} theo năm của chương trình",
-        "timing_note": "so với hạn của từng việc ở cột Hạn",
-        "timing_minutes": "{n} việc có hạn nêu trong biên bản",
-        "timing_programme": "{n} việc chỉ có năm {years} của chương trình, biên bản không nêu thời hạn riêng",
-        "timing_unknown": "{n} việc chưa ghi căn cứ của hạn",
-        "status": "Trạng thái",
-        "count": "Số lượng",
-        "share": "Tỷ lệ",
-        "chart": "Biểu đồ",
-        "by_party": "Theo bên",
-        "party": "Bên",
-        "joint": "Cam kết chung của cả 5 bên",
-        "own_note": "{own} cam kết riêng dưới đây",
-        "joint_note": "; {joint} cam kết chung xem phần",
-        "section": "Mục {n}",
-        "id": "Mã",
-        "what": "Nội dung",
-        "parties": "Các bên",
-        "due_col": "Hạn",
-        "last_event": "Diễn biến gần nhất",
-        "evidence": "Nguồn",
-        "none": "chưa có",
-        "weak": "nguồn yếu",
-        "crossings": "Cửa khẩu: tiến trình mở, nâng cấp",
-        "crossings_note": "Mỗi hàng là một cặp cửa khẩu; hàng ↳ là lối thông quan, tuyến đường thuộc cặp cửa khẩu ở trên nó. "
-                          "Ô tô màu là các bậc đã đạt, đến giai đoạn hiện tại.",
-        "pair": "Cặp cửa khẩu",
-        "stage": "Giai đoạn",
-        "reached": "đã đạt",
-        "reached_since": "đạt được trong kỳ",
-        "not_reached": "chưa đạt",
-        "suspended": "tạm dừng",
-        "events_since": "Diễn biến từ {date}",
-        "events_all": "Diễn biến từ sau hội nghị",
-        "no_events": "Chưa ghi nhận diễn biến nào trong kỳ.",
-        "date": "Ngày",
-        "record": "Bản ghi",
-        "change": "Thay đổi",
-        "note": "Ghi chú",
-        "timeline": "Dòng thời gian",
-        "changes": "Thay đổi dữ liệu từ {rev} đến bản hiện tại",
-        "no_changes": "Không có thay đổi dữ liệu.",
-        "field": "Trường",
-        "detail": "Chi tiết",
-        "legend": "Chú giải",
-        "crossing_events": "cửa khẩu",
-        "unchanged": "không đổi",
-    },
-    "en": {
-        "title": "Progress report on the Spring Meeting minutes",
-        "as_of": "Data as of",
-        "as_of_note": "the date of the latest recorded event",
-        "no_event_yet": "no event recorded",
-        "generated": "Generated on",
-        "standing": "Standing on",
-        "data": "Data",
-        "commit": "commit {hash}",
-        "dirty": "uncommitted changes",
-        "not_in_git": "not in git",
-        "scope": "Scope",
-        "scope_all": "all five parties",
-        "due_only": "only actions due {basis}",
-        "headline": "Headline figures",
-        "commitments": "commitments",
-        "total": "Commitments",
-        "total_short": "Total",
-        "completion": "One-off actions done",
-        "completion_note": "share of one-off (deliverable) actions done",
-        "no_update": "No update recorded",
-        "no_update_detail": "{continuing} continuing duties · {deliverable} one-off actions",
-        "on-time": "Done on time",
-        "late": "Done late",
-        "overdue": "Still open past due",
-        "basis_detail": "{minutes} against a date in the minutes · {programme} against the programme year",
-        "timing_note": "against each action's due period in the Due column",
-        "timing_minutes": "{n} with a date the minutes give",
-        "timing_programme": "{n} with only the programme year {years}, no deadline of their own in the minutes",
-        "timing_unknown": "{n} whose basis is not recorded",
-        "status": "Status",
-        "count": "Count",
-        "share": "Share",
-        "chart": "Chart",
-        "by_party": "By party",
-        "party": "Party",
-        "joint": "Joint commitments of all five parties",
-        "own_note": "{own} own commitments below",
-        "joint_note": "; {joint} joint ones in",
-        "section": "Section {n}",
-        "id": "id",
-        "what": "Commitment",
-        "parties": "Parties",
-        "due_col": "Due",
-        "last_event": "Last event",
-        "evidence": "Evidence",
-        "none": "none yet",
-        "weak": "weak source",
-        "crossings": "Crossings: the opening and upgrade ladder",
-        "crossings_note": "One row per crossing pair; a ↳ row is a passage or road of the pair above it. "
-                          "Filled cells are the rungs reached, up to the current stage.",
-        "pair": "Crossing pair",
-        "stage": "Stage",
-        "reached": "reached",
-        "reached_since": "reached in the period",
-        "not_reached": "not reached",
-        "suspended": "suspended",
-        "events_since": "Events since {date}",
-        "events_all": "Events since the meeting",
-        "no_events": "No events recorded in the period.",
-        "date": "Date",
-        "record": "Record",
-        "change": "Change",
-        "note": "Note",
-        "timeline": "Timeline",
-        "changes": "Data changes from {rev} to the current version",
-        "no_changes": "No changes to the data.",
-        "field": "Field",
-        "detail": "Detail",
-        "legend": "Legend",
-        "crossing_events": "crossings",
-        "unchanged": "unchanged",
-    },
-}
 
 STATUS_COLORS = {
     NO_UPDATE: "#d0d7de", "open": "#8c959f", "in_progress": "#0969da", "ongoing": "#1b7c83", "stalled": "#bf8700",
@@ -224,12 +65,15 @@ class Options:
 
     def __post_init__(self) -> None:
         if self.fmt not in FORMATS:
-            raise UsageError(f"unknown format {self.fmt!r}; use one of {', '.join(FORMATS)}")
+            raise UsageError(_("unknown format “{value}”; use one of {choices}").format(
+                value=self.fmt, choices=", ".join(FORMATS)))
         if self.lang not in LANGS:
-            raise UsageError(f"unknown language {self.lang!r}; use vi or en")
+            raise UsageError(_("unknown language “{value}”; use one of {choices}").format(
+                value=self.lang, choices=", ".join(LANGS)))
         unknown = [p for p in self.parties if p not in provinces.BY_NAME]
         if unknown:
-            raise UsageError(f"unknown party {unknown[0]!r}; use one of {', '.join(provinces.MINUTES_PARTIES)}")
+            raise UsageError(_("unknown party “{value}”; use one of {choices}").format(
+                value=unknown[0], choices=", ".join(provinces.MINUTES_PARTIES)))
         check_due_sources(self.due_sources)
 
 
@@ -278,6 +122,8 @@ def party_label(name: str, lang: str, today: _dt.date) -> str:
     party = provinces.BY_NAME.get(name)
     if party is None:
         return name
+    if lang == "zh":  # 谅山省, 河江省（现并入宣光省）, 广西壮族自治区 (glossary A)
+        return party.display_in(lang, today)
     if party.country == "CN":
         return f"{party.name if lang == 'vi' else party.name_en} ({party.zh})"
     return party.display_on(today)
@@ -285,8 +131,12 @@ def party_label(name: str, lang: str, today: _dt.date) -> str:
 
 def section_title(meeting: str, section: int, lang: str) -> str:
     head = TEXT[lang]["section"].format(n=section)
-    titles = SECTION_TITLES.get(meeting, {}).get(section)
-    return f"{head}. {titles[0 if lang == 'vi' else 1]}" if titles else head
+    titles = SECTION_TITLES.get(meeting)
+    if titles is None or section not in titles[lang]:
+        return head
+    if lang == "zh":  # "第3部分：重点领域合作"; the preamble is no numbered part: "序言：…"
+        return titles[lang][section] if section == 0 else f"{head}：{titles[lang][section]}"
+    return f"{head}. {titles[lang][section]}"
 
 
 def build(ds: Dataset, data_dir: Path, options: Options) -> Report:
@@ -383,11 +233,11 @@ def evidence_of(c: Commitment) -> list[str]:
 
 def change_text(entry: HistoryEntry, lang: str) -> str:
     if entry.from_ == entry.to:  # an update without a change of status
-        text = f"{status_or_stage(entry.to, lang)} ({TEXT[lang]['unchanged']})"
+        text = status_or_stage(entry.to, lang) + aside(TEXT[lang]["unchanged"], lang)
     else:
         text = f"{status_or_stage(entry.from_, lang)} → {status_or_stage(entry.to, lang)}"
     if entry.kind:
-        text += f" ({kind_label(entry.kind, lang)})"
+        text += aside(kind_label(entry.kind, lang), lang)
     return text
 
 
@@ -395,60 +245,77 @@ def last_event_text(c: Commitment, r: Report) -> str:
     last = c.last_event
     if last is None:
         return ""
-    text = f"{last.date}: {note_text(last, r.lang) or change_text(last, r.lang)}"
+    text = f"{date_text(last.date, r.lang)}{'：' if r.lang == 'zh' else ': '}{note_text(last, r.lang) or change_text(last, r.lang)}"
     return text + (f" [{r.t('weak')}]" if last.confidence == "weak" else "")
 
 
 def parties_text(c: Commitment, r: Report) -> str:
     if set(provinces.MINUTES_PARTIES) <= set(c.parties):
         return r.t("scope_all")
-    return ", ".join(party_label(p, r.lang, r.options.today) for p in c.parties)
+    return list_sep(r.lang).join(party_label(p, r.lang, r.options.today) for p in c.parties)
+
+
+def list_sep(lang: str) -> str:
+    return "、" if lang == "zh" else ", "
 
 
 def own_note(block: Block, r: Report) -> tuple[str, str | None]:
     """("3 own commitments below", "; 31 joint ones in") — the second None without joint ones."""
     own = sum(len(records) for _, records in block.sections)
     joint = (block.group.total if block.group else own) - own
-    return r.t("own_note", own=str(own)), (r.t("joint_note", joint=str(joint)) if joint else None)
+    return (counted("own", own, r.lang, own=own),
+            counted("joint", joint, r.lang, joint=joint) if joint else None)
 
 
 def title_of(c: Commitment, lang: str) -> str:
-    return c.title_vi if lang == "vi" else c.title_en
+    """The Chinese title is our translation: said once a report (`title_zh_note`)."""
+    return title_in(c, lang)
+
+
+def title_zh_note(r: Report) -> str:
+    """"标题为非官方译文，仅供参考" (glossary T9), for a Chinese report only."""
+    return r.t("title_zh_note") if r.lang == "zh" else ""
 
 
 def stamp_text(r: Report) -> str:
     if r.stamp is None:
         return r.t("not_in_git")
     head, dirty = r.stamp
-    return r.t("commit", hash=head) + (f" ({r.t('dirty')})" if dirty else "")
+    return r.t("commit", hash=head) + (aside(r.t("dirty"), r.lang) if dirty else "")
 
 
 def scope_text(r: Report) -> str:
     if not r.options.parties:
         text = r.t("scope_all")
     else:
-        text = ", ".join(party_label(p, r.lang, r.options.today) for p in provinces.MINUTES_PARTIES
-                         if p in r.options.parties)
+        text = list_sep(r.lang).join(party_label(p, r.lang, r.options.today) for p in provinces.MINUTES_PARTIES
+                                     if p in r.options.parties)
     if r.options.due_sources:  # a report of part of the commitments says which part
         labels = DUE_SOURCE_LABELS[r.lang]
-        text += "; " + r.t("due_only", basis=", ".join(labels[s] for s in DUE_SOURCES if s in r.options.due_sources))
+        text += "; " + r.t("due_only", basis=list_sep(r.lang).join(labels[s] for s in DUE_SOURCES if s in r.options.due_sources))
     return text
 
 
 def report_title(r: Report) -> str:
-    year = f" {r.meeting.date.year}" if r.meeting else ""
-    return r.t("title") + year
+    if r.meeting is None:
+        return r.t("title")
+    if r.lang == "zh":  # 2023年新春会晤会谈纪要落实进展报告
+        return f"{r.meeting.date.year}年{r.t('title')}"
+    return f"{r.t('title')} {r.meeting.date.year}"
 
 
 def meeting_line(r: Report) -> str:
     if r.meeting is None:
         return ""
-    return f"{r.meeting.title_vi if r.lang == 'vi' else r.meeting.title_en} ({r.meeting.date})"
+    m = r.meeting
+    title = {"vi": m.title_vi, "en": m.title_en}.get(r.lang) or getattr(m, f"title_{r.lang}", None) \
+        or r.t("meeting_title", year=str(m.date.year))
+    return title + aside(date_text(m.date, r.lang), r.lang)
 
 
 def events_title(r: Report) -> str:
     since = r.options.since
-    return r.t("events_since", date=str(since)) if since else r.t("events_all")
+    return r.t("events_since", date=date_text(since, r.lang)) if since else r.t("events_all")
 
 
 def pct(g: Group) -> str:
@@ -491,11 +358,13 @@ def timing_note_text(r: Report) -> str:
         by_source[source] += n
     years = sorted({str(c.due) for b in r.blocks for _, records in b.sections for c in records
                     if c.due and getattr(c, "due_source", None) == "programme"})
-    parts = [r.t("timing_minutes", n=str(by_source["minutes"])) if by_source["minutes"] else "",
-             r.t("timing_programme", n=str(by_source["programme"]), years=", ".join(years))
+    parts = [counted("timing_minutes", by_source["minutes"], r.lang) if by_source["minutes"] else "",
+             counted("timing_programme", by_source["programme"], r.lang,
+                     years=list_sep(r.lang).join(due_text(y, r.lang) for y in years))
              if by_source["programme"] else "",
-             r.t("timing_unknown", n=str(by_source[None])) if by_source[None] else ""]
-    return r.t("timing_note") + ": " + "; ".join(filter(None, parts)) if any(parts) else r.t("timing_note")
+             counted("timing_unknown", by_source[None], r.lang) if by_source[None] else ""]
+    colon, semi = ("：", "；") if r.lang == "zh" else (": ", "; ")
+    return r.t("timing_note") + colon + semi.join(filter(None, parts)) if any(parts) else r.t("timing_note")
 
 
 def no_update_note(r: Report) -> str:
@@ -505,14 +374,14 @@ def no_update_note(r: Report) -> str:
 def as_of_text(r: Report) -> str:
     """The header's date: the latest recorded event; the day the figures stand on when asked
     with a past --today; the day the report was written comes apart (`generated_text`)."""
-    text = str(r.data_date) if r.data_date else r.t("no_event_yet")
+    text = date_text(r.data_date, r.lang) if r.data_date else r.t("no_event_yet")
     if r.options.today != r.options.generated:
-        text += f" ({r.t('standing')} {r.options.today.isoformat()})"
+        text += aside(f"{r.t('standing')} {date_text(r.options.today, r.lang)}", r.lang)
     return text
 
 
 def generated_text(r: Report) -> str:
-    return r.options.generated.isoformat()
+    return date_text(r.options.generated, r.lang)
 
 
 def status_columns(g: Group) -> list[str]:
@@ -553,8 +422,13 @@ def ladder_cells(x: Crossing, r: Report) -> list[str]:
 
 
 def crossing_sub(x: Crossing, r: Report) -> str:
-    zh = " – ".join(filter(None, (x.name_zh and x.name_zh + ("?" if x.name_zh_confidence == "weak" else ""),
-                                  x.partner_zh and x.partner_zh + ("?" if x.zh_confidence == "weak" else ""))))
+    """Under the pair's name, the names in the other script: the Chinese ones ("?" for a weak
+    source) for a vi/en reader, the Vietnamese pair for a Chinese one, whose row is 中国X—越南Y."""
+    if r.lang == "zh":
+        zh = x.pair
+    else:
+        zh = " – ".join(filter(None, (x.name_zh and x.name_zh + ("?" if x.name_zh_confidence == "weak" else ""),
+                                      x.partner_zh and x.partner_zh + ("?" if x.zh_confidence == "weak" else ""))))
     kind = kind_label(x.kind, r.lang)
     if x.target_kind and x.target_kind != x.kind:
         kind += f" → {kind_label(x.target_kind, r.lang)}"
@@ -564,11 +438,13 @@ def crossing_sub(x: Crossing, r: Report) -> str:
 def change_row(ch: FieldChange, lang: str) -> tuple[str, str, str]:
     if ch.change == "history":
         e = ch.new
-        detail = f"{e.date}: {change_text(e, lang)}" + (f" — {note_text(e, lang)}" if note_text(e, lang) else "")
-        return ch.record_id, "history +", detail
+        detail = f"{date_text(e.date, lang)}: {change_text(e, lang)}" + (
+            f" — {note_text(e, lang)}" if note_text(e, lang) else "")
+        return ch.record_id, DIFF_CHANGES[lang]["history"], detail
     if ch.change in ("added", "removed"):
-        return ch.record_id, ch.change, str(ch.new if ch.change == "added" else ch.old)
-    return ch.record_id, ch.field or "", f"{short_value(ch.old)} → {short_value(ch.new)}"
+        return ch.record_id, DIFF_CHANGES[lang][ch.change], str(ch.new if ch.change == "added" else ch.old)
+    label = FIELD_LABELS[lang].get(ch.field, ch.field) if ch.field else ""
+    return ch.record_id, label, f"{short_value(ch.old)} → {short_value(ch.new)}"
 
 
 def stage_legend(lang: str) -> str:

@@ -24,16 +24,7 @@ from ...core.model import Commitment
 from ...ops.changes import Event
 from ..render import note_text
 from .model import Block, Report, change_text, party_label
-
-TEXT = {
-    "vi": {"shared": "Các cam kết của {party} cùng một tỉnh in ở phần của tỉnh đó",
-           "own_shown": "{own} cam kết riêng: {here} dưới đây, {there} ở phần các tỉnh",
-           "what_happened": "Bản ghi: thay đổi. Ghi chú — nguồn"},
-    "en": {"shared": "{party}'s commitments shared with one province are printed in that province's part",
-           "own_shown": "{own} own commitments: {here} below, {there} in the provinces' parts",
-           "what_happened": "Records: change. Note — sources"},
-}
-
+from .text import TEXT, counted
 
 @dataclass(frozen=True)
 class EventGroup:
@@ -115,7 +106,7 @@ def own_shown_note(block: Block, r: Report) -> str | None:
     if not there:
         return None
     own = sum(len(records) for _, records in block.sections)
-    return TEXT[r.lang]["own_shown"].format(own=own, here=own - there, there=there)
+    return counted("own_shown", own, r.lang, own=own, here=own - there, there=there)
 
 
 def t(r: Report, key: str, **values: str) -> str:

@@ -4,8 +4,9 @@ full address is listed once, under its number, at the end (HTML print and Word a
 from __future__ import annotations
 
 from .model import Report, evidence_of, is_web_url
+from .text import Label, TEXT
 
-TITLE = {"vi": "Địa chỉ các nguồn", "en": "Source addresses"}
+TITLE = Label("report", TEXT.english["sources"])
 
 
 def source_numbers(r: Report) -> dict[str, int]:

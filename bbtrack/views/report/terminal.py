@@ -12,8 +12,10 @@ from .model import (
     RICH_STYLES, Report, as_of_text, change_row, change_text, completion_text,  crossing_sub,
     events_title, evidence_of, generated_text, headline_detail, headline_figures, ladder_cells, last_event_text,
     meeting_line, no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text,
-    section_title, stage_legend, stamp_text, status_columns, status_rows, timing_note_text, title_of,
+    section_title, stage_legend, stamp_text, title_zh_note, status_columns, status_rows, timing_note_text, title_of,
 )
+from ..labels import aside
+from .text import counted, date_text
 from .sources import TITLE as SOURCES_TITLE, source_numbers
 
 
@@ -53,9 +55,11 @@ def write_terminal(r: Report, out: TextIO) -> None:
     head.append(safe_text(report_title(r)), style="bold")
     if r.meeting:
         head.append("\n" + safe_text(meeting_line(r)))
-    head.append(f"\n{r.t('as_of')}: {safe_text(as_of_text(r))} ({r.t('as_of_note')})   {r.t('data')}: ")
+    head.append(f"\n{r.t('as_of')}: {safe_text(as_of_text(r))}{aside(r.t('as_of_note'), r.lang)}   {r.t('data')}: ")
     head.append(safe_text(stamp_text(r)), style="yellow" if r.stamp is None or r.stamp[1] else "green")
     head.append(f"\n{r.t('generated')}: {generated_text(r)}   {r.t('scope')}: {safe_text(scope_text(r))}")
+    if title_zh_note(r):
+        head.append("\n" + title_zh_note(r), style="italic")
     print_panel(console, head, box=box.DOUBLE)
 
     g = r.total
@@ -95,7 +99,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
         for e in r.events:
             weak = f" [{r.t('weak')}]" if e.entry.confidence == "weak" else ""
             style = RICH_STYLES.get(e.entry.to) if e.collection == "commitments" else "magenta"
-            table.add_row(T(str(e.entry.date)), T(e.record_id, "bold"), T(change_text(e.entry, r.lang) + weak, style),
+            table.add_row(T(date_text(e.entry.date, r.lang)), T(e.record_id, "bold"), T(change_text(e.entry, r.lang) + weak, style),
                           T(note_text(e.entry, r.lang) or ""), sources(e.entry.evidence))
         body = table
     else:
@@ -138,7 +142,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
         parts: list = []
         if block.group is not None:
             gp = block.group
-            parts.append(T(f"{gp.total} {r.t('commitments')} · {r.t('completion')}: {completion_text(gp)} · "
+            parts.append(T(f"{counted('commitments', gp.total, r.lang)} · {r.t('completion')}: {completion_text(gp)} · "
                            f"{r.t('overdue')}: {gp.overdue} · {r.t('late')}: {gp.late}", "bold"))
             own, joint = own_note(block, r)
             parts.append(T(own + (f"{joint} “{r.t('joint')}”" if joint else "") + ".", "italic"))
