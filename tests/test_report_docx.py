@@ -38,7 +38,10 @@ def word(cli: Cli, tmp_path: Path, *args: str):
     target = tmp_path / f"report-{len(list(tmp_path.glob('report-*.docx')))}.docx"
     result = cli("report", "--format", "docx", "--today", TODAY, "--output", str(target), *args)
     assert result.exit_code == 0, result.output
-    assert result.stdout == "" and f"wrote {target}" in result.stderr
+    from bbtrack.core.i18n import _
+
+    lang = args[args.index("--lang") + 1] if "--lang" in args else "vi"
+    assert result.stdout == "" and _("wrote {path}", lang).format(path=target) in result.stderr
     return docx.Document(str(target)), target
 
 
@@ -209,7 +212,7 @@ def test_binary_is_refused_on_a_terminal_and_allowed_to_a_pipe(shipped_dir, tmp_
         shown = b""
     os.close(master)
     assert on_tty.returncode == 2
-    assert on_tty.stderr.decode().count("\n") == 1 and "--output FILE" in on_tty.stderr.decode()
+    assert on_tty.stderr.decode().count("\n") == 1 and "--output" in on_tty.stderr.decode() and "> report.docx" in on_tty.stderr.decode()
     assert b"PK" not in shown
 
 

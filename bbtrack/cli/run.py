@@ -548,10 +548,9 @@ def _due_before(value: str):
 
 
 def _patched() -> bool:
-    from ..load import patch
-    from ..load.folder import find_data_dir
+    from ..load import folder, patch
 
-    return patch.refresh(find_data_dir(STATE.data_dir))
+    return patch.refresh(folder.find_data_dir(STATE.data_dir))
 
 
 def _list_index(day: _dt.date, fmt: str, noted: bool = False):
@@ -559,11 +558,10 @@ def _list_index(day: _dt.date, fmt: str, noted: bool = False):
     holds a fresh index that answers for `day`; else (None, None)."""
     if not STATE.use_cache:
         return None, None
-    from ..load import cache
+    from ..load import cache, folder
     from ..views import listindex
-    from ..load.folder import find_data_dir
 
-    data_dir = find_data_dir(STATE.data_dir)
+    data_dir = folder.find_data_dir(STATE.data_dir)
     machine = fmt in listindex.PARTS[1:]
     found = cache.cached_index(data_dir, (0, listindex.PARTS.index(fmt)) if machine else (0,))
     if found is None or not listindex.answers(found[0], day) or (machine and found[1] is None):

@@ -137,6 +137,7 @@ class Group(LocalisedGroup):
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
         from typer._click import exceptions as click_exceptions
+        from typer.exceptions import Abort
 
         args = list(sys.argv[1:] if args is None else args)
         from .run import language_from_argv
@@ -157,7 +158,7 @@ class Group(LocalisedGroup):
 
             error(one_line(exc))
             sys.exit(2 if isinstance(exc, click_exceptions.UsageError) else exc.exit_code)
-        except click_exceptions.Abort:
+        except Abort:  # Typer's, which its vendored Click raises for Ctrl-C (it has none of its own)
             from ..core.i18n import _
             from .run import err
 

@@ -144,6 +144,11 @@ def _fingerprint(data_dir: Path, held: tuple | None = None) -> tuple:
         code.append((name, st.st_size, st.st_mtime_ns))
     # The folder as spelled (it is kept in the result) and the current folder (messages
     # name files relative to it) change the result as much as the files do.
+    # Warnings are cached in the language they were written in: another language, another entry,
+    # as for other code (the files' parts stay last, where `load.patch` looks for them).
+    from ..core.i18n import current
+
+    code.append(("lang", current()))
     parts: list[object] = [__version__, SCHEMA_VERSION, _FORMAT, tuple(code), os.getcwd(), str(data_dir)]
     for name in (COMMITMENTS_FILE, CROSSINGS_FILE):
         path = data_dir / name
@@ -158,10 +163,6 @@ def _fingerprint(data_dir: Path, held: tuple | None = None) -> tuple:
         except OSError:
             return ()  # unreadable: let the parser report it, uncached
         parts.append((os.path.realpath(path), st.st_size, st.st_mtime_ns, digest))
-    # Warnings are cached in the language they were written in: another language, another entry.
-    from ..core.i18n import current
-
-    parts.append(current())
     return tuple(parts)
 
 
