@@ -289,7 +289,7 @@ def test_check_predicts_status_amend_and_remove(name, tmp_path):
 
 
 @pytest.mark.parametrize("lang, words", [
-    ("zh", ["bbtrack 编辑功能拒绝对本文件进行任何修改", "发现 YAML 锚点 &s3", "去掉锚点，直接写出取值"]),
+    ("zh", ["bbtrack 编辑功能不支持修改本文件", "发现 YAML 锚点 &s3", "去掉锚点，直接写出取值"]),
     ("vi", ["trình sửa dữ liệu của bbtrack từ chối mọi thao tác sửa tệp này", "có neo &s3 của YAML",
             "ghi giá trị mà không dùng neo"]),
 ])
