@@ -308,12 +308,6 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and p.name != ".bbtrack.lock"}
 
 
-@pytest.fixture(autouse=True)
-def _english(monkeypatch):
-    """The cases below quote the English wording: every run, in-process or a real process, in English."""
-    monkeypatch.setenv("BBTRACK_LANG", "en")
-
-
 @pytest.fixture
 def restore_modes(tmp_path):
     yield

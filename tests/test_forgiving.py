@@ -38,12 +38,6 @@ def history(cli, record_id: str) -> list[dict]:
     return json.loads(ok(cli("show", record_id, "--format", "json")).stdout)["history"]
 
 
-@pytest.fixture(autouse=True)
-def _english(monkeypatch):
-    """These tests quote the English wording (the other languages: test_*_in_the_readers_language)."""
-    monkeypatch.setenv("BBTRACK_LANG", "en")
-
-
 def one_error_line(result, code: int) -> str:
     assert result.exit_code == code, result.output
     lines = result.stderr.splitlines()

@@ -36,7 +36,7 @@ from .complete import (  # shell completion
 from .corrections import STATUS_AMEND_HELP, STATUS_REMOVE_HELP, status_amend, status_remove
 from .options import DUE_SOURCE_OPTION, FORMAT_OPTION, LANG_OPTION, OUTPUT_OPTION, SHEET_FORMAT_OPTION
 from .reporting import REPORT_HELP, report
-from ..core.i18n import N_, _, ngettext
+from ..core.i18n import N_, _
 from .helptext import Command, LocalisedGroup
 from .usage import Group
 

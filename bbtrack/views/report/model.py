@@ -354,7 +354,7 @@ def timing_note_text(r: Report) -> str:
     """What done on time, late and overdue are measured against, with the count of each basis:
     most due periods are only the year of the programme, no deadline the minutes set."""
     by_source = Counter()
-    for (_, source), n in r.bases.items():
+    for (_due, source), n in r.bases.items():
         by_source[source] += n
     years = sorted({str(c.due) for b in r.blocks for _, records in b.sections for c in records
                     if c.due and getattr(c, "due_source", None) == "programme"})

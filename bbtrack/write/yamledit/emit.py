@@ -167,7 +167,7 @@ def _splice(text: str, edits: list[tuple[int, int, int, str]]) -> str:
     """Apply (start, end, order, replacement) edits; inserts at one point go in `order`."""
     parts = []
     pos = 0
-    for start, end, _, replacement in sorted(edits, key=lambda e: (e[0], e[2])):
+    for start, end, _order, replacement in sorted(edits, key=lambda e: (e[0], e[2])):
         if start < pos:
             raise AssertionError("overlapping edits")  # a bug, never bad data
         parts.append(text[pos:start])
