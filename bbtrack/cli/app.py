@@ -34,7 +34,7 @@ from .complete import (  # shell completion
     complete_status as _complete_status,
 )
 from .corrections import STATUS_AMEND_HELP, STATUS_REMOVE_HELP, status_amend, status_remove
-from .options import DUE_SOURCE_OPTION, FORMAT_OPTION, LANG_OPTION, OUTPUT_OPTION, SHEET_FORMAT_OPTION
+from .options import DRY_RUN_OPTION, DUE_SOURCE_OPTION, FORMAT_OPTION, LANG_OPTION, OUTPUT_OPTION, SHEET_FORMAT_OPTION
 from .reporting import REPORT_HELP, report
 from ..core.i18n import N_, _
 from .helptext import Command, LocalisedGroup
@@ -335,7 +335,7 @@ def status_set(
     weak: bool = typer.Option(False, "--weak", help=N_("The source is weak (a mirror or aggregator): stored as confidence: weak.")),
     kind: Optional[str] = typer.Option(None, "--kind", help=N_("Crossings: the new kind after an upgrade (e.g. international).")),
     force: bool = typer.Option(False, "--force", help=N_("Allow moving backwards or out of a final status (needs --note).")),
-    dry_run: bool = typer.Option(False, "--dry-run", "-n", help=N_("Print the diff that would be applied; write nothing.")),
+    dry_run: bool = DRY_RUN_OPTION,
 ) -> None:
     from ..write.correct import record_event
     from ..write.edit import Change
@@ -373,7 +373,7 @@ def add(
     kind: str = typer.Option("deliverable", "--kind", help=N_("deliverable (one-off) or continuing.")),
     due: Optional[str] = typer.Option(None, "--due", help=N_('Due date as the minutes give it: "2024", "2024-09", "15/9/2024".')),
     due_source: Optional[str] = typer.Option(None, "--due-source", help=N_("With --due: minutes (its own sentence) or programme.")),
-    dry_run: bool = typer.Option(False, "--dry-run", "-n", help=N_("Print the diff that would be applied; write nothing.")),
+    dry_run: bool = DRY_RUN_OPTION,
 ) -> None:
     from ..core.dates import parse_user
     from ..write.edit import NewCommitment, add_commitment

@@ -14,10 +14,15 @@ import typer
 
 from ..core.i18n import N_, _
 from .complete import complete_id as _complete_id
+from .options import DRY_RUN_OPTION
 from .run import STATE, print_edit as _print_edit
 
-ENTRY_HELP = N_("Which entry: its number in `bbtrack show` (1 = oldest), `last`, or its date.")
-REASON_HELP = N_("Why the entry is wrong (required); bbtrack prints a commit message carrying it.")
+# What both corrections ask: which record, which of its entries, and why.
+ID_ARGUMENT = typer.Argument(..., metavar="ID", autocompletion=_complete_id, help=N_("Commitment or crossing id."))
+ENTRY_OPTION = typer.Option(..., "--entry", help=N_(
+    "Which entry: its number in `bbtrack show` (1 = oldest), `last`, or its date."))
+REASON_OPTION = typer.Option(..., "--reason", help=N_(
+    "Why the entry is wrong (required); bbtrack prints a commit message carrying it."))
 
 
 def _finish(result, fix, dry_run: bool) -> None:
@@ -41,16 +46,16 @@ STATUS_AMEND_HELP = N_(
 
 
 def status_amend(
-    record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id, help=N_("Commitment or crossing id.")),
-    entry: str = typer.Option(..., "--entry", help=ENTRY_HELP),
-    reason: str = typer.Option(..., "--reason", help=REASON_HELP),
+    record_id: str = ID_ARGUMENT,
+    entry: str = ENTRY_OPTION,
+    reason: str = REASON_OPTION,
     date: Optional[str] = typer.Option(None, "--date", help=N_("The right date (it must stay between its neighbours).")),
     note: Optional[str] = typer.Option(None, "--note", help=N_('The right note ("" removes it).')),
     note_vi: Optional[str] = typer.Option(None, "--note-vi", help=N_('The right Vietnamese note ("" removes it).')),
     note_zh: Optional[str] = typer.Option(None, "--note-zh", help=N_('The right Chinese note ("" removes it).')),
     evidence: List[str] = typer.Option([], "--evidence", "-e", help=N_("The right evidence; replaces the entry's. Repeatable.")),
     status: Optional[str] = typer.Option(None, "--status", "-s", help=N_("The status (a crossing: stage) the entry should record.")),
-    dry_run: bool = typer.Option(False, "--dry-run", "-n", help=N_("Print the diff that would be applied; write nothing.")),
+    dry_run: bool = DRY_RUN_OPTION,
 ) -> None:
     from ..core.dates import parse_user
     from ..load.folder import find_data_dir
@@ -74,10 +79,10 @@ STATUS_REMOVE_HELP = N_(
 
 
 def status_remove(
-    record_id: str = typer.Argument(..., metavar="ID", autocompletion=_complete_id, help=N_("Commitment or crossing id.")),
-    entry: str = typer.Option(..., "--entry", help=ENTRY_HELP),
-    reason: str = typer.Option(..., "--reason", help=REASON_HELP),
-    dry_run: bool = typer.Option(False, "--dry-run", "-n", help=N_("Print the diff that would be applied; write nothing.")),
+    record_id: str = ID_ARGUMENT,
+    entry: str = ENTRY_OPTION,
+    reason: str = REASON_OPTION,
+    dry_run: bool = DRY_RUN_OPTION,
 ) -> None:
     from ..load.folder import find_data_dir
     from ..write.correct import Correction, correct

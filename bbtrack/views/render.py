@@ -415,7 +415,7 @@ def history_lines(h: HistoryEntry, lang: str) -> list[str]:
 def change_text(h: HistoryEntry, lang: str) -> str:
     """"đang thực hiện → hoàn thành (cửa khẩu quốc tế)": the codes of a history entry in words."""
     if h.from_ == h.to:  # an event that moved nothing: "X → X" would read as a typo
-        change = _("{status} (unchanged)", lang).format(status=status_or_stage(h.to, lang))
+        change = status_or_stage(h.to, lang) + aside(pgettext("change", "unchanged", lang), lang)
     else:
         change = f"{status_or_stage(h.from_, lang)} → {status_or_stage(h.to, lang)}"
     if h.kind:

@@ -18,10 +18,10 @@ from ...ops.changes import Event, FieldChange, diff_revisions, events
 from ...core.dates import PartialDate
 from ...core.errors import UsageError
 from ...core.i18n import _
-from ...core.model import LADDER, STAGE_LABELS, Commitment, Crossing, Dataset, HistoryEntry, Meeting
+from ...core.model import LADDER, STAGE_LABELS, Commitment, Crossing, Dataset, Meeting
 from ...ops.query import Group, as_of, check_due_sources, id_key, summarize, timing, totals, with_due_source
-from ..render import (
-    NO_UPDATE, STANDINGS, kind_label, note_text, short_value, standing_counts, status_or_stage,
+from ..render import (  # change_text: the report's modules take it from here
+    NO_UPDATE, STANDINGS, change_text, kind_label, note_text, short_value, standing_counts,
     summary_no_update_note,
 )
 from ...core.text import slug
@@ -229,16 +229,6 @@ def evidence_of(c: Commitment) -> list[str]:
         for url in entry.evidence:
             seen.setdefault(url, None)
     return list(seen)
-
-
-def change_text(entry: HistoryEntry, lang: str) -> str:
-    if entry.from_ == entry.to:  # an update without a change of status
-        text = status_or_stage(entry.to, lang) + aside(TEXT[lang]["unchanged"], lang)
-    else:
-        text = f"{status_or_stage(entry.from_, lang)} → {status_or_stage(entry.to, lang)}"
-    if entry.kind:
-        text += aside(kind_label(entry.kind, lang), lang)
-    return text
 
 
 def last_event_text(c: Commitment, r: Report) -> str:

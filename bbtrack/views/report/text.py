@@ -92,7 +92,6 @@ TEXT = Labels("report", {
     "detail": pgettext("report", "Detail", "en"),
     "legend": pgettext("report", "Legend", "en"),
     "crossing_events": pgettext("report", "crossings", "en"),
-    "unchanged": pgettext("report", "unchanged", "en"),
     "via_markers": pgettext("report", "via markers {markers}", "en"),
     # i18n: shown in Chinese only: the Chinese titles are ours, not the signed Chinese text (glossary T9); said once a report.
     "title_zh_note": pgettext("report", "Titles are an unofficial translation, for reference only.", "en"),
