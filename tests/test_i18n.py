@@ -101,3 +101,90 @@ def test_the_probe_finds_english(tmp_path):
     assert english_in("bản ghi SM23-3-15: updated data/commitments.yaml") == ["updated"]
     assert english_in("用法：bbtrack status set --help https://example.org/show/this") == []
     assert "Show" in english_in("  -h, --help  Show this message and exit.")
+
+
+@pytest.mark.parametrize("lang", ["vi", "zh"])
+def test_the_catalogue_reader_answers_as_gettext_does(lang):
+    """`i18n.Compiled` reads the shipped `.mo` in place of the standard library's gettext (for
+    start-up time): every message, with or without context, singular and plural, and one that
+    is missing, comes out the same."""
+    import gettext
+    import io
+
+    with open(f"{i18n.LOCALE_DIR}/{lang}/LC_MESSAGES/bbtrack.mo", "rb") as handle:
+        data = handle.read()
+    ours, theirs = i18n.Compiled(data), gettext.GNUTranslations(io.BytesIO(data))
+    checked = 0
+    for key in theirs._catalog:
+        if isinstance(key, tuple):  # a plural message: (singular, form)
+            for n in (0, 1, 2, 11):
+                assert ours.ngettext(key[0], key[0] + " (plural)", n) == theirs.ngettext(key[0], key[0] + " (plural)", n)
+        elif "\x04" in key:
+            context, message = key.split("\x04", 1)
+            assert ours.pgettext(context, message) == theirs.pgettext(context, message)
+        else:
+            assert ours.gettext(key) == theirs.gettext(key)
+        checked += 1
+    assert checked > 600
+    for probe in ("not a message of bbtrack", "Options\x00x"):
+        assert ours.gettext(probe) == theirs.gettext(probe) == probe
+    assert ours.ngettext("one thing", "{n} things", 3) == "{n} things"
+
+
+def test_a_catalogue_the_reader_does_not_read_goes_to_gettext(tmp_path):
+    """Plural forms other than one, or a big-endian file, are left to the standard library."""
+    import io
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    catalog = Catalog(locale="ru")  # three plural forms
+    catalog.add(("{n} record", "{n} records"), ("{n} запись", "{n} записи", "{n} записей"))
+    catalog.add("Options", "Параметры")
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    found = i18n._read_mo(buffer.getvalue())
+    assert not isinstance(found, i18n.Compiled)
+    assert found.ngettext("{n} record", "{n} records", 5) == "{n} записей"
+    assert found.gettext("Options") == "Параметры"
+    with pytest.raises(ValueError):
+        i18n.Compiled(b"\x95\x04\x12\xde" + bytes(24))  # big-endian magic
+
+
+def test_help_wraps_latin_text_with_the_small_pattern_as_with_the_cjk_one():
+    """`helptext` cuts text with no CJK character with a pattern that is cheaper to compile:
+    on such text both give the same pieces."""
+    import random
+    import re
+
+    from bbtrack.cli import helptext
+
+    full, plain = re.compile(helptext._CJK_PIECES), re.compile(helptext._PLAIN_PIECES)
+    alphabet = "ab Âấđ `“”‘’()[]{}.,;:!?-—'\"\n\t\u00a0…"
+    rng = random.Random(21)
+    for _n in range(5000):
+        text = "".join(rng.choice(alphabet) for _k in range(rng.randint(0, 40)))
+        assert plain.findall(text) == full.findall(text), text
+    assert helptext._pieces("dùng `bbtrack list` để xem") == full.findall("dùng `bbtrack list` để xem")
+    chinese = "用 `bbtrack list` 查看。"
+    assert helptext._pieces(chinese) == full.findall(chinese) != plain.findall(chinese)
+
+
+def test_help_counts_columns_as_the_terminal_shows_them():
+    """`helptext._width` looks up only characters from U+1100 on; it equals a lookup of every
+    assigned character (a CJK or full-width one takes two columns)."""
+    import random
+    import unicodedata
+
+    from bbtrack.cli import helptext
+
+    def every(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    assigned = [chr(c) for c in [*range(32, 0x3100), *range(0x4E00, 0x4F00), *range(0xFF00, 0xFF70), 0x1F600, 0x20000]
+                if unicodedata.category(chr(c)) != "Cn"]
+    rng = random.Random(19)
+    for _n in range(3000):
+        text = "".join(rng.choice(assigned) for _k in range(rng.randint(0, 16)))
+        assert helptext._width(text) == every(text), text
+    assert helptext._width("Tùy chọn") == 8 and helptext._width("选项：") == 6
