@@ -200,10 +200,9 @@ def fit_note(note: str, fmt: str, out: TextIO) -> str:
     """A note under a table, wrapped between words on a terminal: its lines are never wider than it is."""
     if fmt != "table" or not is_terminal(out):
         return note
-    import shutil
-    import textwrap
+    from .tables import terminal_columns, wrap_words
 
-    return textwrap.fill(note, shutil.get_terminal_size().columns, break_long_words=False)
+    return "\n".join(wrap_words(note, terminal_columns()))
 
 
 COMMITMENT_CSV_COLUMNS = ("id", "section", "title_vi", "title_en", "title_zh", "parties", "crossings", "kind", "due",
@@ -468,11 +467,10 @@ def _emit_lines(lines: Iterable[str], out: TextIO, rich: bool) -> None:
     # On a terminal each line is wrapped to its width; piped, a field stays one line for grep.
     if rich:
         import re
-        import shutil
 
-        from .tables import wrap_words
+        from .tables import terminal_columns, wrap_words
 
-        room = shutil.get_terminal_size().columns
+        room = terminal_columns()
         hang = re.compile(r"( *)(\S+ {2,})?")  # a value's column: after a key or a date and its gap
         wrapped = []
         for line in lines:
