@@ -96,6 +96,41 @@ def test_by_record_equals_whole_on_every_bad_input(tmp_path, monkeypatch, case):
 ])
 def test_split_refuses_what_a_split_could_misread(text):
     assert spans.split_records(text, "commitments") is None
+    # The bytes' split checks only the header; its reader refuses the span that holds the rest.
+    raw = text.encode("utf-8")
+    pieces = spans.split_bytes(raw, "commitments")
+    assert pieces is None or not all(spans.readable_alone(pieces.chunk(raw, i), pieces.indent)
+                                     for i in range(len(pieces.starts)))
+
+
+@pytest.mark.parametrize("layout", ["shipped", "indent0", "indent4", "crlf", "comments", "generated"])
+def test_the_bytes_split_finds_the_text_split_s_spans(data_dir, layout):
+    """`split_bytes` (a patch's) gives each span the digest and place `split_records` (a full
+    read's) gives it, and every span it finds reads alone: a patch matches a record of the
+    entry by that digest."""
+    text = (data_dir / "commitments.yaml").read_text(encoding="utf-8")
+    if layout == "indent0":
+        text = text.replace("\n  ", "\n")
+    elif layout == "indent4":
+        text = text.replace("\n  ", "\n    ")
+    elif layout == "crlf":
+        text = text.replace("\n", "\r\n")
+    elif layout == "comments":
+        text = text.replace("\n  - id:", "\n\n  # Ghi chú: một bản ghi\n  - id:")
+    elif layout == "generated":
+        rng = random.Random(7)
+        head, _, body = text.partition("\ncommitments:\n")
+        items = body.split("\n  - id:")
+        text = head + "\ncommitments:\n" + "\n  - id:".join(items[:1] + [rng.choice(items[1:]) for _n in range(300)])
+    split = spans.split_records(text, "commitments")
+    assert split is not None
+    raw = text.encode("utf-8")
+    pieces = spans.split_bytes(raw, "commitments")
+    assert pieces.digests == [span.digest for span in split.spans]
+    assert pieces.starts == [len(text[:span.start].encode("utf-8")) for span in split.spans]
+    assert spans.lines_at(raw, pieces.starts) == [span.line for span in split.spans]
+    assert raw[:pieces.header_end].decode("utf-8") == text[:split.header_end]
+    assert all(spans.readable_alone(pieces.chunk(raw, i), pieces.indent) for i in range(len(pieces.starts)))
 
 
 def test_split_spans_cover_every_item_with_its_first_line():
@@ -198,12 +233,12 @@ def test_after_a_status_set_the_next_read_parses_one_record(repo, tmp_path):
 
 
 def test_a_long_parse_shows_progress_on_a_terminal(tmp_path):
-    """`run.Progress` as the loader drives it: nothing in the first second, then the count
+    """`progress.Progress` as the loader drives it: nothing in the first second, then the count
     of records read, and a last line with the total (a clock that ticks 0.5 s a call)."""
     import io
 
     from bench import datasets
-    from bbtrack.cli.run import Progress
+    from bbtrack.cli.progress import Progress
 
     folder = tmp_path / "data"
     datasets.build(folder, 1500)
@@ -227,7 +262,7 @@ def test_a_long_parse_shows_progress_on_a_terminal(tmp_path):
 def test_a_short_parse_shows_nothing(shipped_dir):
     import io
 
-    from bbtrack.cli.run import Progress
+    from bbtrack.cli.progress import Progress
 
     out = io.StringIO()
     progress = Progress(out)
@@ -240,8 +275,8 @@ def test_records_pickled_by_other_code_are_never_reused(shipped_dir, monkeypatch
     """An entry whose fingerprint names other code (a field added to a class would shift the
     pickled values) is not reused: every record is parsed again."""
     load(shipped_dir)
-    real = cache._fingerprint
-    monkeypatch.setattr(cache, "_fingerprint", lambda *a, **k: ("another bbtrack", *real(*a, **k)[1:]))
+    real = cache.folder_fingerprint
+    monkeypatch.setattr(cache, "folder_fingerprint", lambda *a, **k: ("another bbtrack", *real(*a, **k)[1:]))
     _edit_outside(shipped_dir / "commitments.yaml", 1, 3)
     composes = Composes(monkeypatch)
     result = load(shipped_dir)

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bbtrack.load import cache
+from bbtrack.load import fingerprint
 from bbtrack.write import yamledit as ye
 from bbtrack.core.errors import BbtrackError
 
@@ -158,17 +158,17 @@ def test_error_lines_of_a_record_are_the_files():
 
 # --- the digest a verdict resumes -------------------------------------------------------
 
-@pytest.mark.parametrize("size", [0, 1, cache._STEP - 1, cache._STEP, cache._STEP + 7, cache._BIG - 3,
-                                  cache._BIG, cache._BIG + cache._STEP + 5])
+@pytest.mark.parametrize("size", [0, 1, fingerprint._STEP - 1, fingerprint._STEP, fingerprint._STEP + 7, fingerprint._BIG - 3,
+                                  fingerprint._BIG, fingerprint._BIG + fingerprint._STEP + 5])
 def test_spliced_digest_equals_the_digest_of_the_spliced_bytes(size):
     data = bytes(range(256)) * (size // 256) + bytes(size % 256)
-    hashed = cache.Hashed(data)
-    assert hashed.digest == cache._digest_bytes(data)
+    hashed = fingerprint.Hashed(data)
+    assert hashed.digest == fingerprint.digest_bytes(data)
     for start, end in {(0, 0), (0, min(size, 5)), (size // 2, size // 2 + min(3, size - size // 2)),
-                       (max(0, size - 2), size), (size, size), (max(0, size - cache._STEP - 1), size)}:
+                       (max(0, size - 2), size), (size, size), (max(0, size - fingerprint._STEP - 1), size)}:
         for replacement in (b"", b"xyz", b"q" * 10):
             new = data[:start] + replacement + data[end:]
-            assert hashed.spliced(data, start, end, replacement) == cache._digest_bytes(new), (start, end)
+            assert hashed.spliced(data, start, end, replacement) == fingerprint.digest_bytes(new), (start, end)
 
 
 def test_new_lines_take_the_files_first_newline_not_the_records():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bbtrack.load import cache
+from bbtrack.load import cache, fingerprint
 from bbtrack.load.cached import load
 from bbtrack.load.loader import COMMITMENTS_FILE, parse_folder
 
@@ -82,8 +82,7 @@ def test_corrupt_entry_is_ignored_and_rebuilt(data_dir, damage):
     elif damage == "empty":
         entry.write_bytes(b"")
     else:  # a valid fingerprint and nothing after it
-        fingerprint = cache._fingerprint(data_dir)
-        entry.write_bytes(pickle.dumps(fingerprint))
+        entry.write_bytes(pickle.dumps(fingerprint.folder_fingerprint(data_dir)))
     parse = CountingParse()
     result = cache.cached_load(data_dir, parse)
     assert parse.calls == 1 and len(result.dataset.commitments) == 48
@@ -108,7 +107,7 @@ def _poison(data_dir: Path) -> None:
     """A fresh-looking entry whose records say something the files do not."""
     truth = parse_folder(data_dir)
     fake = dataclasses.replace(truth, dataset=dataclasses.replace(truth.dataset, commitments=truth.dataset.commitments[:1]))
-    cache._write(cache.entry_path(data_dir), cache._fingerprint(data_dir), fake)
+    cache._write(cache.entry_path(data_dir), fingerprint.folder_fingerprint(data_dir), fake)
 
 
 def test_no_cache_option_bypasses_the_entry(cli, data_dir):
@@ -248,7 +247,7 @@ def test_consecutive_writes_parse_the_folder_once(cli, data_dir, monkeypatch):
     first = cli("status", "set", "SM23-3-17", "ongoing", "--date", "2024-01-02", "--evidence", URL, "--by", "t")
     assert first.exit_code == 0, first.output
     assert cache.verdict_path(data_dir).is_file()
-    assert cache.known_clean(data_dir) == cache._fingerprint(data_dir)
+    assert cache.known_clean(data_dir) == fingerprint.folder_fingerprint(data_dir)
     # In this block a parse fails the test. (A context, not monkeypatch.undo(): that would
     # also undo conftest's private cache folder for the rest of the test.)
     with monkeypatch.context() as patch:
@@ -301,3 +300,42 @@ def test_clear_removes_verdicts(cli, data_dir):
     # The entry of the first check, the verdict of the write and its index patch (write-through).
     assert cache.clear() == 3
     assert not cache.verdict_path(data_dir).exists() and not cache.index_path(data_dir).exists()
+
+
+def _no_hashing(monkeypatch) -> None:
+    monkeypatch.setattr(fingerprint, "digest_file", lambda *a, **k: pytest.fail("the file was hashed"))
+
+
+def test_a_settled_file_is_not_read_again_while_its_stat_is_unchanged(data_dir, monkeypatch):
+    """A digest is remembered with the file's inode, size, mtime and ctime (`SETTLED_NS` after its
+    last change) and taken again without reading the file; any write moves the ctime."""
+    monkeypatch.setattr(fingerprint, "SETTLED_NS", 0)  # the files were written just now
+    first = fingerprint.folder_fingerprint(data_dir)
+    with monkeypatch.context() as m:
+        _no_hashing(m)
+        assert fingerprint.folder_fingerprint(data_dir) == first
+    path = data_dir / COMMITMENTS_FILE
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("status: open", "status: done", 1), encoding="utf-8")  # same size
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # and the mtime put back
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    again = fingerprint.folder_fingerprint(data_dir)
+    assert again != first and again[-2][3] != first[-2][3]  # hashed again: another digest
+
+
+def test_a_file_changed_lately_is_always_hashed(data_dir, monkeypatch):
+    fingerprint.folder_fingerprint(data_dir)  # the copy was written just now: not settled
+    with monkeypatch.context() as m:
+        _no_hashing(m)
+        with pytest.raises(pytest.fail.Exception):
+            fingerprint.folder_fingerprint(data_dir)
+
+
+def test_a_damaged_digest_memo_is_ignored(data_dir, monkeypatch):
+    monkeypatch.setattr(fingerprint, "SETTLED_NS", 0)
+    first = fingerprint.folder_fingerprint(data_dir)
+    fingerprint._memo_path().write_bytes(b"\x80\x05not a pickle")
+    assert fingerprint.folder_fingerprint(data_dir) == first
+    fingerprint._memo_path().write_bytes(pickle.dumps(["not", "a", "dict"]))
+    assert fingerprint.folder_fingerprint(data_dir) == first

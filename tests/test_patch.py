@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bbtrack.load import cache, patch, validate
+from bbtrack.load import cache, fingerprint, patch, validate
 from bbtrack.load.loader import COMMITMENTS_FILE, CROSSINGS_FILE
 
 URL = "https://example.org/evidence"
@@ -180,3 +180,70 @@ def test_two_writers_through_the_console_script(shipped_dir, tmp_path):
         assert done.returncode == 0, done.stderr
     warm, fresh = bb("list", "--format", "json"), bb("--no-cache", "list", "--format", "json")
     assert warm.stdout == fresh.stdout and '"status": "stalled"' in warm.stdout
+
+
+def _patched_list_equals_fresh(cli, monkeypatch) -> None:
+    with monkeypatch.context() as m:
+        _no_full_read(m)
+        patched = [cli("list", "--format", fmt, *more) for fmt in ("table", "markdown")
+                   for more in ((), ("--province", "Lạng Sơn"), ("--status", "open"))]
+    fresh = [cli("--no-cache", "list", "--format", fmt, *more) for fmt in ("table", "markdown")
+             for more in ((), ("--province", "Lạng Sơn"), ("--status", "open"))]
+    assert [(r.exit_code, r.stdout) for r in patched] == [(r.exit_code, r.stdout) for r in fresh]
+
+
+def test_a_chain_of_changes_is_kept_as_one_change_of_the_entry(shipped_cli, shipped_dir, monkeypatch):
+    """Each patch is stored as a change of the entry's index (`listindex.IndexDelta`), made
+    from the one before: records changed twice, removed, put back, added, moved. After each
+    step the patched `list` prints what a fresh read prints, and the entry is never rewritten."""
+    from bbtrack.views.listindex import IndexDelta
+
+    entry = _warm(shipped_cli, shipped_dir)
+    path = shipped_dir / COMMITMENTS_FILE
+    blocks = re.split(r"(?m)^(?=  - id: SM23-)", path.read_text(encoding="utf-8"))
+    removed = blocks[9]
+
+    def write(step: str) -> None:
+        path.write_text("".join(blocks), encoding="utf-8")
+        assert patch.refresh(shipped_dir), step
+        _patched_list_equals_fresh(shipped_cli, monkeypatch)
+        assert cache.entry_path(shipped_dir).read_bytes() == entry, step
+
+    ids = [re.search(r"id: (\S+)", block).group(1) for block in (blocks[4], blocks[30], removed)]
+    blocks[4] = blocks[4].replace("title_en: ", "title_en: First ", 1)
+    write("one record changed")
+    blocks[4] = blocks[4].replace("title_en: First ", "title_en: Second ", 1)
+    blocks[30] = blocks[30].replace("title_en: ", "title_en: Other ", 1)
+    write("the same record changed again, and another")
+    del blocks[9]
+    write("a record removed")
+    blocks.insert(2, removed)
+    write("the record put back, elsewhere")
+    added = blocks[12].replace(re.search(r"id: (\S+)", blocks[12]).group(1), "SM23-3-98", 1)
+    blocks.insert(-1, re.sub(r"(?m)^    section: \d+$", "    section: 3", added))
+    write("a record added")
+    state = fingerprint.folder_fingerprint(shipped_dir)
+    _, _, _, stored = cache.read_base(shipped_dir, (*state[:fingerprint.SAME_CODE], "another state"), (0,))
+    delta = stored[0]
+    assert isinstance(delta, IndexDelta)  # not the whole index again
+    # Its rows: the record changed twice (once), the other one, the one put back, the one added.
+    assert sorted(delta.add.ids) == sorted([ids[0], ids[1], ids[2], "SM23-3-98"])
+    _same_as_fresh(shipped_cli)
+
+
+def test_a_change_of_an_entry_that_is_gone_is_not_served(shipped_cli, shipped_dir):
+    """An index patch names the entry it changes: once a full read has replaced that entry, a
+    patch left over is not read over the new one."""
+    _warm(shipped_cli, shipped_dir)
+    path = shipped_dir / COMMITMENTS_FILE
+    _edit(path, "    title_en: Fully", "    title_en: Revised")  # a record's, not the meeting's
+    assert patch.refresh(shipped_dir)
+    revised, stat, patched = path.read_bytes(), path.stat(), cache.index_path(shipped_dir).read_bytes()
+    _edit(path, "    title_en: Revised", "    title_en: Again")
+    assert shipped_cli("list", "--format", "json").exit_code == 0  # a full read: a new entry, the patch dropped
+    assert not cache.index_path(shipped_dir).exists()
+    path.write_bytes(revised)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # the patched state, exactly
+    cache.index_path(shipped_dir).write_bytes(patched)  # and its patch, of the entry that is gone
+    assert cache.cached_index(shipped_dir) is None
+    _same_as_fresh(shipped_cli)

@@ -109,7 +109,11 @@ def load(strict: bool = True):
 
     data_dir = find_data_dir(STATE.data_dir)
     note_packaged(data_dir)
-    progress = Progress(sys.stderr) if sys.stderr.isatty() else None
+    progress = None
+    if sys.stderr.isatty():
+        from .progress import Progress
+
+        progress = Progress(sys.stderr)
     try:
         result = load_folder(data_dir, use_cache=STATE.use_cache, progress=progress)
     finally:
@@ -143,35 +147,6 @@ def load(strict: bool = True):
     return result
 
 
-class Progress:
-    """How far a parse is, on a terminal's stderr, once it has taken a second: a parse
-    of 100k records takes tens of seconds, which without a sign looks like a hang."""
-
-    def __init__(self, stream) -> None:
-        import time
-
-        self.clock = time.monotonic
-        self.stream = stream
-        self.started = self.clock()
-        self.shown = 0.0
-        self.count = 0
-
-    def __call__(self, name: str, done: int, total: int) -> None:
-        now = self.clock()
-        self.count = max(self.count, total)
-        if now - self.started >= 1.0 and now - self.shown >= 0.2:
-            self.shown = now
-            self.stream.write("\rbbtrack: " + _("reading {name}: {done} of {total} records").format(
-                name=name, done=f"{done:,}", total=f"{total:,}"))
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\rbbtrack: " + _("read {count} records in {seconds} s").format(
-                count=f"{self.count:,}", seconds=f"{self.clock() - self.started:.1f}") + "\n")
-            self.stream.flush()
-
-
 def editor_refusals(result) -> list:
     """What `status set` or `add` would refuse to edit, found by the editor itself: a user
     learns it from `check`, not from the first edit (docs/errors.md, `not-editable`)."""
@@ -197,14 +172,14 @@ def _audited(data: bytes, name: str, collection: str, ids: list[str]) -> list:
 
     from .. import __version__
     from ..core.problems import Problem, Source
-    from ..load import cache
+    from ..load import cache, fingerprint
 
     code = Path(__file__).resolve().parent.parent / "write" / "yamledit"  # not imported on a hit: it imports yaml
     # the audit runs the editor's steps and the merge driver's (recordtext): a change of either is a new audit
     sources = sorted([*code.glob("*.py"), code.parent / "recordtext.py"])
-    key = cache._digest_bytes(b"\0".join([data, name.encode(), collection.encode(), "\n".join(ids).encode(),
-                                           __version__.encode(), *(f"{f.name}:{f.stat().st_mtime_ns}".encode()
-                                                                   for f in sources)]))
+    key = fingerprint.digest_bytes(b"\0".join([data, name.encode(), collection.encode(), "\n".join(ids).encode(),
+                                                 __version__.encode(), *(f"{f.name}:{f.stat().st_mtime_ns}".encode()
+                                                                         for f in sources)]))
     entry = cache.cache_dir() / f"audit-{key.replace(':', '-')}.json"
     try:
         return [Problem(Source(*p["source"]), p["code"], p["message"], p["severity"])
@@ -369,11 +344,10 @@ def list_commitments(
         due_before or due_within is not None or due_source or overdue or late or grep)
     index = rows = None
     if simple:
-        index, rows = _list_index(day, format)
-        if index is None and STATE.use_cache and _patched():
-            # The folder changed by a few records since the cache last saw it: their rows are patched
-            # in (`load.patch`), and the whole folder is read only when something is out of the way.
-            index, rows = _list_index(day, format)
+        # After a change of a few records since the cache last saw the folder, their rows are
+        # patched in (`load.patch`); the folder is read only when something is out of the way.
+        # (A patch keeps no JSON or CSV rows: those formats read the folder, and store them.)
+        index, rows = _list_index(day, format, patch=format in ("table", "markdown"))
     ds = load().dataset if index is None else None
     if simple and ds is not None and STATE.use_cache:
         # A miss (the first list after a write or a pull) has just stored the new state's index:
@@ -547,24 +521,26 @@ def _due_before(value: str):
     return parse_user(value, "--due-before")
 
 
-def _patched() -> bool:
-    from ..load import folder, patch
-
-    return patch.refresh(folder.find_data_dir(STATE.data_dir))
-
-
-def _list_index(day: _dt.date, fmt: str, noted: bool = False):
+def _list_index(day: _dt.date, fmt: str, noted: bool = False, patch: bool = False):
     """(the folder's list index, its rows in `fmt` when json or csv, else None) when the cache
-    holds a fresh index that answers for `day`; else (None, None)."""
+    holds a fresh index that answers for `day` — with `patch`, one patched from an older state
+    if need be (`load.patch`) —; else (None, None)."""
     if not STATE.use_cache:
         return None, None
-    from ..load import cache, folder
+    from ..load import cache, fingerprint, folder
     from ..views import listindex
 
     data_dir = folder.find_data_dir(STATE.data_dir)
     machine = fmt in listindex.PARTS[1:]
-    found = cache.cached_index(data_dir, (0, listindex.PARTS.index(fmt)) if machine else (0,))
-    if found is None or not listindex.answers(found[0], day) or (machine and found[1] is None):
+    which = (0, listindex.PARTS.index(fmt)) if machine else (0,)
+    found = cache.cached_index(data_dir, which)
+    if found is None and patch:
+        from ..load.patch import refresh
+
+        read = fingerprint.read_file(data_dir / folder.COMMITMENTS_FILE)
+        parts = read and refresh(data_dir, *read)
+        found = parts and [parts[k] for k in which]
+    if not found or not listindex.answers(found[0], day) or (machine and found[1] is None):
         return None, None  # (an index patch keeps no machine rows: `load.patch`)
     if not noted:
         note_packaged(data_dir)  # as `load` would have

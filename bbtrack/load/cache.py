@@ -16,9 +16,9 @@ records.
 A verdict (`<key>.clean`) is a fingerprint alone: a state bbtrack's own write
 created from a checked one, so the next write need not re-check it.
 
-This module is on the start-up path of every read command: a hit imports
-neither hashlib (OpenSSL's loader costs ~3 ms; `_blake2` is built in),
-pickle.py (`_pickle` is the C half) nor tempfile.
+An entry is keyed by the folder's fingerprint (`fingerprint`). This module is on
+the start-up path of every read command: a hit imports neither pickle.py
+(`_pickle` is the C half) nor tempfile.
 """
 
 from __future__ import annotations
@@ -29,141 +29,17 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .. import __version__
-
 if TYPE_CHECKING:
     from .loader import LoadResult
 
-try:  # the C modules themselves: pickle.py and hashlib cost ~1 ms and ~3 ms more to import
-    from _blake2 import blake2b
+try:  # the C module itself: pickle.py costs ~1 ms more to import
     from _pickle import load as _unpickle
 except ImportError:  # not CPython
-    from hashlib import blake2b
     from pickle import load as _unpickle
 
-_FORMAT = 8  # bump when the pickled classes or the entry layout change shape
-_CHUNK = 1 << 20
+from .fingerprint import SAME_CODE, Hashed, blake2b, cache_dir, digest_bytes, folder_fingerprint
+
 FREEZE_AT = 10_000  # records: from here a load is big enough to gc.freeze() (see _no_gc)
-_BIG = 8 << 20  # bytes: above this, hash with hashlib's SHA-256
-# Modules whose code decides what a parse yields or how its objects are pickled:
-# editing one (a development checkout) makes every entry stale without a version bump.
-# Paths are relative to the package folder.
-_CODE = ("load/cache.py", "core/dates.py", "core/errors.py", "load/folder.py", "views/listindex.py", "load/loader.py",
-         "load/cached.py", "load/spans.py", "load/portable.py",
-         "core/model.py", "core/problems.py", "core/provinces.py", "ops/query.py", "views/render.py", "views/tables.py", "core/text.py",
-         "load/validate.py", "core/vocab.py", "views/labels.py",
-         # The list index holds cells in every language: translated by these catalogues.
-         "locale/vi/LC_MESSAGES/bbtrack.mo", "locale/zh/LC_MESSAGES/bbtrack.mo")
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "bbtrack"
-
-
-def _digest(handle, size: int) -> str:
-    if size >= _BIG:
-        import hashlib  # OpenSSL's SHA-256 is 2× faster than blake2b; its import is worth it only here
-
-        return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
-    h = blake2b(digest_size=20)
-    while chunk := handle.read(_CHUNK):
-        h.update(chunk)
-    return h.hexdigest()
-
-
-def _digest_bytes(data: bytes) -> str:
-    """`_digest` of bytes already in memory (the same algorithm for the same size)."""
-    if len(data) >= _BIG:
-        import hashlib
-
-        return "sha256:" + hashlib.sha256(data).hexdigest()
-    return blake2b(data, digest_size=20).hexdigest()
-
-
-_STEP = 1 << 20  # bytes between the hash states `Hashed` keeps
-
-
-class Hashed:
-    """`_digest_bytes(data)`, with the hash's state kept every _STEP bytes.
-
-    An edit replaces a run of bytes: the digest of the result then costs only
-    the bytes from the last state before the run, not a second pass over the
-    file (85 MB: 50 ms) for a verdict.
-    """
-
-    def __init__(self, data: bytes) -> None:
-        self.size = len(data)
-        if self.size >= _BIG:
-            import hashlib
-
-            self._prefix, h = "sha256:", hashlib.sha256()
-        else:
-            self._prefix, h = "", blake2b(digest_size=20)
-        view = memoryview(data)
-        self._states = [h.copy()]  # [k]: the state after data[:k * _STEP]
-        for pos in range(0, self.size, _STEP):
-            h.update(view[pos:pos + _STEP])
-            self._states.append(h.copy())
-        self.digest = self._prefix + h.hexdigest()
-
-    def spliced(self, data: bytes, start: int, end: int, replacement: bytes) -> str:
-        """`_digest_bytes(data[:start] + replacement + data[end:])`; `data` is the bytes hashed."""
-        view = memoryview(data)
-        size = self.size - (end - start) + len(replacement)
-        if (size >= _BIG) != (self.size >= _BIG):  # another algorithm: hash it all
-            return _digest_bytes(data[:start] + replacement + data[end:])
-        h = self._states[start // _STEP].copy()
-        h.update(view[start // _STEP * _STEP:start])
-        h.update(replacement)
-        h.update(view[end:])
-        return self._prefix + h.hexdigest()
-
-
-def _fingerprint(data_dir: Path, held: tuple | None = None) -> tuple:
-    """Versions, code, folders, and for each data file its resolved path, size,
-    mtime_ns and a content hash; () when a file cannot be read.
-
-    `held` = (path, stat, digest) of a data file whose bytes the caller has read
-    and hashed: its part is made from them instead of reading the file again.
-
-    size/mtime alone miss an edit that keeps both (an editor restoring mtime,
-    a same-second checkout); hashing the bytes is ~1 ms per MB, far cheaper
-    than parsing them (~700 ms per MB).
-    """
-    from .folder import COMMITMENTS_FILE, CROSSINGS_FILE
-    from ..core.vocab import SCHEMA_VERSION
-
-    here = os.path.dirname(os.path.dirname(__file__))
-    code = []
-    for name in _CODE:
-        try:
-            st = os.stat(os.path.join(here, name))
-        except OSError:
-            return ()
-        code.append((name, st.st_size, st.st_mtime_ns))
-    # The folder as spelled (it is kept in the result) and the current folder (messages
-    # name files relative to it) change the result as much as the files do.
-    # Warnings are cached in the language they were written in: another language, another entry,
-    # as for other code (the files' parts stay last, where `load.patch` looks for them).
-    from ..core.i18n import current
-
-    code.append(("lang", current()))
-    parts: list[object] = [__version__, SCHEMA_VERSION, _FORMAT, tuple(code), os.getcwd(), str(data_dir)]
-    for name in (COMMITMENTS_FILE, CROSSINGS_FILE):
-        path = data_dir / name
-        if held is not None and os.path.realpath(path) == os.path.realpath(held[0]):
-            st, digest = held[1], held[2]
-            parts.append((os.path.realpath(path), st.st_size, st.st_mtime_ns, digest))
-            continue
-        try:
-            with open(path, "rb") as handle:
-                st = os.fstat(handle.fileno())
-                digest = _digest(handle, st.st_size)
-        except OSError:
-            return ()  # unreadable: let the parser report it, uncached
-        parts.append((os.path.realpath(path), st.st_size, st.st_mtime_ns, digest))
-    return tuple(parts)
 
 
 def entry_path(data_dir: Path) -> Path:
@@ -178,12 +54,12 @@ def verdict_path(data_dir: Path) -> Path:
 def known_clean(data_dir: Path, held: tuple | None = None) -> tuple:
     """The folder's fingerprint if bbtrack has found exactly this state clean
     before — an entry (only clean parses are cached) or a verdict left by its own
-    write — read without unpickling a record; () otherwise. `held`: see `_fingerprint`.
+    write — read without unpickling a record; () otherwise. `held`: see `fingerprint.folder_fingerprint`.
 
     A write must refuse a broken folder, but at 100k records unpickling them
     only to learn that costs 0.7 s, and parsing them 20 s.
     """
-    fingerprint = _fingerprint(data_dir, held)
+    fingerprint = folder_fingerprint(data_dir, held)
     if fingerprint:
         for path in (entry_path(data_dir), verdict_path(data_dir)):
             try:
@@ -215,14 +91,14 @@ def vouch(data_dir: Path, checked: tuple, path: Path, old: bytes, new: bytes | t
     if index is None:
         return
     _, size, _, digest = parts[index]
-    if size != len(old) or (hashed.digest if hashed is not None else _digest_bytes(old)) != digest:
+    if size != len(old) or (hashed.digest if hashed is not None else digest_bytes(old)) != digest:
         return  # the text spliced was not the text checked (changed in between)
     if isinstance(new, bytes):
-        new_digest = _digest_bytes(new)
+        new_digest = digest_bytes(new)
     elif hashed is not None:
         new_digest = hashed.spliced(old, *new)
     else:
-        new_digest = _digest_bytes(old[:new[0]] + new[2] + old[new[1]:])
+        new_digest = digest_bytes(old[:new[0]] + new[2] + old[new[1]:])
     try:
         st = os.stat(real)
     except OSError:
@@ -240,7 +116,7 @@ def cached_load(data_dir: Path, parse: Callable[..., LoadResult], index: Callabl
     older state of the folder) whose bytes did not change, so that after an edit —
     bbtrack's own, or a `git pull` — only the records that changed are parsed again.
     """
-    fingerprint = _fingerprint(data_dir)
+    fingerprint = folder_fingerprint(data_dir)
     if not fingerprint:
         return _no_gc(parse, data_dir)
     entry = entry_path(data_dir)
@@ -249,16 +125,13 @@ def cached_load(data_dir: Path, parse: Callable[..., LoadResult], index: Callabl
         return hit
     result = _no_gc(parse, data_dir, reuse=functools.partial(_reuse, entry, fingerprint))
     # Only cache a clean parse of files that did not change while being read.
-    if not result.errors and _fingerprint(data_dir) == fingerprint:
+    if not result.errors and folder_fingerprint(data_dir) == fingerprint:
         _write(entry, fingerprint, result, index)
         try:
             os.unlink(index_path(data_dir))  # an older state's, or this one's: the entry says it all now
         except OSError:
             pass
     return result
-
-
-SAME_CODE = _SAME_CODE = 6  # fingerprint parts before the files': versions, format, code, folders
 
 
 def _reuse(entry: Path, fingerprint: tuple, plan: dict) -> dict:
@@ -279,7 +152,7 @@ def _reuse(entry: Path, fingerprint: tuple, plan: dict) -> dict:
 
     try:
         with open(entry, "rb") as handle:
-            if _unpickle(handle)[:_SAME_CODE] != fingerprint[:_SAME_CODE]:
+            if _unpickle(handle)[:SAME_CODE] != fingerprint[:SAME_CODE]:
                 return {}  # the files may differ (each span's digest says what still holds); the code may not
             _skip_parts(handle)
             _unpickle(handle)  # the spans' length
@@ -349,11 +222,39 @@ def cached_index(data_dir: Path, which: tuple[int, ...] = (0,)):
     """The index parts numbered `which` (ascending) that the index builder gave a fresh entry
     for the folder (part 0 is `list`'s index), or a patch of them (`index_path`), as a list;
     None on any miss (`list` then loads)."""
-    fingerprint = _fingerprint(data_dir)
+    fingerprint = folder_fingerprint(data_dir)
     if not fingerprint:
         return None
     found = _read(entry_path(data_dir), fingerprint, parts=which)
-    return found if found is not None else _read(index_path(data_dir), fingerprint, parts=which)
+    if found is not None:
+        return found
+    found = _read(index_path(data_dir), fingerprint, parts=which)
+    return None if found is None else _resolve(data_dir, found, which)
+
+
+def _resolve(data_dir: Path, parts: list, which: tuple[int, ...]) -> list | None:
+    """An index patch's parts, each read over the entry's part of the same number where it is a
+    change of it (it has `over`, and `base`: the entry's fingerprint); None when the entry is
+    not that one (a full read replaced it: the patch is stale)."""
+    relative = [(at, number) for at, number in enumerate(which) if hasattr(parts[at], "over")]
+    if not relative:
+        return parts
+    entry = parts[relative[0][0]].base
+    if any(parts[at].base != entry for at, _number in relative):
+        return None
+    try:
+        with open(entry_path(data_dir), "rb") as handle:
+            if _unpickle(handle) != entry:
+                return None
+            base = _no_gc(_load_parts, handle, tuple(number for _at, number in relative))
+    except Exception:  # noqa: BLE001 - no entry, a damaged one: a miss
+        return None
+    if base is None:
+        return None
+    resolved = list(parts)
+    for (at, _number), part in zip(relative, base):
+        resolved[at] = parts[at].over(part)
+    return resolved
 
 
 def index_path(data_dir: Path) -> Path:
@@ -363,19 +264,19 @@ def index_path(data_dir: Path) -> Path:
     return entry_path(data_dir).with_suffix(".index")
 
 
-def read_base(data_dir: Path, code: tuple, which: tuple[int, ...]) -> tuple[tuple, list, dict] | None:
-    """(fingerprint, the index parts numbered `which` (None for the others), spans) of the newest
-    state cached for the folder — the
-    index patch if there is one, else the entry — if it was made by code whose fingerprint
-    starts with `code`'s; None otherwise. `code` is the current fingerprint: an entry of that
-    state itself is answered without its parts."""
+def read_base(data_dir: Path, code: tuple, which: tuple[int, ...]) -> tuple[tuple, list, dict, list] | None:
+    """(fingerprint, the index parts numbered `which` (None for the others), spans, those parts as
+    stored) of the newest state cached for the folder — the index patch if there is one (whose
+    parts may be changes of the entry's: `_resolve`), else the entry — if it was made by code
+    whose fingerprint starts with `code`'s; None otherwise. `code` is the current fingerprint:
+    an entry of that state itself is answered without its parts."""
     for path in (index_path(data_dir), entry_path(data_dir)):
         try:
             with open(path, "rb") as handle:
                 fingerprint = _unpickle(handle)
                 if fingerprint == code:
-                    return fingerprint, [], {}  # the state itself: nothing to patch
-                if tuple(fingerprint[:_SAME_CODE]) != tuple(code[:_SAME_CODE]):
+                    return fingerprint, [], {}, []  # the state itself: nothing to patch
+                if tuple(fingerprint[:SAME_CODE]) != tuple(code[:SAME_CODE]):
                     continue
 
                 def every() -> tuple[list, dict]:
@@ -390,9 +291,10 @@ def read_base(data_dir: Path, code: tuple, which: tuple[int, ...]) -> tuple[tupl
                     _unpickle(handle)
                     return parts, _unpickle(handle)
 
-                parts, spans = _no_gc(every)
-                if spans:
-                    return fingerprint, parts, spans
+                stored, spans = _no_gc(every)
+                parts = _resolve(data_dir, stored, tuple(range(len(stored)))) if spans else None
+                if parts is not None:
+                    return fingerprint, parts, spans, stored
         except Exception:  # noqa: BLE001 - missing or damaged: try the other, then give up
             continue
     return None
@@ -401,17 +303,6 @@ def read_base(data_dir: Path, code: tuple, which: tuple[int, ...]) -> tuple[tupl
 def write_index(data_dir: Path, fingerprint: tuple, parts: list, spans: dict) -> None:
     """Store a patched state's index parts and spans (`index_path`)."""
     _write(index_path(data_dir), fingerprint, parts=parts, spans=spans)
-
-
-def fingerprint_of(data_dir: Path, path: Path, data: bytes) -> tuple:
-    """The folder's fingerprint with `path`'s part made from `data`, bytes read from it (`_fingerprint`)."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return ()
-    if st.st_size != len(data):
-        return ()  # changed since: this fingerprint would match neither state
-    return _fingerprint(data_dir, (path, st, _digest_bytes(data)))
 
 
 def _skip_parts(handle, count: int | None = None) -> None:

@@ -110,6 +110,89 @@ def build(ds: Dataset, records: list[Commitment] | None = None) -> ListIndex:
     )
 
 
+def splice(index: ListIndex, gone: set[str], add: ListIndex, file_ids: list[str]) -> ListIndex:
+    """`index` without the rows of the ids in `gone`, with the rows of `add` (sorted by id, as
+    `build` makes them) in id order, and `file_ids` (the ids in the file's order now): what
+    `build` gives the folder after a change of a few records (`load.patch`), made by copying
+    runs of each column between the changes (at 100k records a Python step per row and
+    column took ~0.3 s)."""
+    import bisect
+
+    from ..ops.query import id_key
+
+    ids = index.ids
+    drop = []
+    for record_id in gone:
+        at = bisect.bisect_left(ids, id_key(record_id), key=id_key)
+        drop.append(at if at < len(ids) and ids[at] == record_id else ids.index(record_id))
+    # (where in the old rows, 0: insert the n-th new row before it, 1: drop the old row there)
+    cuts = sorted([(bisect.bisect_left(ids, id_key(record_id), key=id_key), 0, n) for n, record_id in enumerate(add.ids)]
+                  + [(at, 1, -1) for at in drop])
+
+    def spliced(old: list, new: list) -> list:
+        out: list = []
+        done = 0
+        for at, kind, n in cuts:
+            out += old[done:at]
+            if kind:
+                done = at + 1
+            else:
+                out.append(new[n])
+                done = at
+        out += old[done:]
+        return out
+
+    columns = {}
+    for field, value in vars(index).items():
+        if field == "file_ids":
+            continue  # given whole
+        if isinstance(value, list):
+            columns[field] = spliced(value, getattr(add, field))
+        elif isinstance(value, dict):
+            columns[field] = {lang: spliced(value[lang], getattr(add, field)[lang]) for lang in value}
+        else:
+            columns[field] = value
+    # A removed record may have held the latest event: keeping the old one only makes the
+    # index answer for fewer days (`answers`), never wrongly.
+    columns["latest_event"] = max(index.latest_event, add.latest_event)
+    columns["file_ids"] = file_ids
+    return ListIndex(**columns)
+
+
+def rows_of(records: list[Commitment], meetings) -> ListIndex:
+    """The index of a few records (changed or added ones, for `splice`), sorted by id."""
+    from ..core.model import Dataset
+    from ..ops.query import id_key
+
+    ordered = sorted(records, key=lambda c: id_key(c.id))
+    return build(Dataset(tuple(ordered), (), tuple(meetings), "", ""), ordered)
+
+
+class IndexDelta:
+    """`list`'s index of a later state of the folder than the cache entry's, kept as its change
+    from the entry's (`load.patch`): the ids of the entry's rows that are gone (changed or
+    removed), the rows that came (changed or added), and the ids in the file's order now.
+    At 100k records this is a few MB to write, where the whole index took 0.3 s to pickle.
+    The cache reads it over the index of the entry named `base` (`over`)."""
+
+    base: tuple  # the fingerprint of the entry it changes
+    gone: set[str]
+    add: ListIndex
+    file_ids: list[str]
+
+    def __init__(self, **fields) -> None:
+        self.__dict__.update(fields)
+
+    def over(self, index: ListIndex) -> ListIndex:
+        return splice(index, self.gone, self.add, self.file_ids)
+
+    def then(self, gone: set[str], add: ListIndex, file_ids: list[str]) -> IndexDelta:
+        """This change followed by another, made to the state this one gives: `gone` its ids."""
+        came = set(self.add.ids)
+        return IndexDelta(base=self.base, gone=self.gone | (gone - came),
+                          add=splice(self.add, gone & came, add, []), file_ids=file_ids)
+
+
 class MachineRows:
     """`list --format json` or `csv`'s text of each record, in the index's order.
 

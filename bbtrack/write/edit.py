@@ -298,14 +298,14 @@ def _splice_checked(data_dir: Path, path: Path, splice, *, dry_run: bool, use_ca
         _require_clean(data_dir, use_cache=False)
         old, new = storage.splice_file(path, splice, dry_run=dry_run)
     else:
-        from ..load import cache
+        from ..load import cache, fingerprint
 
         seen: dict[str, Any] = {}
 
         def check(data: bytes, st, *, required: bool) -> bool:
             # The folder check, on the bytes the edit reads (under the lock): they are hashed once,
             # and when their state is known clean they are known to be UTF-8 too.
-            hashed = cache.Hashed(data)
+            hashed = fingerprint.Hashed(data)
             seen["checked"] = cache.known_clean(data_dir, held=(path, st, hashed.digest))
             seen["hashed"] = hashed
             if required and not seen["checked"]:
