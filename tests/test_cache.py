@@ -339,3 +339,32 @@ def test_a_damaged_digest_memo_is_ignored(data_dir, monkeypatch):
     assert fingerprint.folder_fingerprint(data_dir) == first
     fingerprint._memo_path().write_bytes(pickle.dumps(["not", "a", "dict"]))
     assert fingerprint.folder_fingerprint(data_dir) == first
+
+
+def test_another_language_reuses_every_record(data_dir, monkeypatch):
+    """The reader's language is not part of the key: with no warnings a reader of another
+    language is answered from the entry; with warnings (they are in the language they were
+    written in) the folder is read again, every record reused, and the warnings said anew."""
+    from bbtrack.core import i18n
+    from bbtrack.load import loader
+
+    composed = []
+    real = loader.compose
+    monkeypatch.setattr(loader, "compose", lambda text, *a, **k: composed.append(text) or real(text, *a, **k))
+    i18n.set_language("vi")
+    load(data_dir)
+    composed.clear()
+    i18n.set_language("zh")
+    load(data_dir)
+    assert composed == []  # no warning in the data: a hit
+    path = data_dir / COMMITMENTS_FILE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    due_source: programme\n", "", 1), encoding="utf-8")  # a warning
+    vi = (i18n.set_language("vi"), load(data_dir))[1]
+    composed.clear()
+    zh = (i18n.set_language("zh"), load(data_dir))[1]
+    assert [p.code for p in vi.problems] == [p.code for p in zh.problems] == ["due-source"]
+    assert zh.problems[0].message != vi.problems[0].message and "due_source" in zh.problems[0].message
+    assert all(not t.lstrip().startswith("- id:") for t in composed)  # headers only: no record composed
+    assert load(data_dir).problems == zh.problems  # and that is cached now
+    i18n.set_language("en")

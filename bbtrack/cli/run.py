@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from ..core.errors import EXIT_DATA, EXIT_USAGE, BbtrackError, UsageError
-from ..core.i18n import N_, _, ngettext, pgettext
+from ..core.i18n import N_, _, current, ngettext, pgettext
 
 
 class State:
@@ -177,8 +177,10 @@ def _audited(data: bytes, name: str, collection: str, ids: list[str]) -> list:
     code = Path(__file__).resolve().parent.parent / "write" / "yamledit"  # not imported on a hit: it imports yaml
     # the audit runs the editor's steps and the merge driver's (recordtext): a change of either is a new audit
     sources = sorted([*code.glob("*.py"), code.parent / "recordtext.py"])
+    # Its messages are in the reader's language: another language, another audit.
     key = fingerprint.digest_bytes(b"\0".join([data, name.encode(), collection.encode(), "\n".join(ids).encode(),
-                                                 __version__.encode(), *(f"{f.name}:{f.stat().st_mtime_ns}".encode()
+                                                 __version__.encode(), current().encode(),
+                                                 *(f"{f.name}:{f.stat().st_mtime_ns}".encode()
                                                                          for f in sources)]))
     entry = cache.cache_dir() / f"audit-{key.replace(':', '-')}.json"
     try:

@@ -37,6 +37,7 @@ try:  # the C module itself: pickle.py costs ~1 ms more to import
 except ImportError:  # not CPython
     from pickle import load as _unpickle
 
+from ..core.i18n import current
 from .fingerprint import SAME_CODE, Hashed, blake2b, cache_dir, digest_bytes, folder_fingerprint
 
 FREEZE_AT = 10_000  # records: from here a load is big enough to gc.freeze() (see _no_gc)
@@ -187,7 +188,7 @@ def _reuse(entry: Path, fingerprint: tuple, plan: dict) -> dict:
                         return source
                     return super().find_class(module, name)
 
-            old_result = Moving(handle).load()
+            _lang, old_result = Moving(handle).load()
     except Exception:  # noqa: BLE001 - no entry, another format, a damaged one: parse it all
         return {}
     records = {"commitments": old_result.dataset.commitments, "crossings": old_result.dataset.crossings}
@@ -335,7 +336,10 @@ def _read(entry: Path, fingerprint: tuple, *, parts: tuple[int, ...] = ()):
                 return _no_gc(_load_parts, handle, parts)
             _skip_parts(handle)
             handle.seek(_length(handle), os.SEEK_CUR)  # the spans, for `_reuse` only
-            return _no_gc(_unpickle, handle)
+            lang, result = _no_gc(_unpickle, handle)
+            if result.problems and lang != current():
+                return None  # warnings in another language: read again, reusing every record (`_reuse`)
+            return result
     except Exception:  # missing, truncated, from another version: all just a miss
         return None
 
@@ -389,7 +393,9 @@ def _write(entry: Path, fingerprint: tuple, result: LoadResult | None = None, in
                         del part
                     _dump_section(handle, spans, pickle)
                 if result is not None:
-                    _pickler(handle).dump(dataclasses.replace(result, spans=None))
+                    # The language its warnings were written in: a reader of another language reads
+                    # the folder again (its records all reused), where the key would have made it parse all.
+                    _pickler(handle).dump((current(), dataclasses.replace(result, spans=None)))
             os.replace(tmp, entry)  # readers see the old entry or the new one, never half of one
         except BaseException:
             try:
@@ -458,7 +464,8 @@ def _pickler(handle):
 def clear() -> int:
     """Remove every cache entry; returns how many were removed."""
     removed = 0
-    for path in [*cache_dir().glob("*.pickle"), *cache_dir().glob("*.clean"), *cache_dir().glob("*.index")]:
+    for path in [*cache_dir().glob("*.pickle"), *cache_dir().glob("*.clean"), *cache_dir().glob("*.index"),
+                 *cache_dir().glob("audit-*.json")]:
         try:
             path.unlink()
             removed += 1

@@ -21,7 +21,7 @@ try:  # the C module itself: hashlib costs ~3 ms more to import
 except ImportError:  # not CPython
     from hashlib import blake2b
 
-FORMAT = 9  # of the cache's entries: bump when the pickled classes or the entry layout change shape
+FORMAT = 10  # of the cache's entries: bump when the pickled classes or the entry layout change shape
 _CHUNK = 1 << 20
 _BIG = 8 << 20  # bytes: above this, hash with hashlib's SHA-256
 # Modules whose code decides what a parse yields or how its objects are pickled:
@@ -117,12 +117,8 @@ def folder_fingerprint(data_dir: Path, held: tuple | None = None) -> tuple:
             return ()
         code.append((name, st.st_size, st.st_mtime_ns))
     # The folder as spelled (it is kept in the result) and the current folder (messages
-    # name files relative to it) change the result as much as the files do.
-    # Warnings are cached in the language they were written in: another language, another entry,
-    # as for other code (the files' parts stay last, where `load.patch` looks for them).
-    from ..core.i18n import current
-
-    code.append(("lang", current()))
+    # name files relative to it) change the result as much as the files do. The reader's
+    # language does not: an entry's warnings say which language they are in (`cache._read`).
     parts: list[object] = [__version__, SCHEMA_VERSION, FORMAT, tuple(code), os.getcwd(), str(data_dir)]
     for name in (COMMITMENTS_FILE, CROSSINGS_FILE):
         path = data_dir / name
