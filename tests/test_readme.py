@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import FIXTURE_2023, SHIPPED, copy_data, git
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 # The tour: "## Quick start" up to "## Errors and exit codes" included. The sections after it
@@ -26,15 +28,19 @@ README = ROOT / "README.md"
 FIRST, AFTER_LAST = "## Quick start", "## Performance"
 CUT = "…"
 
-# Blocks whose commands cannot be replayed here, keyed by a piece of their first `$ bbtrack`
-# line. Each shows commands only, no output, so there is nothing to compare anyway.
+# Blocks whose commands cannot be replayed on the shipped data, keyed by a piece of their first
+# `$ bbtrack` line. Each shows commands only, no output, so there is nothing to compare anyway;
+# the first two and the last are replayed on a throwaway repository instead (REPLAYED below).
+# Not collected at all: blocks with no `$ bbtrack` line (Quick start's `uv run`, the git-setup and
+# merge workflow of "Five offices", which needs two clones and a remote).
 SKIPPED = {
     # Writes: replayed on the shipped data they would record the events again (or be refused as
     # already recorded); tests/test_cli_edit.py runs status set on real copies.
     "bbtrack status set SM23-3-19 done": "writes data/commitments.yaml and data/crossings.yaml",
     # Two of the three correct entries in place (no --dry-run): writes.
     "bbtrack status amend SM23-3-14": "writes data/commitments.yaml",
-    # A template: the `…` are for the reader to fill, and the README says what it prints as typed.
+    # A template: the `…` are for the reader to fill; what it prints as typed, which the README
+    # says after it, is checked below.
     "bbtrack add --meeting SM23": "template with placeholders",
     # Write files (report.html, report.docx), and tools/measure_layout.py needs Chromium.
     "bbtrack report --since 2025-02-21": "writes report files; measure_layout needs a browser",
@@ -186,3 +192,57 @@ def test_the_tour_has_blocks_and_the_skip_list_names_only_real_ones():
 ])
 def test_compare_allows_only_a_marked_cut_and_trailing_spaces(shown, printed, ok):
     assert (compare(shown, printed) is None) == ok
+
+
+# The skipped blocks that write, replayed whole in a throwaway git repository holding the data
+# they are meant for: each command (git ones included) must succeed as typed.
+REPLAYED = {
+    # "How two of the shipped events were recorded, on the data as it stood before them".
+    "bbtrack status set SM23-3-19 done": FIXTURE_2023,
+    "bbtrack status amend SM23-3-14": SHIPPED,
+    "bbtrack status set SM23-3-13 done": SHIPPED,
+}
+
+
+@pytest.mark.parametrize("key", list(REPLAYED))
+def test_readme_write_block_runs_as_typed(key, tmp_path):
+    block = next(b for b in BLOCKS if b.key.startswith(key))
+    root = tmp_path / "repo"
+    copy_data(root / "data", REPLAYED[key])
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", "Test Reviewer")
+    git(root, "config", "user.email", "reviewer@example.org")
+    (root / ".gitignore").write_text(".bbtrack.lock\n", encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "data")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BBTRACK_")}
+    env["PATH"] = f"{console_script().parent}{os.pathsep}{env.get('PATH', '')}"  # `bbtrack` as typed
+    env["BBTRACK_LANG"] = "en"  # the README quotes the English messages
+    for command, _ in block.commands:
+        result = subprocess.run(["bash", "-c", command], cwd=root, env=env, capture_output=True, text=True,
+                                timeout=120)
+        assert result.returncode == 0, f"README.md:{block.line}: $ {command}\n{result.stderr}"
+        assert "Traceback" not in result.stderr
+
+
+def test_readme_says_what_a_recorded_event_prints(tmp_path):
+    text = README.read_text(encoding="utf-8")
+    said = re.search(r"prints one line such as `` (.+?) ``", text).group(1)
+    block = next(b for b in BLOCKS if b.key.startswith("bbtrack status set SM23-3-19 done"))
+    copy_data(tmp_path / "data")  # found as the nearest data/, so the line names it as the README does
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BBTRACK_")}
+    result = subprocess.run([str(console_script()), "--lang", "en", *argv(block.commands[0][0])], cwd=tmp_path,
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [said]
+
+
+def test_readme_says_what_the_add_template_prints_as_typed(shipped_dir):
+    text = README.read_text(encoding="utf-8")
+    said = re.search(r"as typed, the quote is refused \(`(.+?)`, exit (\d)\)", text, re.S)
+    block = next(b for b in BLOCKS if b.key.startswith("bbtrack add --meeting SM23"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BBTRACK_")}
+    result = subprocess.run([str(console_script()), "--data-dir", str(shipped_dir), "--lang", "en",
+                             *argv(block.commands[0][0])], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == int(said.group(2))
+    assert result.stderr.splitlines() == [" ".join(said.group(1).split())]
