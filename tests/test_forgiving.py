@@ -227,6 +227,22 @@ def test_amend_changes_only_that_entrys_lines(corrected, repo_cli):
     ok(repo_cli("check"))
 
 
+def test_amend_keeps_the_values_it_does_not_change_as_they_are_written(corrected, repo_cli):
+    """Only the amended value's line changes: the others keep their own quotes and escapes,
+    though the editor would write them otherwise (a reviewer sees one line in the diff)."""
+    path = corrected / "data" / "commitments.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("        note: secnod\n", '        note: secnod\n        note_zh: "第二"\n', 1),
+                    encoding="utf-8")
+    git(corrected, "commit", "-qam", "a quoted Chinese note")
+    ok(repo_cli("status", "amend", "SM23-3-14", "--entry", "2", "--note", "second", "--reason", "typo in the note"))
+    assert changed_lines(corrected) == (["        note: secnod"], ["        note: second"])
+    ok(repo_cli("status", "amend", "SM23-3-14", "--entry", "2", "--date", "2024-08-28", "--reason", "the day after"))
+    assert changed_lines(corrected) == (["      - date: 2024-08-27", "        note: secnod"],
+                                        ["      - date: 2024-08-28", "        note: second"])
+    ok(repo_cli("check"))
+
+
 def test_amend_gives_an_entry_its_vietnamese_note_and_removes_it(corrected, repo_cli):
     ok(repo_cli("status", "amend", "SM23-3-14", "--entry", "2", "--note-vi", "thứ hai", "--reason", "no note_vi"))
     assert changed_lines(corrected) == ([], ["        note_vi: thứ hai"])

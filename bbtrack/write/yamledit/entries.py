@@ -3,7 +3,8 @@
 An older event found later (a backfill) and the correction of a mistaken
 entry touch the history list in the middle. As everywhere in this package the
 file is never re-serialised: the entries replaced are the only lines written
-(a new or amended entry is rendered in the file's own indentation), the
+(a new entry is rendered in the file's own indentation; an amended one has only
+the values that changed rewritten, where each stays a one-line scalar), the
 `from:` of the entry after them is re-pointed in place when the chain of
 statuses needs it, and the record's status/stage field is set when the latest
 entry changed. The result is read back: the text outside the record is
@@ -51,21 +52,26 @@ def edit_history(text: str, collection: str, record_id: str, index: int, *, remo
     else:
         record_col = located.column(text, located.at(located.item.start_mark))
         dash_col, key_col = record_col + 2, record_col + 4
-    lines = [line for entry in insert for line in _render_mapping(entry, key_col, dash_col)]
-    if index < len(items):
-        at = _line_start(text, located.at(items[index].start_mark))
-    elif items:
-        at = _after_line(text, located.at(_last_leaf(items[-1]).end_mark))
+    amended = (_amended_in_place(text, located, items[index], insert[0])
+               if remove == 1 and len(insert) == 1 and index < len(items) else None)
+    if amended is not None:  # an amendment: only the values that changed are written
+        edits.extend(amended)
     else:
-        at = -1
-    if remove:
-        end = _after_line(text, located.at(_last_leaf(items[index + remove - 1]).end_mark))
-        edits.append((at, end, 1, _insertion(text, at, lines, nl) if lines else ""))
-    elif lines and at >= 0:
-        edits.append((at, at, 0, _insertion(text, at, lines, nl)))
-    emptied = remove and remove == len(items) and not lines
-    if at < 0 or emptied:  # no entry before or after: "history: []" <-> a block list
-        edits.extend(_empty_list_edits(text, located, node, lines, nl, filename, emptied=bool(emptied)))
+        lines = [line for entry in insert for line in _render_mapping(entry, key_col, dash_col)]
+        if index < len(items):
+            at = _line_start(text, located.at(items[index].start_mark))
+        elif items:
+            at = _after_line(text, located.at(_last_leaf(items[-1]).end_mark))
+        else:
+            at = -1
+        if remove:
+            end = _after_line(text, located.at(_last_leaf(items[index + remove - 1]).end_mark))
+            edits.append((at, end, 1, _insertion(text, at, lines, nl) if lines else ""))
+        elif lines and at >= 0:
+            edits.append((at, at, 0, _insertion(text, at, lines, nl)))
+        emptied = remove and remove == len(items) and not lines
+        if at < 0 or emptied:  # no entry before or after: "history: []" <-> a block list
+            edits.extend(_empty_list_edits(text, located, node, lines, nl, filename, emptied=bool(emptied)))
     following = index + remove
     if next_from is not None and following < len(items):
         edits.append(_replace_value(text, located, items[following], "from", next_from, filename))
@@ -74,6 +80,26 @@ def edit_history(text: str, collection: str, record_id: str, index: int, *, remo
     new_text = _splice(text, edits)
     _check(text, new_text, located, collection, record_id, index, remove, insert, next_from, fields, filename)
     return new_text
+
+
+def _amended_in_place(text: str, located: _Located, item: yaml.Node, new: Mapping[str, Any]) -> list | None:
+    """The edits that make history entry `item` read as `new` by rewriting only the values that
+    changed, each a one-line scalar as before; None when keys come or go, or a changed value is
+    not a one-line scalar (the entry is then written anew). A value left as it was keeps its
+    own text: its quotes, its escapes."""
+    if not isinstance(item, yaml.MappingNode) or [key.value for key, _node in item.value] != list(new):
+        return None
+    old = _construct(item)
+    edits = []
+    for key, node in item.value:
+        value = new[key.value]
+        if _same(_plain(value), old[key.value]):
+            continue
+        if (not isinstance(node, yaml.ScalarNode) or _is_block_scalar(node) or isinstance(value, (list, tuple, dict))
+                or node.start_mark.line != node.end_mark.line):
+            return None
+        edits.append((located.at(node.start_mark), located.at(node.end_mark), 1, format_scalar(value)))
+    return edits
 
 
 def _history_node(text: str, located: _Located, filename: str) -> yaml.Node:
