@@ -535,11 +535,17 @@ def _list_index(day: _dt.date, fmt: str, noted: bool = False, patch: bool = Fals
     data_dir = folder.find_data_dir(STATE.data_dir)
     machine = fmt in listindex.PARTS[1:]
     which = (0, listindex.PARTS.index(fmt)) if machine else (0,)
-    found = cache.cached_index(data_dir, which)
+    # A patch needs the file's bytes: when they have to be read for the lookup, they are kept
+    # for it (read and hashed once), and let go of before a hit loads its index.
+    kept: dict | None = {} if patch else None
+    state = fingerprint.folder_fingerprint(data_dir, keep=kept)
+    if kept and cache.stored(data_dir, state):
+        kept.clear()
+    found = cache.cached_index(data_dir, which, state) if state else None
     if found is None and patch:
         from ..load.patch import refresh
 
-        read = fingerprint.read_file(data_dir / folder.COMMITMENTS_FILE)
+        read = kept.pop("read", None) or fingerprint.read_file(data_dir / folder.COMMITMENTS_FILE)
         parts = read and refresh(data_dir, *read)
         found = parts and [parts[k] for k in which]
     if not found or not listindex.answers(found[0], day) or (machine and found[1] is None):

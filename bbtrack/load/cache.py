@@ -219,11 +219,11 @@ def _no_gc(function, *args, **kwargs):
             gc.enable()
 
 
-def cached_index(data_dir: Path, which: tuple[int, ...] = (0,)):
+def cached_index(data_dir: Path, which: tuple[int, ...] = (0,), fingerprint: tuple | None = None):
     """The index parts numbered `which` (ascending) that the index builder gave a fresh entry
     for the folder (part 0 is `list`'s index), or a patch of them (`index_path`), as a list;
-    None on any miss (`list` then loads)."""
-    fingerprint = folder_fingerprint(data_dir)
+    None on any miss (`list` then loads). `fingerprint`: the folder's, if the caller has it."""
+    fingerprint = fingerprint or folder_fingerprint(data_dir)
     if not fingerprint:
         return None
     found = _read(entry_path(data_dir), fingerprint, parts=which)
@@ -256,6 +256,19 @@ def _resolve(data_dir: Path, parts: list, which: tuple[int, ...]) -> list | None
     for (at, _number), part in zip(relative, base):
         resolved[at] = parts[at].over(part)
     return resolved
+
+
+def stored(data_dir: Path, fingerprint: tuple) -> bool:
+    """Whether an entry or an index patch of exactly this state is there (read without unpickling
+    more than its fingerprint)."""
+    for path in (entry_path(data_dir), index_path(data_dir)):
+        try:
+            with open(path, "rb") as handle:
+                if _unpickle(handle) == fingerprint:
+                    return True
+        except Exception:  # noqa: BLE001 - missing or damaged: not stored
+            continue
+    return False
 
 
 def index_path(data_dir: Path) -> Path:

@@ -94,12 +94,14 @@ class Hashed:
         return self._prefix + h.hexdigest()
 
 
-def folder_fingerprint(data_dir: Path, held: tuple | None = None) -> tuple:
+def folder_fingerprint(data_dir: Path, held: tuple | None = None, keep: dict | None = None) -> tuple:
     """Versions, code, folders, and for each data file its resolved path, size,
     mtime_ns and a content hash; () when a file cannot be read.
 
     `held` = (path, stat, digest) of a data file whose bytes the caller has read
     and hashed: its part is made from them instead of reading the file again.
+    `keep`: where the commitments file's bytes go, with their `held`, under "read", when
+    they had to be read (a caller that may patch from them reads them once).
 
     size/mtime alone miss an edit that keeps both (an editor restoring mtime,
     a same-second checkout); hashing the bytes is ~1 ms per MB, far cheaper
@@ -127,7 +129,7 @@ def folder_fingerprint(data_dir: Path, held: tuple | None = None) -> tuple:
             parts.append((os.path.realpath(path), st.st_size, st.st_mtime_ns, digest))
             continue
         try:
-            st, digest = _file_digest(path)
+            st, digest = _file_digest(path, keep if name == COMMITMENTS_FILE else None)
         except OSError:
             return ()  # unreadable: let the parser report it, uncached
         parts.append((os.path.realpath(path), st.st_size, st.st_mtime_ns, digest))
@@ -169,14 +171,20 @@ def _memo() -> dict:
         return {}
 
 
-def _file_digest(path: Path) -> tuple[os.stat_result, str]:
+def _file_digest(path: Path, keep: dict | None = None) -> tuple[os.stat_result, str]:
     """(the file's stat, its digest), the digest remembered when the stat says the bytes are
-    those hashed before (`SETTLED_NS`)."""
+    those hashed before (`SETTLED_NS`). `keep`: see `folder_fingerprint`."""
     real = os.path.realpath(path)
     st = os.stat(real)
     known = _memo().get(real)
     if known is not None and known[0] == _stat_key(st):
         return st, known[1]
+    if keep is not None:
+        read = read_file(Path(real))
+        if read is None:
+            raise OSError("changed while read")
+        keep["read"] = read
+        return read[1][1], read[1][2]
     with open(real, "rb") as handle:
         st = os.fstat(handle.fileno())  # before the bytes are read: a later write moves its ctime
         digest = digest_file(handle, st.st_size)
