@@ -165,6 +165,10 @@ def test_help_wraps_latin_text_with_the_small_pattern_as_with_the_cjk_one():
     for _n in range(5000):
         text = "".join(rng.choice(alphabet) for _k in range(rng.randint(0, 40)))
         assert plain.findall(text) == full.findall(text), text
+        # ... and `_plain_pieces`, which finds them without compiling the pattern, gives the same
+        assert helptext._plain_pieces(text) == plain.findall(text), text
+        words = text.replace("`", "x").replace("“", "y").replace("”", "z")  # its other way
+        assert helptext._plain_pieces(words) == plain.findall(words), words
     assert helptext._pieces("dùng `bbtrack list` để xem") == full.findall("dùng `bbtrack list` để xem")
     chinese = "用 `bbtrack list` 查看。"
     assert helptext._pieces(chinese) == full.findall(chinese) != plain.findall(chinese)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import unicodedata
 from typing import Any, Iterator
 
 import typer._click._compat
@@ -48,20 +47,85 @@ typer.core._ = _  # Typer's section titles and [default: …] notes, in the read
 # with the punctuation that may not start or end a line kept on the right side.
 _CJK_PIECES = (r"[（「『“]*(?:`[^`]*`|[\u2e80-\u9fff\uf900-\ufaff]|[^\s`\u2e80-\u9fff\uf900-\ufaff（「『“，。、；：！？）」』”]+)"
                r"[，。、；：！？）」』”\])}.,;:!?]*|\s+|.")
-# What those pieces reduce to in text with no character from U+2E80 on (Vietnamese, English):
+# What those pieces reduce to in text with no character from U+2E80 on (Vietnamese, English),
+# found by `_plain_pieces` without compiling it (tests/test_i18n.py holds the two together):
 # compiling the CJK ranges costs ~3 ms, which every Vietnamese `--help` would pay.
 _PLAIN_PIECES = r"“*(?:`[^`]*`|[^\s`“”]+)[”\])}.,;:!?]*|\s+|."
 
 
 def _pieces(text: str) -> list[str]:
-    return re.findall(_CJK_PIECES if text and max(text) >= "\u2e80" else _PLAIN_PIECES, text)
+    if text and max(text) >= "\u2e80":
+        return re.findall(_CJK_PIECES, text)
+    return _plain_pieces(text)
+
+
+_CLOSERS = frozenset("”])}.,;:!?")
+
+
+def _plain_pieces(text: str) -> list[str]:
+    """`re.findall(_PLAIN_PIECES, text)`, without compiling the pattern (~2 M instructions,
+    more than the rest of a Vietnamese `--help` makes of its help texts)."""
+    pieces: list[str] = []
+    if "`" not in text and "“" not in text and "”" not in text:
+        # Words and the runs of space between them: what the pattern finds in such text.
+        at = 0
+        for word in text.split():
+            start = text.index(word, at)
+            if start > at:
+                pieces.append(text[at:start])
+            pieces.append(word)
+            at = start + len(word)
+        if at < len(text):
+            pieces.append(text[at:])
+        return pieces
+    at, size = 0, len(text)
+    while at < size:
+        end = at
+        while end < size and text[end] == "“":
+            end += 1
+        found = False
+        if end < size:
+            char = text[end]
+            if char == "`":
+                close = text.find("`", end + 1)
+                if close >= 0:
+                    end, found = close + 1, True
+            elif not char.isspace() and char not in "“”":
+                end, found = end + 1, True
+                while end < size and not text[end].isspace() and text[end] not in "`“”":
+                    end += 1
+        if found:
+            while end < size and text[end] in _CLOSERS:
+                end += 1
+        elif text[at].isspace():
+            end = at + 1
+            while end < size and text[end].isspace():
+                end += 1
+        else:
+            end = at + 1
+        pieces.append(text[at:end])
+        at = end
+    return pieces
+
+
+# The high bytes (UTF-16) of the characters below U+1100, where no wide character is assigned,
+# and of U+1E00–U+1EFF, the Vietnamese letters with two marks (`Ệ`), which are narrow too.
+_NARROW_BLOCKS = bytes(range(0x11)) + b"\x1e"
+
+
+def _narrow(text: str) -> bool:
+    """Every character of `text` takes one column: Vietnamese and English help is measured by
+    its length, without looking at a character in Python."""
+    return not text or max(text) < "\u1100" or not (
+        text.encode("utf-16-be", "surrogatepass")[::2].translate(None, _NARROW_BLOCKS))
 
 
 def _width(text: str) -> int:
-    # No wide character is assigned below U+1100: only the others are looked up (in Vietnamese,
-    # a few accented letters), not every character of every line of help.
-    rest = re.sub("[\x00-\u10ff]+", "", text)
-    return len(text) + sum(unicodedata.east_asian_width(ch) in "WF" for ch in rest)
+    if _narrow(text):
+        return len(text)
+    from unicodedata import east_asian_width  # Chinese help only
+
+    return len(text) + sum(east_asian_width(ch) in "WF" for ch in text if ch >= "\u1100")
 
 
 class TranslatedWrapper(TextWrapper):
@@ -75,12 +139,13 @@ class TranslatedWrapper(TextWrapper):
         lines: list[str] = []
         line, used, space = self.initial_indent, _width(self.initial_indent), False
         empty = True
+        narrow = _narrow(text)  # then each piece's width is its length
         for piece in _pieces(text):
             if piece.isspace():
                 space = not empty
                 continue
             gap = " " if space else ""
-            size = _width(piece)
+            size = len(piece) if narrow else _width(piece)
             if not empty and used + len(gap) + size > self.width:
                 lines.append(line)
                 line, used, gap = self.subsequent_indent, _width(self.subsequent_indent), ""

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import sys
+from itertools import accumulate, compress
 from typing import Mapping
 
 LANGS = ("vi", "en", "zh")
@@ -83,6 +84,10 @@ class Compiled:
     start. This reads the same file for the case bbtrack ships (UTF-8, one plural form,
     little-endian, written by Babel), and `_read_mo` hands anything else to gettext.
     tests/test_i18n.py holds the two to the same answer for every message.
+
+    Opening one builds a single index, {original's bytes: position}, in C loops only (one
+    `split` of the originals, which the file keeps end to end, each ending in a NUL): a
+    Python loop over the ~700 messages cost more than a `--help` looks up (~60 of them).
     """
 
     def __init__(self, data: bytes) -> None:
@@ -92,19 +97,39 @@ class Compiled:
         view = memoryview(data)
         keys = view[originals:originals + 8 * count].cast("I").tolist()  # length, offset, length, …
         values = view[translations:translations + 8 * count].cast("I").tolist()
-        if len(keys) != 2 * count or len(values) != 2 * count:
+        if not count or len(keys) != 2 * count or len(values) != 2 * count:
             raise ValueError("truncated catalogue")
-        it, iv = iter(keys), iter(values)
-        self._messages = {data[k:k + n]: data[v:v + m] for n, k, m, v in zip(it, it, iv, iv)}
-        # gettext finds a plural message by its singular alone; so does this.
-        self._plurals = {key.split(b"\x00", 1)[0]: value for key, value in self._messages.items() if b"\x00" in key}
-        header = self._messages.get(b"", b"").lower()
+        self._data = data
+        self._key_sizes, self._values = keys[0::2], values
+        starts = keys[1::2]
+        first, last = min(starts), max(starts)
+        # Each piece between NULs, by where it starts; a piece that starts no original (the
+        # plural part of "singular\0plural") finds no position and is left out (`compress`).
+        pieces = data[first:last + keys[2 * starts.index(last)]].split(b"\x00")
+        at = accumulate(map((1).__add__, map(len, pieces)), initial=first)
+        positions = list(map(dict(zip(starts, range(1, count + 1))).get, at))  # 1-based: 0 is falsy
+        self._index = dict(compress(zip(pieces, positions), positions))
+        if len(self._index) != count:
+            raise ValueError("originals not laid out end to end")
+        header = self._value(0).lower()
         if b"charset=utf-8" not in header or b"nplurals=1;" not in header.replace(b" ", b""):
             raise ValueError("a catalogue with plural forms or another charset")
 
-    def _lookup(self, key: str, table: dict | None = None) -> str | None:
-        found = (self._messages if table is None else table).get(key.encode("utf-8", "surrogatepass"))
-        return None if found is None else found.decode("utf-8")
+    def _value(self, position: int) -> bytes:
+        size, offset = self._values[2 * position], self._values[2 * position + 1]
+        return self._data[offset:offset + size]
+
+    def _lookup(self, key: str, plural: bool = False) -> str | None:
+        """The translation of `key` (`plural`: of the plural message whose singular it is)."""
+        encoded = key.encode("utf-8", "surrogatepass")
+        position = self._index.get(encoded)
+        if position is None:
+            return None
+        position -= 1
+        # A plural message is indexed by its singular, which is not its whole original.
+        if (self._key_sizes[position] != len(encoded)) != plural:
+            return None
+        return self._value(position).decode("utf-8")
 
     def gettext(self, message: str) -> str:
         found = self._lookup(message)
@@ -115,7 +140,7 @@ class Compiled:
         return message if found is None else found
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        found = self._lookup(singular, self._plurals)
+        found = self._lookup(singular, plural=True)
         if found is None:
             return singular if n == 1 else plural
         return found.split("\x00", 1)[0]  # one plural form (checked above): the first is every n's
