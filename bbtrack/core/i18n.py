@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import sys
-from itertools import accumulate, compress
 from typing import Mapping
 
 LANGS = ("vi", "en", "zh")
@@ -85,51 +84,71 @@ class Compiled:
     little-endian, written by Babel), and `_read_mo` hands anything else to gettext.
     tests/test_i18n.py holds the two to the same answer for every message.
 
-    Opening one builds a single index, {original's bytes: position}, in C loops only (one
-    `split` of the originals, which the file keeps end to end, each ending in a NUL): a
-    Python loop over the ~700 messages cost more than a `--help` looks up (~60 of them).
+    Opening one indexes the originals with no Python loop over the ~700 messages (one cost
+    more than a `--help` looks up): they lie end to end in the file, each ending in a NUL, in
+    the order of the table, so one `split` gives them in order, {piece: its number}. A plural
+    message's original, "singular\0plural", is two pieces: an entry is at most that many
+    places before its piece (`_extra`), and a lookup checks the few it could be.
     """
 
     def __init__(self, data: bytes) -> None:
         if sys.byteorder != "little" or len(data) < 28 or data[:4] != b"\xde\x12\x04\x95" or data[4:8] != bytes(4):
             raise ValueError("not a catalogue this reader reads")
-        count, originals, translations = (int.from_bytes(data[at:at + 4], "little") for at in (8, 12, 16))
+        entries, originals, translations = (int.from_bytes(data[at:at + 4], "little") for at in (8, 12, 16))
         view = memoryview(data)
-        keys = view[originals:originals + 8 * count].cast("I").tolist()  # length, offset, length, …
-        values = view[translations:translations + 8 * count].cast("I").tolist()
-        if not count or len(keys) != 2 * count or len(values) != 2 * count:
+        self._keys = view[originals:originals + 8 * entries].cast("I")  # size, offset, size, offset, …
+        self._values = view[translations:translations + 8 * entries].cast("I")
+        if not entries or len(self._keys) != 2 * entries or len(self._values) != 2 * entries:
             raise ValueError("truncated catalogue")
         self._data = data
-        self._key_sizes, self._values = keys[0::2], values
-        starts = keys[1::2]
-        first, last = min(starts), max(starts)
-        # Each piece between NULs, by where it starts; a piece that starts no original (the
-        # plural part of "singular\0plural") finds no position and is left out (`compress`).
-        pieces = data[first:last + keys[2 * starts.index(last)]].split(b"\x00")
-        at = accumulate(map((1).__add__, map(len, pieces)), initial=first)
-        positions = list(map(dict(zip(starts, range(1, count + 1))).get, at))  # 1-based: 0 is falsy
-        self._index = dict(compress(zip(pieces, positions), positions))
-        if len(self._index) != count:
-            raise ValueError("originals not laid out end to end")
-        header = self._value(0).lower()
-        if b"charset=utf-8" not in header or b"nplurals=1;" not in header.replace(b" ", b""):
+        self._found: dict[str, str | None] = {}
+        self._found_plural: dict[str, str | None] = {}
+        first, end = self._keys[1], self._keys[-1] + self._keys[-2]
+        if end - first == sum(self._keys[0::2]) + entries - 1:  # end to end, no gap
+            pieces = data[first:end].split(b"\x00")
+            self._index, self._extra = dict(zip(pieces, range(1, len(pieces) + 1))), len(pieces) - entries
+        else:
+            self._index, self._extra = self._index_by_offsets(), 0
+        header = (self._translate("", False) or "").lower()  # a catalogue's header is the translation of ""
+        if "charset=utf-8" not in header or "nplurals=1;" not in header.replace(" ", ""):
             raise ValueError("a catalogue with plural forms or another charset")
 
-    def _value(self, position: int) -> bytes:
-        size, offset = self._values[2 * position], self._values[2 * position + 1]
+    def _index_by_offsets(self) -> dict[bytes, int]:
+        """{original up to its first NUL: entry + 1}, from each original's own offset."""
+        keys, data = self._keys, self._data
+        return {data[keys[at + 1]:keys[at + 1] + keys[at]].split(b"\x00", 1)[0]: at // 2 + 1
+                for at in range(0, len(keys), 2)}
+
+    def _value(self, entry: int) -> bytes:
+        size, offset = self._values[2 * entry], self._values[2 * entry + 1]
         return self._data[offset:offset + size]
 
     def _lookup(self, key: str, plural: bool = False) -> str | None:
-        """The translation of `key` (`plural`: of the plural message whose singular it is)."""
+        """The translation of `key` (`plural`: only of a plural message whose singular it is)."""
+        found = self._found_plural if plural else self._found
+        if key not in found:
+            found[key] = self._translate(key, plural)
+        return found[key]
+
+    def _translate(self, key: str, plural: bool) -> str | None:
         encoded = key.encode("utf-8", "surrogatepass")
-        position = self._index.get(encoded)
-        if position is None:
+        piece = self._index.get(encoded)
+        if piece is None:
             return None
-        position -= 1
-        # A plural message is indexed by its singular, which is not its whole original.
-        if (self._key_sizes[position] != len(encoded)) != plural:
-            return None
-        return self._value(position).decode("utf-8")
+        keys, data, size = self._keys, self._data, len(encoded)
+        for entry in range(min(piece, len(keys) // 2) - 1, max(piece - 2 - self._extra, -1), -1):
+            length, offset = keys[2 * entry], keys[2 * entry + 1]
+            if data.startswith(encoded, offset) and (length == size or (length > size and data[offset + size] == 0)):
+                if length == size:
+                    return None if plural else self._value(entry).decode("utf-8")
+                # A plural message, found by its singular (by `gettext` too, as the standard
+                # library's): one plural form (checked), the first is every n's.
+                return self._value(entry).decode("utf-8").split("\x00", 1)[0]
+        if self._extra:
+            # Not where the file's order puts it: a plural part, or originals in another order.
+            self._index, self._extra = self._index_by_offsets(), 0
+            return self._translate(key, plural)
+        return None
 
     def gettext(self, message: str) -> str:
         found = self._lookup(message)
@@ -143,7 +162,7 @@ class Compiled:
         found = self._lookup(singular, plural=True)
         if found is None:
             return singular if n == 1 else plural
-        return found.split("\x00", 1)[0]  # one plural form (checked above): the first is every n's
+        return found
 
 
 def _read_mo(data: bytes):
