@@ -226,6 +226,23 @@ def test_help_wraps_latin_text_with_the_small_pattern_as_with_the_cjk_one():
     assert helptext._pieces(chinese) == full.findall(chinese) != plain.findall(chinese)
 
 
+def test_help_fills_plain_words_as_it_cuts_any_text():
+    """`TranslatedWrapper` fills text of narrow words without code spans word by word (`_fill`):
+    the same lines as its cutting of any text into pieces."""
+    import random
+
+    from bbtrack.cli import helptext
+
+    rng = random.Random(23)
+    words = ["a", "bộ", "nhớ", "đệm", "--data-dir", "<đường-dẫn>", "Lạng", "Sơn", "thư-mục-rất-dài-không-ngắt", "x" * 30]
+    for _n in range(2000):
+        text = "".join(rng.choice(words) + rng.choice([" ", "  ", "\n", " \t"]) for _k in range(rng.randint(0, 25)))
+        text = rng.choice(["", " "]) + text
+        wrapper = helptext.TranslatedWrapper(width=rng.randint(8, 60), initial_indent=rng.choice(["", "  ", "Ví dụ: "]),
+                                             subsequent_indent=rng.choice(["", "    "]))
+        assert wrapper._fill(text.split()) == wrapper._wrap_pieces(helptext._pieces(text), True), text
+
+
 def test_help_counts_columns_as_the_terminal_shows_them():
     """`helptext._width` looks up only characters from U+1100 on; it equals a lookup of every
     assigned character (a CJK or full-width one takes two columns)."""

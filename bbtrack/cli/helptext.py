@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 from typing import Any, Iterator
 
 import typer._click._compat
@@ -116,8 +117,13 @@ _NARROW_BLOCKS = bytes(range(0x11)) + b"\x1e"
 def _narrow(text: str) -> bool:
     """Every character of `text` takes one column: Vietnamese and English help is measured by
     its length, without looking at a character in Python."""
-    return not text or max(text) < "\u1100" or not (
-        text.encode("utf-16-be", "surrogatepass")[::2].translate(None, _NARROW_BLOCKS))
+    # (`max(text)` would make a string of each character to compare it: slower than this.)
+    return text.isascii() or not text.encode("utf-16", "surrogatepass")[_HIGH_BYTES].translate(None, _NARROW_BLOCKS)
+
+
+# Each character's high byte in Python's UTF-16 (after the byte-order mark, in this machine's
+# order): "utf-16" is one of the encodings Python writes without looking up a codec module.
+_HIGH_BYTES = slice(3, None, 2) if sys.byteorder == "little" else slice(2, None, 2)
 
 
 def _width(text: str) -> int:
@@ -128,6 +134,15 @@ def _width(text: str) -> int:
     return len(text) + sum(east_asian_width(ch) in "WF" for ch in text if ch >= "\u1100")
 
 
+def _term_len(text: str) -> int:
+    """Click's `term_len`: the columns of `text` without its colour codes, a CJK character two."""
+    text = _strip_ansi("", text)
+    return len(text) if text.isascii() else _width(text)
+
+
+_strip_ansi = typer._click._compat._ansi_re.sub
+
+
 class TranslatedWrapper(TextWrapper):
     """Click's wrapper, for Vietnamese and Chinese help: never breaks a `code span` (a reader
     copies it whole), breaks Chinese between characters, and counts a CJK character as two
@@ -136,11 +151,16 @@ class TranslatedWrapper(TextWrapper):
     def wrap(self, text: str) -> list[str]:
         if current() == "en":
             return super().wrap(text)
+        narrow = _narrow(text)  # then each piece's width is its length
+        if narrow and "`" not in text and "“" not in text and "”" not in text:
+            return self._fill(text.split())  # words, each after a space: what _pieces finds in such text
+        return self._wrap_pieces(_pieces(text), narrow)
+
+    def _wrap_pieces(self, pieces: list[str], narrow: bool) -> list[str]:
         lines: list[str] = []
         line, used, space = self.initial_indent, _width(self.initial_indent), False
         empty = True
-        narrow = _narrow(text)  # then each piece's width is its length
-        for piece in _pieces(text):
+        for piece in pieces:
             if piece.isspace():
                 space = not empty
                 continue
@@ -154,6 +174,22 @@ class TranslatedWrapper(TextWrapper):
             lines.append(line)
         return lines
 
+    def _fill(self, words: list[str]) -> list[str]:
+        """`wrap` of narrow words with a space between each two: the same lines, per word only."""
+        if not words:
+            return []
+        lines: list[str] = []
+        line, used, limit = self.initial_indent + words[0], _width(self.initial_indent) + len(words[0]), self.width
+        for word in words[1:]:
+            size = len(word)
+            if used + 1 + size > limit:
+                lines.append(line)
+                line, used = self.subsequent_indent + word, _width(self.subsequent_indent) + size
+            else:
+                line, used = f"{line} {word}", used + 1 + size
+        lines.append(line)
+        return lines
+
 
 def _heading(self: Any, heading: str) -> None:
     self.write(f"{'':>{self.current_indent}}" + pgettext("heading", "{heading}:").format(heading=heading) + "\n")
@@ -162,7 +198,7 @@ def _heading(self: Any, heading: str) -> None:
 typer._click._textwrap.TextWrapper = TranslatedWrapper  # what typer._click.formatting.wrap_text uses
 # Columns line up by the width a terminal gives each character (a CJK one takes two), and a
 # section's title ends as its language ends one (Chinese: a full-width colon).
-typer._click.formatting.term_len = lambda text: _width(typer._click._compat.strip_ansi(text))
+typer._click.formatting.term_len = _term_len
 typer._click.formatting.HelpFormatter.write_heading = _heading
 
 
