@@ -33,7 +33,6 @@ from .complete import (  # shell completion
     complete_province as _complete_province,
     complete_status as _complete_status,
 )
-from .corrections import STATUS_AMEND_HELP, STATUS_REMOVE_HELP, status_amend, status_remove
 from .options import DRY_RUN_OPTION, DUE_SOURCE_OPTION, FORMAT_OPTION, LANG_OPTION, OUTPUT_OPTION, SHEET_FORMAT_OPTION
 from .reporting import REPORT_HELP, report
 from ..core.i18n import N_, _
@@ -57,8 +56,33 @@ app = typer.Typer(
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-status_app = typer.Typer(help=N_("Change the status of a commitment or the stage of a crossing."),
-                         cls=LocalisedGroup, rich_markup_mode=None, no_args_is_help=True)
+
+
+class _StatusApp(typer.Typer):
+    """The `status` group. Its corrections (`amend`, `remove`: cli/corrections.py) join it when
+    Typer first reads its commands to build it, after `set` (`_complete`): a command line
+    without `status` never imports them."""
+
+    _complete = False  # True once this module has registered its own commands
+    _corrections = False
+
+    @property
+    def registered_commands(self) -> list:
+        if self._complete and not self._corrections:
+            from .corrections import STATUS_AMEND_HELP, STATUS_REMOVE_HELP, status_amend, status_remove
+
+            self._corrections = True
+            command(parent=self, name="amend", help=STATUS_AMEND_HELP)(status_amend)
+            command(parent=self, name="remove", help=STATUS_REMOVE_HELP)(status_remove)
+        return self._commands
+
+    @registered_commands.setter
+    def registered_commands(self, commands: list) -> None:
+        self._commands = commands
+
+
+status_app = _StatusApp(help=N_("Change the status of a commitment or the stage of a crossing."),
+                        cls=LocalisedGroup, rich_markup_mode=None, no_args_is_help=True)
 app.add_typer(status_app, name="status")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -459,8 +483,7 @@ def diff(
 
 
 command(help=REPORT_HELP)(report)
-command(parent=status_app, name="amend", help=STATUS_AMEND_HELP)(status_amend)
-command(parent=status_app, name="remove", help=STATUS_REMOVE_HELP)(status_remove)
+status_app._complete = True  # `status amend` and `status remove` follow when the group is built
 
 from .merging import register as _register_merging  # noqa: E402 - git-setup, merge-driver, resolve
 _register_merging(app, command, guarded)
@@ -499,6 +522,7 @@ def _app_for(args: list[str]) -> typer.Typer:
         for group in app.registered_groups:
             stand_in = copy.copy(group)
             stand_in.typer_instance = copy.copy(group.typer_instance)
+            stand_in.typer_instance._corrections = True  # listed by its own help only: no commands
             stand_in.typer_instance.registered_commands, stand_in.typer_instance.registered_groups = [], []
             lean.registered_groups.append(stand_in)
         return lean
