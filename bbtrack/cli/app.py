@@ -491,15 +491,15 @@ _register_merging(app, command, guarded)
 _GLOBAL_VALUE_OPTIONS = ("--data-dir", "-d", "--lang")  # the callback's options that take a value
 
 
-def _app_for(args: list[str]) -> typer.Typer:
-    """The app with only what this command line needs.
+def _app_for(args: list[str]) -> tuple[typer.Typer, list]:
+    """The app with only what this command line needs, and the commands to list beside it.
 
     Typer turns every registered command into a Click command on each run,
     inspecting every parameter (~6 ms of start-up); the command on the line is
     enough. Without a command (`bbtrack --help`) the command list needs only
-    names and help lines: parameterless stand-ins give the same text. An
-    unknown word or shell completion gets the whole app, so errors,
-    suggestions and completion are unchanged.
+    names and help lines: Click commands made from those alone (`_listed`) give
+    the same text. An unknown word or shell completion gets the whole app, so
+    errors, suggestions and completion are unchanged.
     """
     import copy
 
@@ -512,12 +512,12 @@ def _app_for(args: list[str]) -> typer.Typer:
             name = word
             break
         elif word == "--":
-            return app
+            return app, []
     if any(key.endswith("_COMPLETE") for key in os.environ):
-        return app
+        return app, []
     lean = copy.copy(app)
     if name is None:
-        lean.registered_commands = [_stand_in(c) for c in app.registered_commands]
+        lean.registered_commands = []
         lean.registered_groups = []
         for group in app.registered_groups:
             stand_in = copy.copy(group)
@@ -525,33 +525,38 @@ def _app_for(args: list[str]) -> typer.Typer:
             stand_in.typer_instance._corrections = True  # listed by its own help only: no commands
             stand_in.typer_instance.registered_commands, stand_in.typer_instance.registered_groups = [], []
             lean.registered_groups.append(stand_in)
-        return lean
+        return lean, [_listed(c) for c in app.registered_commands]
     lean.registered_commands = [c for c in app.registered_commands if _command_name(c) == name]
     lean.registered_groups = [g for g in app.registered_groups if g.name == name]
-    return lean if lean.registered_commands or lean.registered_groups else app
+    return (lean, []) if lean.registered_commands or lean.registered_groups else (app, [])
 
 
 def _command_name(info) -> str | None:
     return info.name or (info.callback.__name__.lower().replace("_", "-") if info.callback else None)
 
 
-def _stand_in(info):
-    """A command's listing without its parameters (name, help, hidden...)."""
-    import copy
+def _listed(info):
+    """A command as a command list shows it: the Click command Typer would make (its class,
+    name, help, hidden...), without the parameters, whose inspection is most of its cost."""
+    import inspect
 
-    def stand_in() -> None:  # pragma: no cover - never invoked: only listed
-        pass
-
-    stand_in.__name__ = info.callback.__name__
-    stand_in.__doc__ = info.callback.__doc__
-    copied = copy.copy(info)
-    copied.callback = stand_in
-    return copied
+    return (info.cls or typer.core.TyperCommand)(
+        name=_command_name(info), context_settings=info.context_settings,
+        help=inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help),
+        epilog=info.epilog, short_help=info.short_help, options_metavar=info.options_metavar,
+        add_help_option=info.add_help_option, no_args_is_help=info.no_args_is_help, hidden=info.hidden,
+        deprecated=info.deprecated, rich_markup_mode=None, rich_help_panel=info.rich_help_panel)
 
 
 def main() -> None:
     """The console script for every command line `bbtrack.cli.entry` does not answer itself."""
     try:
-        _app_for(sys.argv[1:])()
+        lean, listed = _app_for(sys.argv[1:])
+        if not listed:
+            lean()
+            return
+        group = typer.main.get_command(lean)
+        group.commands = {**{command.name: command for command in listed}, **group.commands}  # Typer's order
+        group()
     except KeyboardInterrupt as exc:
         sys.exit(exit_code_for(exc))
