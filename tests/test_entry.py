@@ -252,3 +252,27 @@ def test_the_console_script_lists_without_typer(tmp_path, shipped_copy):
     modules, stdout, _ = probe(tmp_path, "--data-dir", str(shipped_copy), "list", "--help")
     assert "typer" in modules and "--province" in stdout
 
+
+
+@pytest.mark.parametrize("lang", ["vi", "en", "zh"])
+def test_the_command_list_of_help_is_the_one_typer_makes(lang):
+    """`bbtrack --help` lists the commands from their name and help alone (`app._listed`), not
+    from the Click commands Typer builds with their parameters: the same text as the whole app's."""
+    import subprocess
+    import sys
+
+    from bbtrack.core import i18n
+
+    env = {**os.environ, "COLUMNS": "100", "BBTRACK_LANG": lang}
+    env.pop("_BBTRACK_COMPLETE", None)
+    console = subprocess.run([sys.executable, "-m", "bbtrack", "--help"], env=env, capture_output=True, text=True)
+    before = i18n.current()
+    try:
+        i18n.set_language(lang)
+        # Piped, Click writes help 78 columns wide (80, less 2); CliRunner would force 80.
+        whole = CliRunner().invoke(app, ["--help"], env={"BBTRACK_LANG": lang}, prog_name="bbtrack", terminal_width=78)
+    finally:
+        i18n.set_language(before)
+    assert console.returncode == whole.exit_code == 0
+    assert console.stdout == whole.output
+    assert "git-setup" in console.stdout and "merge-driver" not in console.stdout

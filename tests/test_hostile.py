@@ -418,6 +418,10 @@ def test_every_character_the_width_fast_path_counts_takes_one_column():
     fast = [chr(c) for c in range(0x110000) if not _not_one_column().match(chr(c))]
     assert len(fast) > 1000  # Latin, precomposed Vietnamese, punctuation
     assert not [ch for ch in fast if _CHAR_WIDTHS[ch] != 1]
+    # `_one_column` finds the same without compiling the pattern: every character, and mixes
+    assert not [c for c in range(0x110000) if tables._one_column(chr(c)) != (chr(c) in fast)]
+    for text in ("Lạng Sơn – “Hữu Nghị”", "a\u2064", "a\u2065", "ạ\u20ff", "\u1eff\u2000", "ư\u1f00", "đ😀", "ộ\ud800"):
+        assert tables._one_column(text) == (not _not_one_column().search(text)), text
 
 _AWKWARD = st.one_of(
     st.text(st.characters()),  # anything at all, surrogates and unassigned included

@@ -119,6 +119,7 @@ def test_the_catalogue_reader_answers_as_gettext_does(lang):
         if isinstance(key, tuple):  # a plural message: (singular, form)
             for n in (0, 1, 2, 11):
                 assert ours.ngettext(key[0], key[0] + " (plural)", n) == theirs.ngettext(key[0], key[0] + " (plural)", n)
+            assert ours.gettext(key[0]) == theirs.gettext(key[0])
         elif "\x04" in key:
             context, message = key.split("\x04", 1)
             assert ours.pgettext(context, message) == theirs.pgettext(context, message)
@@ -151,6 +152,57 @@ def test_a_catalogue_the_reader_does_not_read_goes_to_gettext(tmp_path):
         i18n.Compiled(b"\x95\x04\x12\xde" + bytes(24))  # big-endian magic
 
 
+def _mo(entries: list[tuple[bytes, bytes]], order: list[int], gap: int = 0) -> bytes:
+    """A little-endian .mo of `entries` (table order) whose originals are written in `order`,
+    `gap` bytes apart: other producers than Babel lay a file out in other ways."""
+    import struct
+
+    count = len(entries)
+    at = 28 + 16 * count
+    blob, offsets = b"", {}
+    for index in order:
+        blob += bytes(gap)
+        offsets[index] = at + len(blob)
+        blob += entries[index][0] + b"\x00"
+    strings = []
+    for original, translation in entries:
+        strings.append((len(blob) + at, translation))
+        blob += translation + b"\x00"
+    head = struct.pack("<7I", 0x950412DE, 0, count, 28, 28 + 8 * count, 0, 0)
+    keys = b"".join(struct.pack("<2I", len(entries[i][0]), offsets[i]) for i in range(count))
+    values = b"".join(struct.pack("<2I", len(t), o) for o, t in strings)
+    return head + keys + values + blob
+
+
+@pytest.mark.parametrize("order, gap", [("table", 0), ("reversed", 0), ("table", 3), ("swapped", 0)])
+def test_the_catalogue_reader_reads_originals_laid_out_any_way(order, gap):
+    """`i18n.Compiled` indexes the originals by splitting them where Babel puts them (end to
+    end, in the table's order); laid out otherwise, it still answers as gettext does."""
+    import gettext
+    import io
+
+    entries = [
+        (b"", b"Content-Type: text/plain; charset=UTF-8\nPlural-Forms: nplurals=1; plural=0;\n"),
+        (b"Options", "Tùy chọn".encode()),
+        (b"column\x04id", "Mã".encode()),
+        (b"{n} record\x00{n} records", "{n} bản ghi".encode()),
+        (b"{n} records", "bản ghi (riêng)".encode()),  # a message that is also another's plural
+        (b"{n} thing\x00{n} things", "{n} thứ".encode()),
+        (b"{n} things x", b"things x"),
+        (b"zz", b"ZZ"),
+    ]
+    positions = list(range(len(entries)))
+    laid = {"table": positions, "reversed": positions[::-1], "swapped": [0, 2, 1, *positions[3:]]}[order]
+    data = _mo(entries, laid, gap)
+    ours, theirs = i18n.Compiled(data), gettext.GNUTranslations(io.BytesIO(data))
+    for probe in ("Options", "{n} record", "{n} records", "{n} thing", "{n} things", "{n} things x", "zz", "id",
+                  "z", "Option", "Options\x00x", "{n} things\x00x", ""):
+        assert ours.gettext(probe) == theirs.gettext(probe), probe
+        assert ours.ngettext(probe, "p", 2) == theirs.ngettext(probe, "p", 2), probe
+    assert ours.pgettext("column", "id") == theirs.pgettext("column", "id") == "Mã"
+    assert ours.ngettext("{n} thing", "{n} things", 1) == "{n} thứ"
+
+
 def test_help_wraps_latin_text_with_the_small_pattern_as_with_the_cjk_one():
     """`helptext` cuts text with no CJK character with a pattern that is cheaper to compile:
     on such text both give the same pieces."""
@@ -165,9 +217,30 @@ def test_help_wraps_latin_text_with_the_small_pattern_as_with_the_cjk_one():
     for _n in range(5000):
         text = "".join(rng.choice(alphabet) for _k in range(rng.randint(0, 40)))
         assert plain.findall(text) == full.findall(text), text
+        # ... and `_plain_pieces`, which finds them without compiling the pattern, gives the same
+        assert helptext._plain_pieces(text) == plain.findall(text), text
+        words = text.replace("`", "x").replace("“", "y").replace("”", "z")  # its other way
+        assert helptext._plain_pieces(words) == plain.findall(words), words
     assert helptext._pieces("dùng `bbtrack list` để xem") == full.findall("dùng `bbtrack list` để xem")
     chinese = "用 `bbtrack list` 查看。"
     assert helptext._pieces(chinese) == full.findall(chinese) != plain.findall(chinese)
+
+
+def test_help_fills_plain_words_as_it_cuts_any_text():
+    """`TranslatedWrapper` fills text of narrow words without code spans word by word (`_fill`):
+    the same lines as its cutting of any text into pieces."""
+    import random
+
+    from bbtrack.cli import helptext
+
+    rng = random.Random(23)
+    words = ["a", "bộ", "nhớ", "đệm", "--data-dir", "<đường-dẫn>", "Lạng", "Sơn", "thư-mục-rất-dài-không-ngắt", "x" * 30]
+    for _n in range(2000):
+        text = "".join(rng.choice(words) + rng.choice([" ", "  ", "\n", " \t"]) for _k in range(rng.randint(0, 25)))
+        text = rng.choice(["", " "]) + text
+        wrapper = helptext.TranslatedWrapper(width=rng.randint(8, 60), initial_indent=rng.choice(["", "  ", "Ví dụ: "]),
+                                             subsequent_indent=rng.choice(["", "    "]))
+        assert wrapper._fill(text.split()) == wrapper._wrap_pieces(helptext._pieces(text), True), text
 
 
 def test_help_counts_columns_as_the_terminal_shows_them():

@@ -33,7 +33,6 @@ from .complete import (  # shell completion
     complete_province as _complete_province,
     complete_status as _complete_status,
 )
-from .corrections import STATUS_AMEND_HELP, STATUS_REMOVE_HELP, status_amend, status_remove
 from .options import DRY_RUN_OPTION, DUE_SOURCE_OPTION, FORMAT_OPTION, LANG_OPTION, OUTPUT_OPTION, SHEET_FORMAT_OPTION
 from .reporting import REPORT_HELP, report
 from ..core.i18n import N_, _
@@ -57,8 +56,33 @@ app = typer.Typer(
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-status_app = typer.Typer(help=N_("Change the status of a commitment or the stage of a crossing."),
-                         cls=LocalisedGroup, rich_markup_mode=None, no_args_is_help=True)
+
+
+class _StatusApp(typer.Typer):
+    """The `status` group. Its corrections (`amend`, `remove`: cli/corrections.py) join it when
+    Typer first reads its commands to build it, after `set` (`_complete`): a command line
+    without `status` never imports them."""
+
+    _complete = False  # True once this module has registered its own commands
+    _corrections = False
+
+    @property
+    def registered_commands(self) -> list:
+        if self._complete and not self._corrections:
+            from .corrections import STATUS_AMEND_HELP, STATUS_REMOVE_HELP, status_amend, status_remove
+
+            self._corrections = True
+            command(parent=self, name="amend", help=STATUS_AMEND_HELP)(status_amend)
+            command(parent=self, name="remove", help=STATUS_REMOVE_HELP)(status_remove)
+        return self._commands
+
+    @registered_commands.setter
+    def registered_commands(self, commands: list) -> None:
+        self._commands = commands
+
+
+status_app = _StatusApp(help=N_("Change the status of a commitment or the stage of a crossing."),
+                        cls=LocalisedGroup, rich_markup_mode=None, no_args_is_help=True)
 app.add_typer(status_app, name="status")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -459,8 +483,7 @@ def diff(
 
 
 command(help=REPORT_HELP)(report)
-command(parent=status_app, name="amend", help=STATUS_AMEND_HELP)(status_amend)
-command(parent=status_app, name="remove", help=STATUS_REMOVE_HELP)(status_remove)
+status_app._complete = True  # `status amend` and `status remove` follow when the group is built
 
 from .merging import register as _register_merging  # noqa: E402 - git-setup, merge-driver, resolve
 _register_merging(app, command, guarded)
@@ -468,15 +491,15 @@ _register_merging(app, command, guarded)
 _GLOBAL_VALUE_OPTIONS = ("--data-dir", "-d", "--lang")  # the callback's options that take a value
 
 
-def _app_for(args: list[str]) -> typer.Typer:
-    """The app with only what this command line needs.
+def _app_for(args: list[str]) -> tuple[typer.Typer, list]:
+    """The app with only what this command line needs, and the commands to list beside it.
 
     Typer turns every registered command into a Click command on each run,
     inspecting every parameter (~6 ms of start-up); the command on the line is
     enough. Without a command (`bbtrack --help`) the command list needs only
-    names and help lines: parameterless stand-ins give the same text. An
-    unknown word or shell completion gets the whole app, so errors,
-    suggestions and completion are unchanged.
+    names and help lines: Click commands made from those alone (`_listed`) give
+    the same text. An unknown word or shell completion gets the whole app, so
+    errors, suggestions and completion are unchanged.
     """
     import copy
 
@@ -489,45 +512,51 @@ def _app_for(args: list[str]) -> typer.Typer:
             name = word
             break
         elif word == "--":
-            return app
+            return app, []
     if any(key.endswith("_COMPLETE") for key in os.environ):
-        return app
+        return app, []
     lean = copy.copy(app)
     if name is None:
-        lean.registered_commands = [_stand_in(c) for c in app.registered_commands]
+        lean.registered_commands = []
         lean.registered_groups = []
         for group in app.registered_groups:
             stand_in = copy.copy(group)
             stand_in.typer_instance = copy.copy(group.typer_instance)
+            stand_in.typer_instance._corrections = True  # listed by its own help only: no commands
             stand_in.typer_instance.registered_commands, stand_in.typer_instance.registered_groups = [], []
             lean.registered_groups.append(stand_in)
-        return lean
+        return lean, [_listed(c) for c in app.registered_commands]
     lean.registered_commands = [c for c in app.registered_commands if _command_name(c) == name]
     lean.registered_groups = [g for g in app.registered_groups if g.name == name]
-    return lean if lean.registered_commands or lean.registered_groups else app
+    return (lean, []) if lean.registered_commands or lean.registered_groups else (app, [])
 
 
 def _command_name(info) -> str | None:
     return info.name or (info.callback.__name__.lower().replace("_", "-") if info.callback else None)
 
 
-def _stand_in(info):
-    """A command's listing without its parameters (name, help, hidden...)."""
-    import copy
+def _listed(info):
+    """A command as a command list shows it: the Click command Typer would make (its class,
+    name, help, hidden...), without the parameters, whose inspection is most of its cost."""
+    import inspect
 
-    def stand_in() -> None:  # pragma: no cover - never invoked: only listed
-        pass
-
-    stand_in.__name__ = info.callback.__name__
-    stand_in.__doc__ = info.callback.__doc__
-    copied = copy.copy(info)
-    copied.callback = stand_in
-    return copied
+    return (info.cls or typer.core.TyperCommand)(
+        name=_command_name(info), context_settings=info.context_settings,
+        help=inspect.getdoc(info.callback) if info.help is None else inspect.cleandoc(info.help),
+        epilog=info.epilog, short_help=info.short_help, options_metavar=info.options_metavar,
+        add_help_option=info.add_help_option, no_args_is_help=info.no_args_is_help, hidden=info.hidden,
+        deprecated=info.deprecated, rich_markup_mode=None, rich_help_panel=info.rich_help_panel)
 
 
 def main() -> None:
     """The console script for every command line `bbtrack.cli.entry` does not answer itself."""
     try:
-        _app_for(sys.argv[1:])()
+        lean, listed = _app_for(sys.argv[1:])
+        if not listed:
+            lean()
+            return
+        group = typer.main.get_command(lean)
+        group.commands = {**{command.name: command for command in listed}, **group.commands}  # Typer's order
+        group()
     except KeyboardInterrupt as exc:
         sys.exit(exit_code_for(exc))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-import unicodedata
+import sys
 from typing import Any, Iterator
 
 import typer._click._compat
@@ -48,20 +48,99 @@ typer.core._ = _  # Typer's section titles and [default: …] notes, in the read
 # with the punctuation that may not start or end a line kept on the right side.
 _CJK_PIECES = (r"[（「『“]*(?:`[^`]*`|[\u2e80-\u9fff\uf900-\ufaff]|[^\s`\u2e80-\u9fff\uf900-\ufaff（「『“，。、；：！？）」』”]+)"
                r"[，。、；：！？）」』”\])}.,;:!?]*|\s+|.")
-# What those pieces reduce to in text with no character from U+2E80 on (Vietnamese, English):
+# What those pieces reduce to in text with no character from U+2E80 on (Vietnamese, English),
+# found by `_plain_pieces` without compiling it (tests/test_i18n.py holds the two together):
 # compiling the CJK ranges costs ~3 ms, which every Vietnamese `--help` would pay.
 _PLAIN_PIECES = r"“*(?:`[^`]*`|[^\s`“”]+)[”\])}.,;:!?]*|\s+|."
 
 
 def _pieces(text: str) -> list[str]:
-    return re.findall(_CJK_PIECES if text and max(text) >= "\u2e80" else _PLAIN_PIECES, text)
+    if text and max(text) >= "\u2e80":
+        return re.findall(_CJK_PIECES, text)
+    return _plain_pieces(text)
+
+
+_CLOSERS = frozenset("”])}.,;:!?")
+
+
+def _plain_pieces(text: str) -> list[str]:
+    """`re.findall(_PLAIN_PIECES, text)`, without compiling the pattern (~2 M instructions,
+    more than the rest of a Vietnamese `--help` makes of its help texts)."""
+    pieces: list[str] = []
+    if "`" not in text and "“" not in text and "”" not in text:
+        # Words and the runs of space between them: what the pattern finds in such text.
+        at = 0
+        for word in text.split():
+            start = text.index(word, at)
+            if start > at:
+                pieces.append(text[at:start])
+            pieces.append(word)
+            at = start + len(word)
+        if at < len(text):
+            pieces.append(text[at:])
+        return pieces
+    at, size = 0, len(text)
+    while at < size:
+        end = at
+        while end < size and text[end] == "“":
+            end += 1
+        found = False
+        if end < size:
+            char = text[end]
+            if char == "`":
+                close = text.find("`", end + 1)
+                if close >= 0:
+                    end, found = close + 1, True
+            elif not char.isspace() and char not in "“”":
+                end, found = end + 1, True
+                while end < size and not text[end].isspace() and text[end] not in "`“”":
+                    end += 1
+        if found:
+            while end < size and text[end] in _CLOSERS:
+                end += 1
+        elif text[at].isspace():
+            end = at + 1
+            while end < size and text[end].isspace():
+                end += 1
+        else:
+            end = at + 1
+        pieces.append(text[at:end])
+        at = end
+    return pieces
+
+
+# The high bytes (UTF-16) of the characters below U+1100, where no wide character is assigned,
+# and of U+1E00–U+1EFF, the Vietnamese letters with two marks (`Ệ`), which are narrow too.
+_NARROW_BLOCKS = bytes(range(0x11)) + b"\x1e"
+
+
+def _narrow(text: str) -> bool:
+    """Every character of `text` takes one column: Vietnamese and English help is measured by
+    its length, without looking at a character in Python."""
+    # (`max(text)` would make a string of each character to compare it: slower than this.)
+    return text.isascii() or not text.encode("utf-16", "surrogatepass")[_HIGH_BYTES].translate(None, _NARROW_BLOCKS)
+
+
+# Each character's high byte in Python's UTF-16 (after the byte-order mark, in this machine's
+# order): "utf-16" is one of the encodings Python writes without looking up a codec module.
+_HIGH_BYTES = slice(3, None, 2) if sys.byteorder == "little" else slice(2, None, 2)
 
 
 def _width(text: str) -> int:
-    # No wide character is assigned below U+1100: only the others are looked up (in Vietnamese,
-    # a few accented letters), not every character of every line of help.
-    rest = re.sub("[\x00-\u10ff]+", "", text)
-    return len(text) + sum(unicodedata.east_asian_width(ch) in "WF" for ch in rest)
+    if _narrow(text):
+        return len(text)
+    from unicodedata import east_asian_width  # Chinese help only
+
+    return len(text) + sum(east_asian_width(ch) in "WF" for ch in text if ch >= "\u1100")
+
+
+def _term_len(text: str) -> int:
+    """Click's `term_len`: the columns of `text` without its colour codes, a CJK character two."""
+    text = _strip_ansi("", text)
+    return len(text) if text.isascii() else _width(text)
+
+
+_strip_ansi = typer._click._compat._ansi_re.sub
 
 
 class TranslatedWrapper(TextWrapper):
@@ -72,21 +151,43 @@ class TranslatedWrapper(TextWrapper):
     def wrap(self, text: str) -> list[str]:
         if current() == "en":
             return super().wrap(text)
+        narrow = _narrow(text)  # then each piece's width is its length
+        if narrow and "`" not in text and "“" not in text and "”" not in text:
+            return self._fill(text.split())  # words, each after a space: what _pieces finds in such text
+        return self._wrap_pieces(_pieces(text), narrow)
+
+    def _wrap_pieces(self, pieces: list[str], narrow: bool) -> list[str]:
         lines: list[str] = []
         line, used, space = self.initial_indent, _width(self.initial_indent), False
         empty = True
-        for piece in _pieces(text):
+        for piece in pieces:
             if piece.isspace():
                 space = not empty
                 continue
             gap = " " if space else ""
-            size = _width(piece)
+            size = len(piece) if narrow else _width(piece)
             if not empty and used + len(gap) + size > self.width:
                 lines.append(line)
                 line, used, gap = self.subsequent_indent, _width(self.subsequent_indent), ""
             line, used, space, empty = line + gap + piece, used + len(gap) + size, False, False
         if not empty:
             lines.append(line)
+        return lines
+
+    def _fill(self, words: list[str]) -> list[str]:
+        """`wrap` of narrow words with a space between each two: the same lines, per word only."""
+        if not words:
+            return []
+        lines: list[str] = []
+        line, used, limit = self.initial_indent + words[0], _width(self.initial_indent) + len(words[0]), self.width
+        for word in words[1:]:
+            size = len(word)
+            if used + 1 + size > limit:
+                lines.append(line)
+                line, used = self.subsequent_indent + word, _width(self.subsequent_indent) + size
+            else:
+                line, used = f"{line} {word}", used + 1 + size
+        lines.append(line)
         return lines
 
 
@@ -97,7 +198,7 @@ def _heading(self: Any, heading: str) -> None:
 typer._click._textwrap.TextWrapper = TranslatedWrapper  # what typer._click.formatting.wrap_text uses
 # Columns line up by the width a terminal gives each character (a CJK one takes two), and a
 # section's title ends as its language ends one (Chinese: a full-width colon).
-typer._click.formatting.term_len = lambda text: _width(typer._click._compat.strip_ansi(text))
+typer._click.formatting.term_len = _term_len
 typer._click.formatting.HelpFormatter.write_heading = _heading
 
 

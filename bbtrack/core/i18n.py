@@ -83,28 +83,72 @@ class Compiled:
     start. This reads the same file for the case bbtrack ships (UTF-8, one plural form,
     little-endian, written by Babel), and `_read_mo` hands anything else to gettext.
     tests/test_i18n.py holds the two to the same answer for every message.
+
+    Opening one indexes the originals with no Python loop over the ~700 messages (one cost
+    more than a `--help` looks up): they lie end to end in the file, each ending in a NUL, in
+    the order of the table, so one `split` gives them in order, {piece: its number}. A plural
+    message's original, "singular\0plural", is two pieces: an entry is at most that many
+    places before its piece (`_extra`), and a lookup checks the few it could be.
     """
 
     def __init__(self, data: bytes) -> None:
         if sys.byteorder != "little" or len(data) < 28 or data[:4] != b"\xde\x12\x04\x95" or data[4:8] != bytes(4):
             raise ValueError("not a catalogue this reader reads")
-        count, originals, translations = (int.from_bytes(data[at:at + 4], "little") for at in (8, 12, 16))
+        entries, originals, translations = (int.from_bytes(data[at:at + 4], "little") for at in (8, 12, 16))
         view = memoryview(data)
-        keys = view[originals:originals + 8 * count].cast("I").tolist()  # length, offset, length, …
-        values = view[translations:translations + 8 * count].cast("I").tolist()
-        if len(keys) != 2 * count or len(values) != 2 * count:
+        self._keys = view[originals:originals + 8 * entries].cast("I")  # size, offset, size, offset, …
+        self._values = view[translations:translations + 8 * entries].cast("I")
+        if not entries or len(self._keys) != 2 * entries or len(self._values) != 2 * entries:
             raise ValueError("truncated catalogue")
-        it, iv = iter(keys), iter(values)
-        self._messages = {data[k:k + n]: data[v:v + m] for n, k, m, v in zip(it, it, iv, iv)}
-        # gettext finds a plural message by its singular alone; so does this.
-        self._plurals = {key.split(b"\x00", 1)[0]: value for key, value in self._messages.items() if b"\x00" in key}
-        header = self._messages.get(b"", b"").lower()
-        if b"charset=utf-8" not in header or b"nplurals=1;" not in header.replace(b" ", b""):
+        self._data = data
+        self._found: dict[str, str | None] = {}
+        self._found_plural: dict[str, str | None] = {}
+        first, end = self._keys[1], self._keys[-1] + self._keys[-2]
+        if end - first == sum(self._keys[0::2]) + entries - 1:  # end to end, no gap
+            pieces = data[first:end].split(b"\x00")
+            self._index, self._extra = dict(zip(pieces, range(1, len(pieces) + 1))), len(pieces) - entries
+        else:
+            self._index, self._extra = self._index_by_offsets(), 0
+        header = (self._translate("", False) or "").lower()  # a catalogue's header is the translation of ""
+        if "charset=utf-8" not in header or "nplurals=1;" not in header.replace(" ", ""):
             raise ValueError("a catalogue with plural forms or another charset")
 
-    def _lookup(self, key: str, table: dict | None = None) -> str | None:
-        found = (self._messages if table is None else table).get(key.encode("utf-8", "surrogatepass"))
-        return None if found is None else found.decode("utf-8")
+    def _index_by_offsets(self) -> dict[bytes, int]:
+        """{original up to its first NUL: entry + 1}, from each original's own offset."""
+        keys, data = self._keys, self._data
+        return {data[keys[at + 1]:keys[at + 1] + keys[at]].split(b"\x00", 1)[0]: at // 2 + 1
+                for at in range(0, len(keys), 2)}
+
+    def _value(self, entry: int) -> bytes:
+        size, offset = self._values[2 * entry], self._values[2 * entry + 1]
+        return self._data[offset:offset + size]
+
+    def _lookup(self, key: str, plural: bool = False) -> str | None:
+        """The translation of `key` (`plural`: only of a plural message whose singular it is)."""
+        found = self._found_plural if plural else self._found
+        if key not in found:
+            found[key] = self._translate(key, plural)
+        return found[key]
+
+    def _translate(self, key: str, plural: bool) -> str | None:
+        encoded = key.encode("utf-8", "surrogatepass")
+        piece = self._index.get(encoded)
+        if piece is None:
+            return None
+        keys, data, size = self._keys, self._data, len(encoded)
+        for entry in range(min(piece, len(keys) // 2) - 1, max(piece - 2 - self._extra, -1), -1):
+            length, offset = keys[2 * entry], keys[2 * entry + 1]
+            if data.startswith(encoded, offset) and (length == size or (length > size and data[offset + size] == 0)):
+                if length == size:
+                    return None if plural else self._value(entry).decode("utf-8")
+                # A plural message, found by its singular (by `gettext` too, as the standard
+                # library's): one plural form (checked), the first is every n's.
+                return self._value(entry).decode("utf-8").split("\x00", 1)[0]
+        if self._extra:
+            # Not where the file's order puts it: a plural part, or originals in another order.
+            self._index, self._extra = self._index_by_offsets(), 0
+            return self._translate(key, plural)
+        return None
 
     def gettext(self, message: str) -> str:
         found = self._lookup(message)
@@ -115,10 +159,10 @@ class Compiled:
         return message if found is None else found
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        found = self._lookup(singular, self._plurals)
+        found = self._lookup(singular, plural=True)
         if found is None:
             return singular if n == 1 else plural
-        return found.split("\x00", 1)[0]  # one plural form (checked above): the first is every n's
+        return found
 
 
 def _read_mo(data: bytes):

