@@ -243,6 +243,21 @@ def test_amend_keeps_the_values_it_does_not_change_as_they_are_written(corrected
     ok(repo_cli("check"))
 
 
+def test_amending_one_note_names_the_notes_left_as_they_were(corrected, repo_cli):
+    """A note in one language amended, its translations are not: the command says which are
+    left, so that the reviewer amends them too if they now say otherwise."""
+    ok(repo_cli("status", "amend", "SM23-3-14", "--entry", "2", "--note-vi", "thứ hai", "--reason", "no note_vi"))
+    said = ok(repo_cli("--lang", "en", "status", "amend", "SM23-3-14", "--entry", "2", "--note", "second",
+                       "--reason", "typo")).stderr
+    assert "note_vi was left as it was" in said and "--note-vi" in said and "note_zh" not in said
+    said = ok(repo_cli("--lang", "en", "status", "amend", "SM23-3-14", "--entry", "2", "--note", "2nd",
+                       "--note-vi", "thứ 2", "--reason", "both")).stderr
+    assert "left as it was" not in said and "left as they were" not in said
+    said = ok(repo_cli("--lang", "en", "status", "amend", "SM23-3-14", "--entry", "2", "--date", "2024-08-28",
+                       "--reason", "the day after")).stderr
+    assert "left as it was" not in said  # no note amended: nothing to keep in step
+
+
 def test_amend_gives_an_entry_its_vietnamese_note_and_removes_it(corrected, repo_cli):
     ok(repo_cli("status", "amend", "SM23-3-14", "--entry", "2", "--note-vi", "thứ hai", "--reason", "no note_vi"))
     assert changed_lines(corrected) == ([], ["        note_vi: thứ hai"])

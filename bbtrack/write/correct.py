@@ -23,7 +23,7 @@ from typing import Any
 
 from ..core.dates import PartialDate, parse_stored, parse_user
 from ..core.errors import EditRefused, NotFoundError, UsageError
-from ..core.i18n import _
+from ..core.i18n import _, ngettext
 from ..core.text import nfc
 from ..core.vocab import INITIAL_STATUS
 from .edit import (Change, EditResult, OlderEvent, _require_clean, _unknown_id, check_change, collection_of,
@@ -196,8 +196,16 @@ def correct(data_dir: Path, fix: Correction, *, today: _dt.date, dry_run: bool =
         changed_to = new["to"] != old["to"]
         fields = {key: new["to"]} if changed_to and last else None
         next_from = new["to"] if changed_to and not last else None
-        return index, 1, [new], next_from, fields, _("amended entry {number} ({date})").format(
-            number=index + 1, date=old["date"])
+        said = _("amended entry {number} ({date})").format(number=index + 1, date=old["date"])
+        # The notes say one fact in three languages: amending one leaves the others as they were.
+        notes = (("note", fix.note), ("note_vi", fix.note_vi), ("note_zh", fix.note_zh))
+        kept = [key for key, text in notes if text is None and key in old]
+        if kept and any(text is not None for _key, text in notes):
+            said += "; " + ngettext("{fields} was left as it was: amend it too if it now says otherwise ({options})",
+                                    "{fields} were left as they were: amend them too if they now say otherwise "
+                                    "({options})", len(kept)).format(
+                fields=", ".join(kept), options=", ".join("--" + key.replace("_", "-") for key in kept))
+        return index, 1, [new], next_from, fields, said
 
     return _edit(data_dir, fix.record_id, transform, dry_run=dry_run, use_cache=use_cache)
 
