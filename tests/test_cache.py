@@ -335,10 +335,10 @@ def test_a_file_changed_lately_is_always_hashed(data_dir, monkeypatch):
 def test_a_damaged_digest_memo_is_ignored(data_dir, monkeypatch):
     monkeypatch.setattr(fingerprint, "SETTLED_NS", 0)
     first = fingerprint.folder_fingerprint(data_dir)
-    fingerprint._memo_path().write_bytes(b"\x80\x05not a pickle")
-    assert fingerprint.folder_fingerprint(data_dir) == first
-    fingerprint._memo_path().write_bytes(pickle.dumps(["not", "a", "dict"]))
-    assert fingerprint.folder_fingerprint(data_dir) == first
+    for damaged in (b"\x80\x05not a pickle", pickle.dumps(["not", "a", "dict"])):
+        fingerprint._memo_path().write_bytes(damaged)
+        fingerprint._read_memo.clear()  # as a new process reads it
+        assert fingerprint.folder_fingerprint(data_dir) == first
 
 
 def test_another_language_reuses_every_record(data_dir, monkeypatch):

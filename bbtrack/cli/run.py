@@ -178,10 +178,9 @@ def _audited(data: bytes, name: str, collection: str, ids: list[str]) -> list:
     # the audit runs the editor's steps and the merge driver's (recordtext): a change of either is a new audit
     sources = sorted([*code.glob("*.py"), code.parent / "recordtext.py"])
     # Its messages are in the reader's language: another language, another audit.
-    key = fingerprint.digest_bytes(b"\0".join([data, name.encode(), collection.encode(), "\n".join(ids).encode(),
-                                                 __version__.encode(), current().encode(),
-                                                 *(f"{f.name}:{f.stat().st_mtime_ns}".encode()
-                                                                         for f in sources)]))
+    key = fingerprint.digest_bytes(b"\0".join([
+        data, name.encode(), collection.encode(), "\n".join(ids).encode(), __version__.encode(), current().encode(),
+        *(f"{f.name}:{f.stat().st_mtime_ns}".encode() for f in sources)]))
     entry = cache.cache_dir() / f"audit-{key.replace(':', '-')}.json"
     try:
         return [Problem(Source(*p["source"]), p["code"], p["message"], p["severity"])

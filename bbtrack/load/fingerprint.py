@@ -158,17 +158,23 @@ def _stat_key(st: os.stat_result) -> tuple:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+_read_memo: dict[Path, dict] = {}  # per cache folder, read once a process
+
+
 def _memo() -> dict:
-    try:
-        from _pickle import load
-    except ImportError:  # not CPython
-        from pickle import load
-    try:
-        with open(_memo_path(), "rb") as handle:
-            found = load(handle)
-        return found if isinstance(found, dict) else {}
-    except Exception:  # noqa: BLE001 - missing or damaged: nothing remembered
-        return {}
+    path = _memo_path()
+    if path not in _read_memo:
+        try:
+            from _pickle import load
+        except ImportError:  # not CPython
+            from pickle import load
+        try:
+            with open(path, "rb") as handle:
+                found = load(handle)
+            _read_memo[path] = found if isinstance(found, dict) else {}
+        except Exception:  # noqa: BLE001 - missing or damaged: nothing remembered
+            _read_memo[path] = {}
+    return _read_memo[path]
 
 
 def _file_digest(path: Path, keep: dict | None = None) -> tuple[os.stat_result, str]:
@@ -199,7 +205,7 @@ def remember(real: str, st: os.stat_result, digest: str) -> None:
 
     if time.time_ns() - st.st_ctime_ns < SETTLED_NS:
         return
-    memo = _memo()
+    memo = dict(_memo())
     if memo.get(real) == (_stat_key(st), digest):
         return
     memo.pop(real, None)
@@ -215,6 +221,7 @@ def remember(real: str, st: os.stat_result, digest: str) -> None:
         with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
             pickle.dump(memo, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        _read_memo[path] = memo
     except Exception:  # noqa: BLE001 - a read-only cache folder: only speed is lost
         try:
             os.unlink(tmp)
