@@ -63,8 +63,12 @@ def git(cwd: Path, *args: str) -> str:
 @pytest.fixture
 def repo(tmp_path) -> Path:
     """A git repository holding a copy of the data as of the minutes, committed."""
-    root = tmp_path / "repo"
-    copy_data(root / "data")
+    return data_repo(tmp_path / "repo")
+
+
+def data_repo(root: Path, *source) -> Path:
+    """A git repository at `root` holding a copy of the data (`copy_data`'s `source`), committed."""
+    copy_data(root / "data", *source)
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.name", "Test Reviewer")
     git(root, "config", "user.email", "reviewer@example.org")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURE_2023, SHIPPED, copy_data, git
+from conftest import FIXTURE_2023, SHIPPED, copy_data, data_repo
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -207,14 +207,7 @@ REPLAYED = {
 @pytest.mark.parametrize("key", list(REPLAYED))
 def test_readme_write_block_runs_as_typed(key, tmp_path):
     block = next(b for b in BLOCKS if b.key.startswith(key))
-    root = tmp_path / "repo"
-    copy_data(root / "data", REPLAYED[key])
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.name", "Test Reviewer")
-    git(root, "config", "user.email", "reviewer@example.org")
-    (root / ".gitignore").write_text(".bbtrack.lock\n", encoding="utf-8")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "data")
+    root = data_repo(tmp_path / "repo", REPLAYED[key])
     env = {k: v for k, v in os.environ.items() if not k.startswith("BBTRACK_")}
     env["PATH"] = f"{console_script().parent}{os.pathsep}{env.get('PATH', '')}"  # `bbtrack` as typed
     env["BBTRACK_LANG"] = "en"  # the README quotes the English messages
