@@ -600,6 +600,9 @@ def test_since_rev_shows_a_status_change(repo_cli, repo):
     md = ok(repo_cli("report", "--format", "markdown", "--since-rev", "HEAD~1", "--today", TODAY))
     check_markdown(md)
     assert f"| {record}" in md and "`HEAD~1`" in md
+    # The changes read as `diff` reads them: the status field in the reader's words, not its codes.
+    zh = ok(repo_cli("report", "--format", "markdown", "--since-rev", "HEAD~1", "--lang", "zh", "--today", TODAY))
+    assert "open →" not in zh and "→ in_progress" not in zh and "2025年3月1日：" in zh
     nothing = ok(repo_cli("report", "--format", "markdown", "--since-rev", "HEAD", "--lang", "en"))
     assert TEXT["en"]["no_changes"] in nothing
 

@@ -542,27 +542,29 @@ def render_diff(changes, fmt: str, out: TextIO, lang: str | None = None) -> None
     if not changes:
         out.write(_("no changes to the data", lang) + "\n")
         return
-    words, fields = DIFF_CHANGES[lang], FIELD_LABELS[lang]
-    rows = []
-    for c in changes:
-        if c.change == "history":
-            e = c.new
-            detail = human(e.date, lang) + ("：" if lang == "zh" else ": ") + change_text(e, lang)
-            if note := note_text(e, lang):
-                detail += f" — {note}"
-            if e.evidence:
-                detail += aside("; ".join(e.evidence), lang)
-            rows.append([c.record_id, words["history"], detail])
-        elif c.change in ("added", "removed"):
-            record = c.record
-            name = (title_in(record, lang) if hasattr(record, "title_vi") else pair_in(record, lang)) if record else str(
-                c.new if c.change == "added" else c.old)
-            rows.append([c.record_id, words[c.change], name])
-        else:
-            rows.append([c.record_id, fields.get(c.field or "", c.field or ""),
-                         f"{value_text(c.field, c.old, lang)} → {value_text(c.field, c.new, lang)}"])
     h = HEADERS[lang]
-    write_table(fmt, [h["id"], h["change"], h["detail"]], rows, out)
+    write_table(fmt, [h["id"], h["change"], h["detail"]], [list(diff_cells(c, lang)) for c in changes], out)
+
+
+def diff_cells(c, lang: str, *, evidence: bool = True) -> tuple[str, str, str]:
+    """One change as `diff` and the report's changes show it: (id, what changed, detail), the
+    codes in the reader's words. `evidence`: the sources after a new event (the report lists
+    them in its endnotes)."""
+    if c.change == "history":
+        e = c.new
+        detail = human(e.date, lang) + ("：" if lang == "zh" else ": ") + change_text(e, lang)
+        if note := note_text(e, lang):
+            detail += f" — {note}"
+        if evidence and e.evidence:
+            detail += aside("; ".join(e.evidence), lang)
+        return c.record_id, DIFF_CHANGES[lang]["history"], detail
+    if c.change in ("added", "removed"):
+        record = c.record
+        name = (title_in(record, lang) if hasattr(record, "title_vi") else pair_in(record, lang)) if record else str(
+            c.new if c.change == "added" else c.old)
+        return c.record_id, DIFF_CHANGES[lang][c.change], name
+    return (c.record_id, FIELD_LABELS[lang].get(c.field or "", c.field or ""),
+            f"{value_text(c.field, c.old, lang)} → {value_text(c.field, c.new, lang)}")
 
 
 def value_text(field: str | None, value: Any, lang: str) -> str:

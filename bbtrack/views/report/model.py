@@ -21,12 +21,12 @@ from ...core.i18n import _
 from ...core.model import LADDER, STAGE_LABELS, Commitment, Crossing, Dataset, Meeting
 from ...ops.query import Group, as_of, check_due_sources, id_key, summarize, timing, totals, with_due_source
 from ..render import (  # change_text: the report's modules take it from here
-    NO_UPDATE, STANDINGS, change_text, kind_label, note_text, short_value, standing_counts,
+    NO_UPDATE, STANDINGS, change_text, diff_cells, kind_label, note_text, standing_counts,
     summary_no_update_note,
 )
 from ...core.text import slug
 from ...core.vocab import DUE_SOURCE_LABELS, DUE_SOURCES
-from ..labels import DIFF_CHANGES, FIELD_LABELS, aside, due_text
+from ..labels import aside, due_text
 from ..render import title_in
 from .ladder import nested
 from .text import SECTION_TITLES, TEXT, counted, date_text
@@ -426,15 +426,8 @@ def crossing_sub(x: Crossing, r: Report) -> str:
 
 
 def change_row(ch: FieldChange, lang: str) -> tuple[str, str, str]:
-    if ch.change == "history":
-        e = ch.new
-        detail = f"{date_text(e.date, lang)}: {change_text(e, lang)}" + (
-            f" — {note_text(e, lang)}" if note_text(e, lang) else "")
-        return ch.record_id, DIFF_CHANGES[lang]["history"], detail
-    if ch.change in ("added", "removed"):
-        return ch.record_id, DIFF_CHANGES[lang][ch.change], str(ch.new if ch.change == "added" else ch.old)
-    label = FIELD_LABELS[lang].get(ch.field, ch.field) if ch.field else ""
-    return ch.record_id, label, f"{short_value(ch.old)} → {short_value(ch.new)}"
+    """A change to the data since the last report, as `diff` shows it (its sources are endnotes)."""
+    return diff_cells(ch, lang, evidence=False)
 
 
 def stage_legend(lang: str) -> str:
