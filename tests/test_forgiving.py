@@ -243,6 +243,17 @@ def test_amend_keeps_the_values_it_does_not_change_as_they_are_written(corrected
     ok(repo_cli("check"))
 
 
+def test_amend_fills_a_note_that_was_an_empty_null(corrected, repo_cli):
+    """`note_zh:` with nothing after it (a null) takes the new value after its colon and a space."""
+    path = corrected / "data" / "commitments.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("        note: secnod\n", "        note: secnod\n        note_zh:\n", 1), encoding="utf-8")
+    git(corrected, "commit", "-qam", "an empty Chinese note")
+    ok(repo_cli("status", "amend", "SM23-3-14", "--entry", "2", "--note-zh", "第二", "--reason", "no note_zh"))
+    assert changed_lines(corrected) == (["        note_zh:"], ["        note_zh: 第二"])
+    ok(repo_cli("check"))
+
+
 def test_amending_one_note_names_the_notes_left_as_they_were(corrected, repo_cli):
     """A note in one language amended, its translations are not: the command says which are
     left, so that the reviewer amends them too if they now say otherwise."""

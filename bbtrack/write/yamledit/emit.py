@@ -79,6 +79,13 @@ def _plain_ok(text: str, flow: bool) -> bool:
     return _resolver.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
 
 
+def scalar_edit(start: int, end: int, value: object) -> tuple[int, int, int, str]:
+    """The splice that writes `value` as the one-line scalar standing at text[start:end]; an
+    empty null (`key:` with nothing after it) gets the space a value needs after its colon."""
+    replacement = format_scalar(value)
+    return start, end, 1, (" " + replacement) if start == end else replacement
+
+
 def format_scalar(value: object, *, flow: bool = False) -> str:
     """YAML text (one line) that reads back as exactly `value`.
 

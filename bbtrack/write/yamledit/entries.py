@@ -21,7 +21,7 @@ from ...core.i18n import _
 from ...core.errors import EditRefused
 from ...core.problems import Source
 from .compose import _construct, _is_block_scalar, _last_leaf, _plain, _same
-from .emit import _insertion, _render_mapping, _splice, format_scalar
+from .emit import _insertion, _render_mapping, _splice, scalar_edit
 from .locate import _locate, _Located, _top_lines
 from .textpos import _after_line, _newline, _source
 from .tokens import _check_file_tokens
@@ -98,7 +98,7 @@ def _amended_in_place(text: str, located: _Located, item: yaml.Node, new: Mappin
         if (not isinstance(node, yaml.ScalarNode) or _is_block_scalar(node) or isinstance(value, (list, tuple, dict))
                 or node.start_mark.line != node.end_mark.line):
             return None
-        edits.append((located.at(node.start_mark), located.at(node.end_mark), 1, format_scalar(value)))
+        edits.append(scalar_edit(located.at(node.start_mark), located.at(node.end_mark), value))
     return edits
 
 
@@ -154,7 +154,7 @@ def _replace_value(text: str, located: _Located, mapping: yaml.Node, name: str, 
             if not isinstance(node, yaml.ScalarNode) or _is_block_scalar(node):
                 raise EditRefused(_("{name} is not a one-line value; edit it by hand").format(name=name),
                                   _source(filename, text, located.at(node.start_mark)))
-            return located.at(node.start_mark), located.at(node.end_mark), 1, format_scalar(value)
+            return scalar_edit(located.at(node.start_mark), located.at(node.end_mark), value)
     raise EditRefused(_("no {name!r} to change here").format(name=name), _source(filename, text, located.at(mapping.start_mark)))
 
 

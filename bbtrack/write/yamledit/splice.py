@@ -12,7 +12,7 @@ from ...core.errors import DataError, EditRefused
 from ...core.problems import Source
 from .compose import _compose_item, _construct, _is_block_scalar, _last_leaf
 from .emit import (BLOCK_LIST_KEYS, _colon_after, _format_key, _insertion, _render_mapping, _render_pair,
-                   _splice, format_scalar)
+                   _splice, scalar_edit)
 from .misread import explained
 from .locate import (_ID_LINE, _id_lines, _id_value, _item_starts, _last_item, _locate, _Located, _region,
                      _top_lines)
@@ -68,16 +68,13 @@ def _build_set(text: str, located: _Located, fields: dict[str, object],
         where = functools.partial(_source, filename, text, start)  # line counting is O(n): only on error
         if isinstance(value, (list, tuple)) and name in BLOCK_LIST_KEYS:
             raise EditRefused(_("{name} is a block list; bbtrack does not rewrite it").format(name=name), where())
-        replacement = format_scalar(value)
         if isinstance(node, yaml.ScalarNode):
             if _is_block_scalar(node):
                 raise EditRefused(_("{name} is a block scalar (| or >); edit it by hand").format(name=name), where())
-            if start == end:  # "key:" with nothing after it (an empty null)
-                replacement = " " + replacement
         elif not node.flow_style:
             raise EditRefused(_("{name} holds a block list/mapping; bbtrack only replaces one-line values").format(
                 name=name), where())
-        edits.append((start, end, 1, replacement))
+        edits.append(scalar_edit(start, end, value))
     append_at = located.after_leaf(text, filename)
     if history_entry is not None:
         _history_edits(text, located, history_entry, key_col, append_at, nl, edits, filename)
