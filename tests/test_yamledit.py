@@ -606,7 +606,7 @@ def test_validate_splice_catches_tampering(loader, tamper):
 
 
 def test_set_fields_refuses_instead_of_returning_bad_text(loader, monkeypatch):
-    monkeypatch.setattr(ye.splice, "format_scalar", lambda value, flow=False: "yes")  # a broken formatter
+    monkeypatch.setattr(ye.emit, "format_scalar", lambda value, flow=False: "yes")  # a broken formatter
     with pytest.raises(EditRefused, match="read back"):
         ye.set_fields(SAMPLE, "commitments", "SM23-0-01", {"status": "done"})
 
