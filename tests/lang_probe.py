@@ -24,6 +24,7 @@ _CODE = [
     re.compile(r"(?<![\w/])(?:/|\./|\.\./|~/)[\w./-]+"),    # paths
     re.compile(r"\b(?:[a-z0-9-]+\.)+(?:vn|cn|com|org|net|gov|int|info)(?![a-z])"),  # a link's site, its note number after
     re.compile(r"`[^`\n]*`"),                               # `bbtrack check`
+    re.compile(r"(?<![\w-])--entry\s+\S+"),                 # --entry last: a value typed as it is
     re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*"),             # --data-dir, -p
     re.compile(r"\bbbtrack(?:\s+[a-z][\w-]*)*"),            # bbtrack status set
     re.compile(r"\b[A-Z]{2,}\d*(?:-\d+)+\b"),               # SM23-3-17
