@@ -39,10 +39,15 @@ NEUTRAL = {
     "less", "cat", "sm", "km", "sm23", "https", "http", "www", "typer", "click", "python", "taskwarrior",
     "chromium", "libreoffice", "playwright", "lc_all", "unicode", "nfc", "nfd", "csp", "a4", "gacc",
     "tin", "can", "ban", "con", "hai", "cho", "theo",  # Vietnamese words typed without marks
-    "open", "ongoing", "done", "dropped", "planned", "approved", "accepted", "upgraded", "opened",
     "giang", "ninh", "quang", "lang", "son", "cao", "tuyen", "phong", "mong", "cai", "chi", "lung", "lan",
     "ubnd", "byte", "bytes",
-    "continuing", "oneoff", "deliverable", "province", "party", "section", "kind", "terminal", "minutes", "programme", "table", "text", "weak", "pilot",  # codes users type
+}
+# Codes a user types (a status, a kind, a --group or --format value): allowed as typed, in lower
+# case; "Done" or "Province" in a Vietnamese or Chinese line is a word left untranslated.
+CODES = {
+    "open", "ongoing", "done", "dropped", "planned", "approved", "accepted", "upgraded", "opened",
+    "continuing", "oneoff", "deliverable", "province", "party", "section", "kind", "terminal", "minutes",
+    "programme", "table", "text", "weak", "pilot",
 }
 COMMON = set("""
 about after again against all also and any are because been before being below between both but
@@ -90,6 +95,6 @@ def english_in(text: str, allowed: frozenset[str] | set[str] = frozenset()) -> l
     seen: dict[str, None] = {}
     for word in _words(_strip(text)):
         lower = word.lower()
-        if lower in known and lower not in allowed and lower not in NEUTRAL:
+        if lower in known and lower not in allowed and lower not in NEUTRAL and word not in CODES:
             seen.setdefault(word, None)
     return list(seen)

@@ -101,6 +101,7 @@ def test_suite_case_in_a_crossing(case_id, indent, tmp_path):
     """The crossings file goes through the same audit: `check` clean means `status set` of the
     crossing edits it into a file `check` finds clean; a refusal never names a missing record."""
     folder = _folder(tmp_path, BASE_TEXT)
+    assert PINYIN in CROSSINGS_TEXT  # else nothing would be planted
     text = CROSSINGS_TEXT.replace(PINYIN, f'    partner_pinyin: "{_quoted(suite_text(case_id), indent)}"\n', 1)
     (folder / "crossings.yaml").write_bytes(text.encode("utf-8"))
     cli = Cli(folder)
