@@ -361,3 +361,15 @@ def test_log_filters(shipped_cli):
     tra_linh = {r["id"] for r in rows("-c", "Trà Lĩnh")}
     listed = set(ids(shipped_cli("list", "-c", "Trà Lĩnh", "--format", "json")))
     assert "tra-linh" in tra_linh and tra_linh & listed and tra_linh <= listed | {"tra-linh", "na-doong"}
+
+
+def test_a_refused_change_names_the_statuses_in_the_reader_s_words(repo, repo_cli):
+    """The codes a Vietnamese or Chinese reader did not type are said as their labels."""
+    ok(repo_cli("status", "set", "SM23-3-14", "done", "--date", "2024-08-27", "-e", URL, "--by", "t"))
+    result = repo_cli("--lang", "vi", "status", "set", "SM23-3-14", "open", "--date", "2024-09-01", "-e", URL,
+                      "--by", "t")
+    assert result.exit_code == 2 and "hoàn thành → chưa ghi nhận tiến triển" in result.stderr
+    assert "done" not in result.stderr
+    result = repo_cli("--lang", "zh", "status", "set", "SM23-3-14", "done", "--date", "2024-09-01", "-e", URL,
+                      "--by", "t")
+    assert result.exit_code == 2 and "'已完成'" in result.stderr and "'done'" not in result.stderr

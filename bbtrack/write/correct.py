@@ -27,7 +27,7 @@ from ..core.i18n import _, ngettext
 from ..core.text import nfc
 from ..core.vocab import INITIAL_STATUS
 from .edit import (Change, EditResult, OlderEvent, _require_clean, _unknown_id, check_change, collection_of,
-                   history_entry, is_backwards, set_status, valid_evidence)
+                   history_entry, is_backwards, set_status, state_word, valid_evidence)
 
 ENTRY_KEYS = ("date", "from", "to", "kind", "note", "note_vi", "note_zh", "evidence", "by", "confidence")
 
@@ -137,8 +137,8 @@ def backfill(data_dir: Path, change: Change, *, today: _dt.date, dry_run: bool =
             if is_backwards(collection, change.to, after) and not change.force:
                 raise UsageError(_("{id}: after {to} on {date} the record went to {after} on {then}, backwards; "
                                    "add --force and a --note saying why").format(
-                                     id=change.record_id, to=change.to, date=change.date, after=after,
-                                     then=history[index]["date"]))
+                                     id=change.record_id, to=state_word(collection, change.to), date=change.date,
+                                     after=state_word(collection, after), then=history[index]["date"]))
         entry = history_entry(change, before)
         if index == len(history):  # not a backfill after all: the same as an ordinary event
             return index, 0, [entry], None, {key: change.to}, None

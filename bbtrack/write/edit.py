@@ -183,14 +183,23 @@ def check_change(record: dict[str, Any], collection: str, change: Change, today:
     noted = bool(change.note or change.note_vi or change.note_zh)
     if change.to == current and not noted and change.kind is None:
         raise UsageError(_("{id} is already {current!r}; add --note to record an event without a change").format(
-            id=rid, current=current))
+            id=rid, current=state_word(collection, current)))
     backwards = is_backwards(collection, current, change.to)
     if backwards and not change.force:
         raise UsageError(_("{id}: {current} → {to} goes backwards or reopens a closed record; "
-                           "add --force and a --note saying why").format(id=rid, current=current, to=change.to))
+                           "add --force and a --note saying why").format(
+                             id=rid, current=state_word(collection, current), to=state_word(collection, change.to)))
     if backwards and not noted:
         raise UsageError(_("{id}: a forced change needs a --note saying why").format(id=rid))
     return current
+
+
+def state_word(collection: str, code: str) -> str:
+    """A status (a stage) as the reader knows it in a sentence: its label, which is typed too."""
+    from ..core.lookup import shown
+    from ..core.vocab import STAGE_LABELS, STATUS_LABELS
+
+    return shown([code], STATUS_LABELS if collection == "commitments" else STAGE_LABELS)[0]
 
 
 def is_backwards(collection: str, current: str, to: str) -> bool:
