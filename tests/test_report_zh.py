@@ -113,3 +113,14 @@ def test_word_report_in_chinese_with_an_east_asian_font(shipped_cli, tmp_path):
     assert fonts.get(qn("w:eastAsia"))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert any(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", c) for c in cells)
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "html"])
+def test_sentences_take_chinese_punctuation(shipped_cli, fmt):
+    """A label, a list or a sentence the report builds from its words ends and joins as Chinese
+    does (：；、。), not with a Latin colon or stop after a Chinese character ('数据截至:')."""
+    out = report(shipped_cli, "--format", fmt, *(["--no-pager"] if fmt == "terminal" else []))
+    text = re.sub(r"<[^>]*>", "", out) if fmt == "html" else out
+    if fmt != "html":  # (the page's header is a list of terms and values, with no colon)
+        assert "数据截至：" in text and "数据截至:" not in text
+    assert not re.findall(r"[\u4e00-\u9fff）”][:;,.](?=\s|$)", text, re.M)

@@ -6,6 +6,8 @@ And how a date or an aside is written in each language.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..core.i18n import pgettext
 from ..core.vocab import Label, Labels
 
@@ -72,6 +74,22 @@ DIFF_CHANGES = Labels("diff", {
     "added": pgettext("diff", "added", "en"), "removed": pgettext("diff", "removed", "en"),
     "history": pgettext("diff", "history +", "en"),
 })
+
+
+class Punctuation(NamedTuple):
+    """The marks a sentence built from labels is joined with, as the reader's language writes
+    them: Chinese takes full-width marks, and no space after them."""
+
+    colon: str  # after a label: "As of: ", "数据截至："
+    semi: str
+    comma: str  # between the items of a short list
+    stop: str  # between two sentences
+    end: str  # after the last
+    space: str  # after a mark, before the next words
+
+
+_LATIN = Punctuation(": ", "; ", ", ", ". ", ".", " ")
+PUNCTUATION = {"vi": _LATIN, "en": _LATIN, "zh": Punctuation("：", "；", "、", "。", "。", "")}
 
 
 def aside(text: str, lang: str) -> str:

@@ -22,7 +22,7 @@ from ..core.vocab import (
 )
 from .labels import (  # noqa: F401 - due_text: `listindex` takes it from here
     DIFF_CHANGES, DUE_MARK, DUE_MARK_NOTE, FIELD_LABELS, HEADERS, TIMING_LABELS, TITLE_ZH_NOTE, WEAK, WEAK_ZH_NOTE,
-    aside, due_text, human,
+    PUNCTUATION, aside, due_text, human,
 )
 from .tables import _pad, is_terminal, width, write_csv, write_json, write_table, write_table_columns
 
@@ -159,7 +159,7 @@ def status_cell(c: Commitment, today: _dt.date, lang: str) -> str:
 def parties_cell(parties: Sequence[str], today: _dt.date, lang: str = "vi") -> str:
     if set(parties) == set(provinces.MINUTES_PARTIES):
         return pgettext("parties", "all five", lang)
-    return ("、" if lang == "zh" else ", ").join(provinces.display(name, lang, today, short=True) for name in parties)
+    return PUNCTUATION[lang].comma.join(provinces.display(name, lang, today, short=True) for name in parties)
 
 
 def render_commitments(records: Sequence[Commitment], fmt: str, out: TextIO, *, today: _dt.date,
@@ -367,7 +367,7 @@ def render_show(c: Commitment, ds: Dataset, fmt: str, out: TextIO, *, today: _dt
         ("meeting", meeting_text(meeting, lang) if meeting else c.meeting),
         ("section", f"{c.section}" + (f"  ({where})" if where else "")),
         ("quote", f"“{c.quote}”"),
-        ("parties", ("、" if lang == "zh" else ", ").join(provinces.display(p, lang) for p in c.parties)),
+        ("parties", PUNCTUATION[lang].comma.join(provinces.display(p, lang) for p in c.parties)),
         ("crossings", "; ".join(
             f"{ref}: {pair_in(crossings[ref], lang)}" if ref in crossings else ref for ref in c.crossings) or "—"),
         ("kind", kind_label(c.kind, lang)),
@@ -552,7 +552,7 @@ def diff_cells(c, lang: str, *, evidence: bool = True) -> tuple[str, str, str]:
     them in its endnotes)."""
     if c.change == "history":
         e = c.new
-        detail = human(e.date, lang) + ("：" if lang == "zh" else ": ") + change_text(e, lang)
+        detail = human(e.date, lang) + PUNCTUATION[lang].colon + change_text(e, lang)
         if note := note_text(e, lang):
             detail += f" — {note}"
         if evidence and e.evidence:

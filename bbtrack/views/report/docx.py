@@ -21,10 +21,11 @@ from ...ops.query import timing
 from ..render import TIMING_LABELS, due_cell, standing, standing_counts, status_label, status_or_stage
 from .ladder import crossing_name
 from .model import (
+    headline_note,
     Report, STATUS_COLORS, as_of_text, change_row, completion_text, crossing_sub, events_title,
     evidence_of, generated_text, headline_detail, headline_figures, is_web_url, ladder_cells, meeting_line,
-    no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text, section_title,
-    stage_legend, stamp_text, title_zh_note, status_columns, status_rows, timing_note_text, title_of, url_host,
+    own_note, parties_text, party_label, pct, report_title, scope_text, section_title,
+    stage_legend, stamp_text, title_zh_note, status_columns, status_rows, title_of, url_host,
 )
 from .paper import elsewhere, event_groups, own_shown_note, shown_sections, t as paper_t
 from ..labels import aside
@@ -172,9 +173,10 @@ class _Writer:
 
         def fill(p) -> None:
             for k, (change, weak, ids) in enumerate(g.items):
-                run = p.add_run(T(", ".join(ids)))
+                run = p.add_run(T(r.p.comma.join(ids)))
                 run.bold, run.font.size = True, Pt(CELL_PT)
-                text = f": {change}" + (f" [{r.t('weak')}]" if weak else "") + ("; " if k < len(g.items) - 1 else ". ")
+                text = f"{r.p.colon}{change}" + (f" [{r.t('weak')}]" if weak else "") + (
+                    r.p.semi if k < len(g.items) - 1 else r.p.end + r.p.space)
                 p.add_run(T(text)).font.size = Pt(CELL_PT)
             if g.note:
                 p.add_run(T(g.note) + " — ").font.size = Pt(CELL_PT)
@@ -206,14 +208,14 @@ class _Writer:
             self.para(meeting_line(r), muted=True)
         if title_zh_note(r):
             self.para(title_zh_note(r), size=8.5, muted=True)
-        self.para(f"{r.t('as_of')}: {as_of_text(r)}{aside(r.t('as_of_note'), lang)} · {r.t('data')}: {stamp_text(r)} · "
-                  f"{r.t('generated')}: {generated_text(r)} · {r.t('scope')}: {scope_text(r)}", size=8.5)
+        c = r.p.colon
+        self.para(f"{r.t('as_of')}{c}{as_of_text(r)}{aside(r.t('as_of_note'), lang)} · {r.t('data')}{c}{stamp_text(r)} · "
+                  f"{r.t('generated')}{c}{generated_text(r)} · {r.t('scope')}{c}{scope_text(r)}", size=8.5)
 
         self.heading(r.t("headline"), 1)
         self.table([r.t("headline"), r.t("count"), ""], (70, 25, 85),
                    [(r.t(k), v, headline_detail(r, k)) for k, v in headline_figures(r)], numeric=(1,))
-        self.para(f"{r.t('completion')}: {r.t('completion_note')}. {r.t('on-time')}, {r.t('late').lower()}, "
-                  f"{r.t('overdue').lower()}: {timing_note_text(r)}. {no_update_note(r)}", size=8, muted=True)
+        self.para(headline_note(r), size=8, muted=True)
         g = r.total
         self.table([r.t("status"), r.t("count"), r.t("share")], (100, 40, 40),
                    [(self.status(s), str(n), f"{n / g.total:.0%}" if g.total else "—")
@@ -251,15 +253,17 @@ class _Writer:
             self.heading(block.label, 1)
             if block.group is not None:
                 gp = block.group
-                self.para(f"{counted('commitments', gp.total, r.lang)} · {r.t('completion')}: {completion_text(gp)} · "
-                          f"{r.t('overdue')}: {gp.overdue} · {r.t('late')}: {gp.late}")
+                c = r.p.colon
+                self.para(f"{counted('commitments', gp.total, r.lang)} · {r.t('completion')}{c}{completion_text(gp)} · "
+                          f"{r.t('overdue')}{c}{gp.overdue} · {r.t('late')}{c}{gp.late}")
                 own, joint = own_note(block, r)
                 own = own_shown_note(block, r) or own
-                self.para(own + (f"{joint} “{r.t('joint')}”" if joint else "") + ".", size=8, muted=True)
+                self.para(own + (f"{joint}{r.p.space}“{r.t('joint')}”" if joint else "") + r.p.end, size=8, muted=True)
             moved = elsewhere(block, r)
             if moved:
-                self.para(paper_t(r, "shared", party=block.label) + ": "
-                          + "; ".join(f"{label}: {', '.join(ids)}" for label, _, ids in moved) + ".", size=8)
+                p = r.p
+                self.para(paper_t(r, "shared", party=block.label) + p.colon
+                          + p.semi.join(f"{label}{p.colon}{p.comma.join(ids)}" for label, _, ids in moved) + p.end, size=8)
             with_parties = block.party is not None
             heads = [r.t("id"), r.t("what"), *([r.t("parties")] if with_parties else []), r.t("due_col"),
                      r.t("status"), r.t("last_event"), r.t("evidence")]
@@ -314,7 +318,7 @@ class _Writer:
                 _shade(row.cells[i], LADDER_FILLS[state])
         legend = (f"■ {r.t('reached')} · ◆ {r.t('reached_since')} · ▨ {r.t('suspended')} · · {r.t('not_reached')}"
                   if r.options.since else f"■ {r.t('reached')} · ▨ {r.t('suspended')} · · {r.t('not_reached')}")
-        self.para(f"{r.t('legend')}: {stage_legend(r.lang)}. {legend}.", size=7.5, muted=True)
+        self.para(f"{r.t('legend')}{r.p.colon}{stage_legend(r.lang)}{r.p.stop}{legend}{r.p.end}", size=7.5, muted=True)
 
 
 def _ladder_cell(state: str):

@@ -20,10 +20,11 @@ from ...ops.query import timing
 from ..render import TIMING_LABELS, due_cell, note_text, standing, standing_counts, status_label, status_or_stage
 from .ladder import crossing_depth, crossing_name
 from .model import (
+    headline_note,
     CROSSING_EVENT_COLOR, Report, STATUS_COLORS, as_of_text, change_row, change_text, completion_text,
     crossing_sub, events_title, evidence_of, generated_text, headline_detail, headline_figures, is_web_url,
-    ladder_cells, meeting_line, no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text,
-    section_title, stamp_text, title_zh_note, status_columns, status_rows, timing_note_text, title_of, url_host,
+    ladder_cells, meeting_line, own_note, parties_text, party_label, pct, report_title, scope_text,
+    section_title, stamp_text, title_zh_note, status_columns, status_rows, title_of, url_host,
 )
 from .paper import elsewhere, event_groups, own_shown_note, shown_sections, t as paper_t
 from .text import counted, date_text
@@ -192,7 +193,7 @@ def timeline_chart(r: Report) -> dict[str, Any] | None:
         color = (STATUS_COLORS.get(e.entry.to, "#57606a") if e.collection == "commitments"
                  else CROSSING_EVENT_COLOR)
         dots.append({"x": x, "y": top + row * row_h + 10, "color": color, "record": e.record_id,
-                     "title": f"{date_text(e.entry.date, r.lang)} {e.record_id}: {change_text(e.entry, r.lang)}"
+                     "title": f"{date_text(e.entry.date, r.lang)} {e.record_id}{r.p.colon}{change_text(e.entry, r.lang)}"
                               + (f" — {note_text(e.entry, r.lang)}" if note_text(e.entry, r.lang) else "")})
     return {"w": w, "h": axis + 34, "axis": axis, "margin": margin, "ticks": ticks, "years": years, "dots": dots,
             "ends": [{"x": xpos(start), "label": date_text(start, r.lang), "anchor": "start"},
@@ -228,9 +229,8 @@ def context(r: Report) -> dict[str, Any]:
         legend.append(("#d4a72c", r.t("reached_since")))
     legend += [("#8c959f", r.t("suspended")), ("#eef1f4", r.t("not_reached"))]
     return {
-        "r": r, "t": r.t, "html_lang": "zh-Hans" if lang == "zh" else lang, "title_zh_note": title_zh_note(r), "paper_t": lambda key, **v: paper_t(r, key, **v), "lang": lang, "today": r.options.today.isoformat(),
-        "as_of": as_of_text(r), "generated": generated_text(r), "timing_note": timing_note_text(r),
-        "no_update_note": no_update_note(r),
+        "r": r, "t": r.t, "p": r.p, "html_lang": "zh-Hans" if lang == "zh" else lang, "title_zh_note": title_zh_note(r), "paper_t": lambda key, **v: paper_t(r, key, **v), "lang": lang, "today": r.options.today.isoformat(),
+        "as_of": as_of_text(r), "generated": generated_text(r), "headline_note": headline_note(r),
         "title": report_title(r), "meeting": meeting_line(r),
         "stamp": {"cls": "nogit" if r.stamp is None else ("dirty" if r.stamp[1] else "clean"),
                   "commit": r.stamp[0] if r.stamp else None,

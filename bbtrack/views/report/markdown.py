@@ -16,8 +16,8 @@ from .text import counted, date_text
 from .model import (
     Report, as_of_text, change_row, change_text, completion_text,  crossing_sub, events_title,
     evidence_of, generated_text, headline_detail, headline_figures, is_web_url, ladder_cells, last_event_text,
-    meeting_line, no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text,
-    section_title, stage_legend, stamp_text, title_zh_note, status_columns, status_rows, timing_note_text, title_of, url_host,
+    headline_note, meeting_line, own_note, parties_text, party_label, pct, report_title, scope_text,
+    section_title, stage_legend, stamp_text, title_zh_note, status_columns, status_rows, title_of, url_host,
 )
 
 
@@ -66,14 +66,17 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str =
 
 
 def write_markdown(r: Report, out: TextIO) -> None:
+    def label(text: str) -> str:  # "**As of:** " / "**数据截至：**"
+        return f"**{md(text)}{r.p.colon.rstrip()}**{r.p.space}"
+
     lines: list[str] = [f"# {md(report_title(r))}", ""]
     if r.meeting:
         lines += [md(meeting_line(r)), ""]
     lines += [
-        f"- **{md(r.t('as_of'))}:** {md(as_of_text(r))}{md(aside(r.t('as_of_note'), r.lang))}",
-        f"- **{md(r.t('data'))}:** {md(stamp_text(r))}",
-        f"- **{md(r.t('generated'))}:** {md(generated_text(r))}",
-        f"- **{md(r.t('scope'))}:** {md(scope_text(r))}",
+        f"- {label(r.t('as_of'))}{md(as_of_text(r))}{md(aside(r.t('as_of_note'), r.lang))}",
+        f"- {label(r.t('data'))}{md(stamp_text(r))}",
+        f"- {label(r.t('generated'))}{md(generated_text(r))}",
+        f"- {label(r.t('scope'))}{md(scope_text(r))}",
         *([f"- *{md(title_zh_note(r))}*"] if title_zh_note(r) else []),
         "",
         f"## {md(r.t('headline'))}",
@@ -83,11 +86,7 @@ def write_markdown(r: Report, out: TextIO) -> None:
     figures = [(r.t(k), v, headline_detail(r, k)) for k, v in headline_figures(r)]
     lines += md_table([md(r.t("headline")), md(r.t("count")), ""],
                       [[md(k), md(v), md(d)] for k, v, d in figures], "lrl")
-    lines += ["", f"{md(r.t('completion'))}: {md(r.t('completion_note'))}; "
-              f"{md(r.t('on-time')).lower()}, {md(r.t('late')).lower()}, {md(r.t('overdue')).lower()}: "
-              f"{md(timing_note_text(r))}.", ""]
-    if no_update_note(r):
-        lines += [md(no_update_note(r)), ""]
+    lines += ["", md(headline_note(r)), ""]
     rows = []
     for s, n in status_rows(g):
         share = n / g.total if g.total else None
@@ -129,16 +128,17 @@ def write_markdown(r: Report, out: TextIO) -> None:
     lines += md_table(headers, rows, "ll" + "c" * len(LADDER) + "l")
     legend = (f"■ {r.t('reached')} · ◆ {r.t('reached_since')} · ▨ {r.t('suspended')} · · {r.t('not_reached')}"
               if r.options.since else f"■ {r.t('reached')} · ▨ {r.t('suspended')} · · {r.t('not_reached')}")
-    lines += ["", f"{md(r.t('legend'))}: {md(stage_legend(r.lang))}. {md(legend)}."]
+    lines += ["", md(f"{r.t('legend')}{r.p.colon}{stage_legend(r.lang)}{r.p.stop}{legend}{r.p.end}")]
 
     for block in r.blocks:
         lines += ["", f"## {md(block.label)}", ""]
         if block.group is not None:
             gp = block.group
-            lines += [f"{md(counted('commitments', gp.total, r.lang))} · {md(r.t('completion'))}: {md(completion_text(gp))}"
-                      f" · {md(r.t('overdue'))}: {gp.overdue} · {md(r.t('late'))}: {gp.late}", ""]
+            c = r.p.colon
+            lines += [md(f"{counted('commitments', gp.total, r.lang)} · {r.t('completion')}{c}{completion_text(gp)}"
+                         f" · {r.t('overdue')}{c}{gp.overdue} · {r.t('late')}{c}{gp.late}"), ""]
             own, joint = own_note(block, r)
-            lines += [md(own + (f"{joint} “{r.t('joint')}”" if joint else "") + "."), ""]
+            lines += [md(own + (f"{joint}{r.p.space}“{r.t('joint')}”" if joint else "") + r.p.end), ""]
         for number, records in block.sections:
             meeting = records[0].meeting
             lines += [f"### {md(section_title(meeting, number, r.lang))}", ""]

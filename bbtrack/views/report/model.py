@@ -26,7 +26,7 @@ from ..render import (  # change_text: the report's modules take it from here
 )
 from ...core.text import slug
 from ...core.vocab import DUE_SOURCE_LABELS, DUE_SOURCES
-from ..labels import aside, due_text
+from ..labels import PUNCTUATION, Punctuation, aside, due_text
 from ..render import title_in
 from .ladder import nested
 from .text import SECTION_TITLES, TEXT, counted, date_text
@@ -111,6 +111,10 @@ class Report:
     @property
     def lang(self) -> str:
         return self.options.lang
+
+    @property
+    def p(self) -> Punctuation:
+        return PUNCTUATION[self.options.lang]
 
     def t(self, key: str, **values: str) -> str:
         text = TEXT[self.options.lang][key]
@@ -235,18 +239,14 @@ def last_event_text(c: Commitment, r: Report) -> str:
     last = c.last_event
     if last is None:
         return ""
-    text = f"{date_text(last.date, r.lang)}{'：' if r.lang == 'zh' else ': '}{note_text(last, r.lang) or change_text(last, r.lang)}"
+    text = f"{date_text(last.date, r.lang)}{r.p.colon}{note_text(last, r.lang) or change_text(last, r.lang)}"
     return text + (f" [{r.t('weak')}]" if last.confidence == "weak" else "")
 
 
 def parties_text(c: Commitment, r: Report) -> str:
     if set(provinces.MINUTES_PARTIES) <= set(c.parties):
         return r.t("scope_all")
-    return list_sep(r.lang).join(party_label(p, r.lang, r.options.today) for p in c.parties)
-
-
-def list_sep(lang: str) -> str:
-    return "、" if lang == "zh" else ", "
+    return r.p.comma.join(party_label(p, r.lang, r.options.today) for p in c.parties)
 
 
 def own_note(block: Block, r: Report) -> tuple[str, str | None]:
@@ -278,11 +278,11 @@ def scope_text(r: Report) -> str:
     if not r.options.parties:
         text = r.t("scope_all")
     else:
-        text = list_sep(r.lang).join(party_label(p, r.lang, r.options.today) for p in provinces.MINUTES_PARTIES
+        text = r.p.comma.join(party_label(p, r.lang, r.options.today) for p in provinces.MINUTES_PARTIES
                                      if p in r.options.parties)
     if r.options.due_sources:  # a report of part of the commitments says which part
         labels = DUE_SOURCE_LABELS[r.lang]
-        text += "; " + r.t("due_only", basis=list_sep(r.lang).join(labels[s] for s in DUE_SOURCES if s in r.options.due_sources))
+        text += r.p.semi + r.t("due_only", basis=r.p.comma.join(labels[s] for s in DUE_SOURCES if s in r.options.due_sources))
     return text
 
 
@@ -350,11 +350,19 @@ def timing_note_text(r: Report) -> str:
                     if c.due and getattr(c, "due_source", None) == "programme"})
     parts = [counted("timing_minutes", by_source["minutes"], r.lang) if by_source["minutes"] else "",
              counted("timing_programme", by_source["programme"], r.lang,
-                     years=list_sep(r.lang).join(due_text(y, r.lang) for y in years))
+                     years=r.p.comma.join(due_text(y, r.lang) for y in years))
              if by_source["programme"] else "",
              counted("timing_unknown", by_source[None], r.lang) if by_source[None] else ""]
-    colon, semi = ("：", "；") if r.lang == "zh" else (": ", "; ")
-    return r.t("timing_note") + colon + semi.join(filter(None, parts)) if any(parts) else r.t("timing_note")
+    return r.t("timing_note") + r.p.colon + r.p.semi.join(filter(None, parts)) if any(parts) else r.t("timing_note")
+
+
+def headline_note(r: Report) -> str:
+    """The note under the headline figures: what completion counts, what done on time, late and
+    overdue are measured against (`timing_note_text`), and what "no update recorded" means."""
+    p = r.p
+    text = (f"{r.t('completion')}{p.colon}{r.t('completion_note')}{p.stop}{r.t('on-time')}{p.comma}"
+            f"{r.t('late').lower()}{p.comma}{r.t('overdue').lower()}{p.colon}{timing_note_text(r)}{p.end}")
+    return f"{text}{p.space}{no_update_note(r)}" if no_update_note(r) else text
 
 
 def no_update_note(r: Report) -> str:

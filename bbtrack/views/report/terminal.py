@@ -9,10 +9,11 @@ from ...core.text import safe_text
 from ..render import due_cell, note_text, standing, standing_counts, status_cell, status_label, status_or_stage
 from .ladder import crossing_name
 from .model import (
+    headline_note,
     RICH_STYLES, Report, as_of_text, change_row, change_text, completion_text,  crossing_sub,
     events_title, evidence_of, generated_text, headline_detail, headline_figures, ladder_cells, last_event_text,
-    meeting_line, no_update_note, own_note, parties_text, party_label, pct, report_title, scope_text,
-    section_title, stage_legend, stamp_text, title_zh_note, status_columns, status_rows, timing_note_text, title_of,
+    meeting_line, own_note, parties_text, party_label, pct, report_title, scope_text,
+    section_title, stage_legend, stamp_text, title_zh_note, status_columns, status_rows, title_of,
 )
 from ..labels import aside
 from .text import counted, date_text
@@ -55,9 +56,9 @@ def write_terminal(r: Report, out: TextIO) -> None:
     head.append(safe_text(report_title(r)), style="bold")
     if r.meeting:
         head.append("\n" + safe_text(meeting_line(r)))
-    head.append(f"\n{r.t('as_of')}: {safe_text(as_of_text(r))}{aside(r.t('as_of_note'), r.lang)}   {r.t('data')}: ")
+    head.append(f"\n{r.t('as_of')}{r.p.colon}{safe_text(as_of_text(r))}{aside(r.t('as_of_note'), r.lang)}   {r.t('data')}{r.p.colon}")
     head.append(safe_text(stamp_text(r)), style="yellow" if r.stamp is None or r.stamp[1] else "green")
-    head.append(f"\n{r.t('generated')}: {generated_text(r)}   {r.t('scope')}: {safe_text(scope_text(r))}")
+    head.append(f"\n{r.t('generated')}{r.p.colon}{generated_text(r)}   {r.t('scope')}{r.p.colon}{safe_text(scope_text(r))}")
     if title_zh_note(r):
         head.append("\n" + title_zh_note(r), style="italic")
     print_panel(console, head, box=box.DOUBLE)
@@ -88,8 +89,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
         parties.add_row(T(party_label(p.key, r.lang, r.options.today)), T(str(p.total)),
                         *(T(str(standing_counts(p)[s])) for s in used), T(str(p.overdue), "red" if p.overdue else None),
                         T(str(p.late)), T(pct(p)), bar(p.completion, 10, "green"))
-    note = T(f"{r.t('completion')}: {r.t('completion_note')}. {r.t('on-time')}, {r.t('late').lower()}, "
-             f"{r.t('overdue').lower()}: {timing_note_text(r)}. {no_update_note(r)}".rstrip(), "italic bright_black")
+    note = T(headline_note(r), "italic bright_black")
     print_panel(console, Stack(figures, Text(""), statuses, parties, note), title=T(r.t("headline")))
 
     if r.events:
@@ -128,7 +128,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
         name = T(crossing_name(x, r), "bold")
         name.append("\n" + safe_text(crossing_sub(x, r)), style="bright_black")
         ladder.add_row(name, *(T(*marks[c]) for c in ladder_cells(x, r)), T(status_or_stage(x.stage, r.lang)))
-    legend = Text(f"{r.t('legend')}: {stage_legend(r.lang)}\n", style="bright_black")
+    legend = Text(f"{r.t('legend')}{r.p.colon}{stage_legend(r.lang)}\n", style="bright_black")
     legend.append("██", style="green")
     legend.append(f" {r.t('reached')}  ")
     if r.options.since:
@@ -142,10 +142,10 @@ def write_terminal(r: Report, out: TextIO) -> None:
         parts: list = []
         if block.group is not None:
             gp = block.group
-            parts.append(T(f"{counted('commitments', gp.total, r.lang)} · {r.t('completion')}: {completion_text(gp)} · "
-                           f"{r.t('overdue')}: {gp.overdue} · {r.t('late')}: {gp.late}", "bold"))
+            parts.append(T(f"{counted('commitments', gp.total, r.lang)} · {r.t('completion')}{r.p.colon}{completion_text(gp)} · "
+                           f"{r.t('overdue')}{r.p.colon}{gp.overdue} · {r.t('late')}{r.p.colon}{gp.late}", "bold"))
             own, joint = own_note(block, r)
-            parts.append(T(own + (f"{joint} “{r.t('joint')}”" if joint else "") + ".", "italic"))
+            parts.append(T(own + (f"{joint}{r.p.space}“{r.t('joint')}”" if joint else "") + r.p.end, "italic"))
         for number, records in block.sections:
             table = Table(box=box.SIMPLE_HEAD, show_edge=False, title=T(section_title(records[0].meeting, number, r.lang)),
                           title_justify="left", title_style="bold cyan", expand=True)
