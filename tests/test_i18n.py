@@ -64,6 +64,17 @@ def test_an_unknown_language_names_the_nearest(cli):
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("args", [("check", "--lang", "fr"), ("--lang", "fr", "diff"), ("status", "set", "x", "done")])
+def test_an_unknown_language_is_refused_by_every_command(cli, monkeypatch, args):
+    """Not only the commands with a --lang of their own: check, diff and status set fell back
+    to Vietnamese quietly."""
+    if "--lang" not in args:
+        monkeypatch.setenv("BBTRACK_LANG", "fr")
+    result = cli(*args)
+    assert result.exit_code == 2 and "'fr'" in result.stderr and "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def _console(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     import os
 

@@ -123,6 +123,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
+@guarded
 def main_options(
     data_dir: Optional[Path] = typer.Option(
         None, "--data-dir", "-d", envvar="BBTRACK_DATA", show_envvar=True,
@@ -136,6 +137,7 @@ def main_options(
     STATE.use_cache = not no_cache
     STATE.lang = lang
     start_work(typer=True)
+    _lang(None)  # an unknown --lang or BBTRACK_LANG is refused for every command, not only those with their own
 
 
 
