@@ -60,18 +60,17 @@ app = typer.Typer(
 
 class _StatusApp(typer.Typer):
     """The `status` group. Its corrections (`amend`, `remove`: cli/corrections.py) join it when
-    Typer first reads its commands to build it, after `set` (`_complete`): a command line
+    Typer first reads its commands to build it, after `set` (`_pending`): a command line
     without `status` never imports them."""
 
-    _complete = False  # True once this module has registered its own commands
-    _corrections = False
+    _pending = False  # True from the end of this module until the corrections are registered
 
     @property
     def registered_commands(self) -> list:
-        if self._complete and not self._corrections:
+        if self._pending:
             from .corrections import STATUS_AMEND_HELP, STATUS_REMOVE_HELP, status_amend, status_remove
 
-            self._corrections = True
+            self._pending = False
             command(parent=self, name="amend", help=STATUS_AMEND_HELP)(status_amend)
             command(parent=self, name="remove", help=STATUS_REMOVE_HELP)(status_remove)
         return self._commands
@@ -485,10 +484,10 @@ def diff(
 
 
 command(help=REPORT_HELP)(report)
-status_app._complete = True  # `status amend` and `status remove` follow when the group is built
+status_app._pending = True  # `status amend` and `status remove` follow when the group is built
 
 from .merging import register as _register_merging  # noqa: E402 - git-setup, merge-driver, resolve
-_register_merging(app, command, guarded)
+_register_merging(command)
 
 _GLOBAL_VALUE_OPTIONS = ("--data-dir", "-d", "--lang")  # the callback's options that take a value
 
@@ -524,7 +523,7 @@ def _app_for(args: list[str]) -> tuple[typer.Typer, list]:
         for group in app.registered_groups:
             stand_in = copy.copy(group)
             stand_in.typer_instance = copy.copy(group.typer_instance)
-            stand_in.typer_instance._corrections = True  # listed by its own help only: no commands
+            stand_in.typer_instance._pending = False  # listed by its own help only: no commands
             stand_in.typer_instance.registered_commands, stand_in.typer_instance.registered_groups = [], []
             lean.registered_groups.append(stand_in)
         return lean, [_listed(c) for c in app.registered_commands]
@@ -534,7 +533,7 @@ def _app_for(args: list[str]) -> tuple[typer.Typer, list]:
 
 
 def _command_name(info) -> str | None:
-    return info.name or (info.callback.__name__.lower().replace("_", "-") if info.callback else None)
+    return info.name or (typer.main.get_command_name(info.callback.__name__) if info.callback else None)
 
 
 def _listed(info):

@@ -67,18 +67,6 @@ def _plain_pieces(text: str) -> list[str]:
     """`re.findall(_PLAIN_PIECES, text)`, without compiling the pattern (~2 M instructions,
     more than the rest of a Vietnamese `--help` makes of its help texts)."""
     pieces: list[str] = []
-    if "`" not in text and "“" not in text and "”" not in text:
-        # Words and the runs of space between them: what the pattern finds in such text.
-        at = 0
-        for word in text.split():
-            start = text.index(word, at)
-            if start > at:
-                pieces.append(text[at:start])
-            pieces.append(word)
-            at = start + len(word)
-        if at < len(text):
-            pieces.append(text[at:])
-        return pieces
     at, size = 0, len(text)
     while at < size:
         end = at
@@ -136,8 +124,7 @@ def _width(text: str) -> int:
 
 def _term_len(text: str) -> int:
     """Click's `term_len`: the columns of `text` without its colour codes, a CJK character two."""
-    text = _strip_ansi("", text)
-    return len(text) if text.isascii() else _width(text)
+    return _width(_strip_ansi("", text))
 
 
 _strip_ansi = typer._click._compat._ansi_re.sub

@@ -104,8 +104,8 @@ def resolve(
         raise typer.Exit(EXIT_DATA)
 
 
-def register(app: typer.Typer, command, guarded) -> None:
-    """Add the commands to the app (`command` and `guarded` are app.py's)."""
+def register(command) -> None:
+    """Add the commands to the app (`command` is app.py's)."""
     command(name="git-setup", help=GIT_SETUP_HELP)(git_setup)
     command(name="merge-driver", hidden=True, help=MERGE_DRIVER_HELP)(merge_driver)  # run by git, not by people
     command(help=RESOLVE_HELP)(resolve)
