@@ -61,19 +61,24 @@ def known_clean(data_dir: Path, held: tuple | None = None) -> tuple:
     only to learn that costs 0.7 s, and parsing them 20 s.
     """
     fingerprint = folder_fingerprint(data_dir, held)
-    if fingerprint:
-        for path in (entry_path(data_dir), verdict_path(data_dir)):
-            try:
-                with open(path, "rb") as handle:
-                    if _unpickle(handle) == fingerprint:
-                        return fingerprint
-            except Exception:  # missing or unreadable: not known
-                continue
-    return ()
+    return fingerprint if fingerprint and _holds((entry_path(data_dir), verdict_path(data_dir)), fingerprint) else ()
+
+
+def _holds(paths: tuple[Path, ...], fingerprint: tuple) -> bool:
+    """Whether one of the files at `paths` (entries, verdicts, patches) is of exactly this state:
+    their first pickle, read alone, is its fingerprint."""
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                if _unpickle(handle) == fingerprint:
+                    return True
+        except Exception:  # noqa: BLE001 - missing or unreadable: not this one
+            continue
+    return False
 
 
 def vouch(data_dir: Path, checked: tuple, path: Path, old: bytes, new: bytes | tuple[int, int, bytes],
-          *, hashed: Hashed | None = None) -> None:
+          *, hashed: Hashed | None = None) -> tuple | None:
     """Record that the folder is clean after bbtrack's own write of `path`.
 
     `checked` is the state the folder was found clean in; the write replaced the
@@ -83,17 +88,18 @@ def vouch(data_dir: Path, checked: tuple, path: Path, old: bytes, new: bytes | t
     a future state where that file holds exactly `new` and every other file
     exactly what was checked: an edit by anything else is never vouched for.
     Called under the writer lock, just after the rename. `new` may be given as the
-    splice (start, end, replacement) of `old`, and `hashed` as `Hashed(old)`.
+    splice (start, end, replacement) of `old`, and `hashed` as `Hashed(old)`. Returns the
+    `held` (path, stat, digest) of the file as written, for a caller that fingerprints it next.
     """
     real = os.path.realpath(path)
     parts = list(checked)
     index = next((i for i, part in enumerate(parts) if isinstance(part, tuple) and len(part) == 4
                   and part[0] == real), None)
     if index is None:
-        return
+        return None
     _, size, _, digest = parts[index]
     if size != len(old) or (hashed.digest if hashed is not None else digest_bytes(old)) != digest:
-        return  # the text spliced was not the text checked (changed in between)
+        return None  # the text spliced was not the text checked (changed in between)
     if isinstance(new, bytes):
         new_digest = digest_bytes(new)
     elif hashed is not None:
@@ -103,9 +109,12 @@ def vouch(data_dir: Path, checked: tuple, path: Path, old: bytes, new: bytes | t
     try:
         st = os.stat(real)
     except OSError:
-        return
+        return None
+    if st.st_size != (len(new) if isinstance(new, bytes) else len(old) - (new[1] - new[0]) + len(new[2])):
+        return None  # changed since the write: this verdict would match neither state
     parts[index] = (real, st.st_size, st.st_mtime_ns, new_digest)
     _write(verdict_path(data_dir), tuple(parts))
+    return real, st, new_digest
 
 
 def cached_load(data_dir: Path, parse: Callable[..., LoadResult], index: Callable | None = None) -> LoadResult:
@@ -261,14 +270,7 @@ def _resolve(data_dir: Path, parts: list, which: tuple[int, ...]) -> list | None
 def stored(data_dir: Path, fingerprint: tuple) -> bool:
     """Whether an entry or an index patch of exactly this state is there (read without unpickling
     more than its fingerprint)."""
-    for path in (entry_path(data_dir), index_path(data_dir)):
-        try:
-            with open(path, "rb") as handle:
-                if _unpickle(handle) == fingerprint:
-                    return True
-        except Exception:  # noqa: BLE001 - missing or damaged: not stored
-            continue
-    return False
+    return _holds((entry_path(data_dir), index_path(data_dir)), fingerprint)
 
 
 def index_path(data_dir: Path) -> Path:
@@ -319,10 +321,9 @@ def write_index(data_dir: Path, fingerprint: tuple, parts: list, spans: dict) ->
     _write(index_path(data_dir), fingerprint, parts=parts, spans=spans)
 
 
-def _skip_parts(handle, count: int | None = None) -> None:
-    """Seek past `count` of the entry's index parts (None: all of them); the handle is after their number."""
-    total = _unpickle(handle)
-    for _ in range(total if count is None else min(count, total)):
+def _skip_parts(handle) -> None:
+    """Seek past the entry's index parts; the handle is after their number."""
+    for _ in range(_unpickle(handle)):
         handle.seek(_length(handle), os.SEEK_CUR)
 
 

@@ -106,7 +106,7 @@ def _refresh(data_dir: Path, data: bytes | None, held: tuple | None) -> list | N
         return None  # the header changed: every record's checks may come out otherwise
     # Per-record checks on the changed records alone; a warning is no reason to give up
     # (a clean entry may hold warnings), an error is: the long way then reports it.
-    small = Dataset(tuple(new), (), tuple(meetings), name, fingerprint_name(data_dir))
+    small = Dataset(tuple(new), (), tuple(meetings), name, display_path(data_dir / CROSSINGS_FILE))
     if any(p.severity != "warning" for check in PER_RECORD for p in check(small)):
         return None
     # Across records: every reference names a crossing (the crossings are unchanged), no id twice.
@@ -123,7 +123,7 @@ def _refresh(data_dir: Path, data: bytes | None, held: tuple | None) -> list | N
     file_ids = [None if j is None else old_ids[j] for j in matched]
     for i, c in zip(changed, new):
         file_ids[i] = c.id
-    add = listindex.rows_of(new, meetings)
+    add = listindex.rows_of(new)
     patched = listindex.splice(index, gone, add, file_ids)
     # Stored as a change of the entry's index: a few rows and the ids, not the whole index again.
     before = stored[0]
@@ -134,9 +134,3 @@ def _refresh(data_dir: Path, data: bytes | None, held: tuple | None) -> list | N
     cache.write_index(data_dir, state, [delta, None, None, meetings],
                       {**spans, "commitments": (name, pieces.digests)})
     return [patched, None, None, meetings]
-
-
-def fingerprint_name(data_dir: Path) -> str:
-    from ..core.text import display_path
-
-    return display_path(data_dir / CROSSINGS_FILE)

@@ -159,13 +159,13 @@ def splice(index: ListIndex, gone: set[str], add: ListIndex, file_ids: list[str]
     return ListIndex(**columns)
 
 
-def rows_of(records: list[Commitment], meetings) -> ListIndex:
+def rows_of(records: list[Commitment]) -> ListIndex:
     """The index of a few records (changed or added ones, for `splice`), sorted by id."""
     from ..core.model import Dataset
     from ..ops.query import id_key
 
     ordered = sorted(records, key=lambda c: id_key(c.id))
-    return build(Dataset(tuple(ordered), (), tuple(meetings), "", ""), ordered)
+    return build(Dataset(tuple(ordered), (), (), "", ""), ordered)
 
 
 class IndexDelta:

@@ -107,8 +107,9 @@ _CHAR_WIDTHS = _CharWidths()
 def _not_one_column() -> re.Pattern[str]:
     """Latin up to U+02FF, Latin Extended Additional (precomposed Vietnamese, NFC) and
     the punctuation of U+2000-U+2064 (– “ ” …) hold no combining mark and no wide
-    character: `_CHAR_WIDTHS` counts each as one column (a test checks every one).
-    Compiled on first use: building this class costs ~0.5 ms of start-up."""
+    character: `_CHAR_WIDTHS` counts each as one column (a test checks every one). The
+    definition `_one_column` answers without compiling it (tests/test_hostile.py holds the two
+    together for every character); the program itself never builds this class."""
     return re.compile("[^\x00-\u02ff\u1e00-\u1eff\u2000-\u2064]")
 
 

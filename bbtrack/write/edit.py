@@ -323,7 +323,7 @@ def _splice_checked(data_dir: Path, path: Path, splice, *, dry_run: bool, use_ca
 
         def vouch(data: bytes, done: Splice) -> None:
             if seen["checked"]:
-                cache.vouch(data_dir, seen["checked"], path, data, done, hashed=seen["hashed"])
+                seen["held"] = cache.vouch(data_dir, seen["checked"], path, data, done, hashed=seen["hashed"])
                 seen["written"] = data[:done.start] + done.replacement + data[done.end:]
 
         try:
@@ -341,7 +341,8 @@ def _splice_checked(data_dir: Path, path: Path, splice, *, dry_run: bool, use_ca
             from ..load import patch
 
             # Write-through, outside the lock: `list` after this write reads a patched index, not the folder.
-            patch.refresh(data_dir, seen["written"])
+            # The written bytes' digest is the verdict's: not hashed again.
+            patch.refresh(data_dir, seen["written"], seen.get("held"))
     return old, new
 
 
