@@ -36,6 +36,13 @@ def _english_library():
     i18n.set_language("en")
 
 
+@pytest.fixture
+def english_cli(monkeypatch):
+    """Commands speak English: for tests that read bbtrack's English messages
+    (tests/test_i18n_outputs.py reads the Vietnamese and Chinese ones)."""
+    monkeypatch.setenv("BBTRACK_LANG", "en")
+
+
 def copy_data(target: Path, source: Path = FIXTURE_2023) -> Path:
     """A data folder at `target`: the YAML of `source` and the shipped minutes."""
     shutil.copytree(SHIPPED / "minutes", target / "minutes")

@@ -15,10 +15,7 @@ import pytest
 from conftest import ENTRY, Cli, git
 
 
-@pytest.fixture(autouse=True)
-def _english(monkeypatch):
-    """These tests read bbtrack's English messages; tests/test_i18n_outputs.py reads vi and zh."""
-    monkeypatch.setenv("BBTRACK_LANG", "en")
+pytestmark = pytest.mark.usefixtures("english_cli")  # these tests read bbtrack's English messages
 
 
 URL = "https://example.org/source"

@@ -17,10 +17,7 @@ from bbtrack.write.merge3 import split_diff3
 from conftest import FIXTURE_2023, Cli, git
 
 
-@pytest.fixture(autouse=True)
-def _english(monkeypatch):
-    """These tests read bbtrack's English messages; tests/test_i18n_outputs.py reads vi and zh."""
-    monkeypatch.setenv("BBTRACK_LANG", "en")
+pytestmark = pytest.mark.usefixtures("english_cli")  # these tests read bbtrack's English messages
 
 
 BBTRACK = [sys.executable, "-m", "bbtrack"]

@@ -22,9 +22,11 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli, git
-from test_editor_check import (BASE, BASE_TEXT, PLACEMENTS, RECORDS, SNIPPETS, _around, _english, _names,
-                               _one_click_command)  # noqa: F401 (fixtures: English messages, the one-click command)
+from test_editor_check import (BASE, BASE_TEXT, PLACEMENTS, RECORDS, SNIPPETS, _around, _names,
+                               _one_click_command)  # noqa: F401 (a fixture: the one-click command)
 from test_yaml_test_suite import AS_TEXT, CASES, suite_text
+
+pytestmark = pytest.mark.usefixtures("english_cli")  # these tests read bbtrack's English messages
 
 FILE = "data/commitments.yaml"
 EVENTS = {"ours": ["in_progress", "--date", "2023-07-01", "-e", "https://example.org/ours", "--by", "ours",

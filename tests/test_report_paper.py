@@ -6,17 +6,11 @@ Expectations come from `log` and `list` on the shipped data, never hard-coded.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
-from test_report import Dom, ok
+from test_report import Dom, as_json, ok
 
 TODAY = "2026-01-15"
-
-
-def as_json(result):
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def test_events_fold_only_identical_entries_and_keep_every_record(shipped_cli):

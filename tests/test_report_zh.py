@@ -6,7 +6,6 @@ glossary's fixed words, never from the report's own output.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -14,19 +13,11 @@ import pytest
 import yaml
 
 from conftest import Cli
+from test_report import as_json, ok
 
 TODAY = "2026-01-15"
 NOTE = "标题为非官方译文，仅供参考"  # glossary T9
 URL = re.compile(r"https?://\S+|\([^)]*https?://[^)]*\)")
-
-
-def ok(result):
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
-def as_json(result):
-    return json.loads(ok(result))
 
 
 def report(cli: Cli, *args: str) -> str:

@@ -19,10 +19,7 @@ import pytest
 from conftest import ROOT
 
 
-@pytest.fixture(autouse=True)
-def _english(monkeypatch):
-    """These tests read bbtrack's English messages; tests/test_i18n_outputs.py reads vi and zh."""
-    monkeypatch.setenv("BBTRACK_LANG", "en")
+pytestmark = pytest.mark.usefixtures("english_cli")  # these tests read bbtrack's English messages
 
 
 ENTRY = [sys.executable, "-c", "import sys; sys.argv[0] = 'bbtrack'; from bbtrack.cli.entry import main; main()"]

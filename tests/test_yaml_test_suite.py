@@ -20,8 +20,10 @@ import pytest
 import yaml
 
 from conftest import ENTRY, Cli
-from test_editor_check import (BASE, BASE_TEXT, EDIT, PLACEMENTS, _agree, _english, _folder,  # noqa: F401 (fixtures)
+from test_editor_check import (BASE, BASE_TEXT, EDIT, PLACEMENTS, _agree, _folder,  # noqa: F401 (fixtures)
                                _one_click_command)
+
+pytestmark = pytest.mark.usefixtures("english_cli")  # these tests read bbtrack's English messages
 
 SUITE = Path(__file__).resolve().parent / "fixtures" / "yaml-test-suite"
 CASES: dict[str, dict] = yaml.safe_load((SUITE / "cases.yaml").read_text(encoding="utf-8"))
