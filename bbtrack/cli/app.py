@@ -136,7 +136,9 @@ def main_options(
     STATE.use_cache = not no_cache
     STATE.lang = lang
     start_work(typer=True)
-    _lang(None)  # an unknown --lang or BBTRACK_LANG is refused for every command, not only those with their own
+    # The language `language_from_argv` took, checked: an unknown --lang or BBTRACK_LANG is refused
+    # for every command, not only those with a --lang of their own.
+    _lang(lang or STATE.lang_word)
 
 
 

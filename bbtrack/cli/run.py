@@ -28,6 +28,7 @@ class State:
     data_dir: str | None = None
     use_cache: bool = True
     lang: str | None = None  # `bbtrack --lang en list`: the command's own --lang wins
+    lang_word: str | None = None  # the --lang the command line gave, wherever it stood (`language_from_argv`)
     left_out: tuple[str, ...] = ()  # ids a read left out for their problems (`load`)
     collector_paused: bool = False  # by the console script, for its start-up (entry.main)
 
@@ -277,6 +278,7 @@ def language_from_argv(args: Sequence[str]) -> None:
             given = next(words, None)
         elif word.startswith("--lang="):
             given = word.partition("=")[2]
+    STATE.lang_word = given
     try:
         i18n.set_language(i18n.choose(given))
     except ValueError:
