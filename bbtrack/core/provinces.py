@@ -31,13 +31,9 @@ class Party:
     def display(self) -> str:
         return f"{self.name} → {self.merged_into}" if self.merged_into else self.name
 
-    def display_on(self, today: _dt.date) -> str:
-        """The name as of `today`: "Hà Giang → Tuyên Quang" once the merger took effect."""
-        merged = self.merged_into and self.merged_on and today.isoformat() >= self.merged_on
-        return self.display if merged else self.name
-
     def display_in(self, lang: str, today: _dt.date | None = None, *, short: bool = False) -> str:
-        """The name in `lang`, with the merger as `display_on` (always, without `today`).
+        """The name in `lang` as of `today`: "Hà Giang → Tuyên Quang" once the merger took
+        effect (always, without `today`).
         Chinese: the official name, "河江省（现并入宣光省）" once merged (glossary A);
         `short` for a table cell ("广西")."""
         merged = bool(self.merged_into) and (today is None or (

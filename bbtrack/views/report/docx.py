@@ -25,7 +25,7 @@ from .model import (
     Report, STATUS_COLORS, as_of_text, change_row, completion_text, crossing_sub, events_title,
     evidence_of, generated_text, headline_detail, headline_figures, is_web_url, ladder_cells, meeting_line,
     own_note, parties_text, party_label, pct, report_title, scope_text, section_title,
-    stage_legend, stamp_text, title_zh_note, status_columns, status_rows, title_of, url_host,
+    stage_legend, stamp_text, title_zh_note, status_columns, status_rows, title_in, url_host,
 )
 from .paper import elsewhere, event_groups, own_shown_note, shown_sections, t as paper_t
 from ..labels import aside
@@ -292,7 +292,7 @@ class _Writer:
         # led to in the status column.
         last = c.last_event
         last_text = (date_text(last.date, r.lang) + (f" [{r.t('weak')}]" if last.confidence == "weak" else "")) if last else r.t("none")
-        return (c.id, title_of(c, r.lang), *([parties_text(c, r)] if with_parties else []),
+        return (c.id, title_in(c, r.lang), *([parties_text(c, r)] if with_parties else []),
                 due_cell(c, r.lang) or "—", self.status(standing(c), extra), last_text, self.links(evidence_of(c)))
 
     def _ladder(self) -> None:

@@ -24,7 +24,7 @@ from .model import (
     CROSSING_EVENT_COLOR, Report, STATUS_COLORS, as_of_text, change_row, change_text, completion_text,
     crossing_sub, events_title, evidence_of, generated_text, headline_detail, headline_figures, is_web_url,
     ladder_cells, meeting_line, own_note, parties_text, party_label, pct, report_title, scope_text,
-    section_title, stamp_text, title_zh_note, status_columns, status_rows, title_of, url_host,
+    section_title, stamp_text, title_zh_note, status_columns, status_rows, title_in, url_host,
 )
 from .paper import elsewhere, event_groups, own_shown_note, shown_sections, t as paper_t
 from .text import counted, date_text
@@ -64,7 +64,7 @@ def _commitment_row(c: Commitment, r: Report, with_parties: bool, numbers: dict[
     when = timing(c, r.options.today)
     last = c.last_event
     return {
-        "id": c.id, "title": title_of(c, r.lang), "status": c.status, "standing": standing(c),
+        "id": c.id, "title": title_in(c, r.lang), "status": c.status, "standing": standing(c),
         "status_label": status_label(standing(c), r.lang),
         "parties": parties_text(c, r) if with_parties else None,
         "due": due_cell(c, r.lang) or "—",

@@ -17,7 +17,7 @@ from .model import (
     Report, as_of_text, change_row, change_text, completion_text,  crossing_sub, events_title,
     evidence_of, generated_text, headline_detail, headline_figures, is_web_url, ladder_cells, last_event_text,
     headline_note, meeting_line, own_note, parties_text, party_label, pct, report_title, scope_text,
-    section_title, stage_legend, stamp_text, title_zh_note, status_columns, status_rows, title_of, url_host,
+    section_title, stage_legend, stamp_text, title_zh_note, status_columns, status_rows, title_in, url_host,
 )
 
 
@@ -147,7 +147,7 @@ def write_markdown(r: Report, out: TextIO) -> None:
                        r.t("status"), r.t("last_event"), r.t("evidence")]
             rows = []
             for c in records:
-                rows.append([md(c.id), md(title_of(c, r.lang)), *([md(parties_text(c, r))] if with_parties else []),
+                rows.append([md(c.id), md(title_in(c, r.lang)), *([md(parties_text(c, r))] if with_parties else []),
                              md(due_cell(c, r.lang) or "—"), md(status_cell(c, r.options.today, r.lang)),
                              md(last_event_text(c, r) or r.t("none")),
                              ", ".join(md_link(u) for u in evidence_of(c)) or "—"])

@@ -27,7 +27,7 @@ from ..render import (  # change_text: the report's modules take it from here
 from ...core.text import slug
 from ...core.vocab import DUE_SOURCE_LABELS, DUE_SOURCES
 from ..labels import PUNCTUATION, Punctuation, aside, due_text
-from ..render import title_in
+from ..render import title_in  # noqa: F401 - the report's formats take it from here
 from .ladder import nested
 from .text import SECTION_TITLES, TEXT, counted, date_text
 
@@ -126,11 +126,9 @@ def party_label(name: str, lang: str, today: _dt.date) -> str:
     party = provinces.BY_NAME.get(name)
     if party is None:
         return name
-    if lang == "zh":  # 谅山省, 河江省（现并入宣光省）, 广西壮族自治区 (glossary A)
-        return party.display_in(lang, today)
-    if party.country == "CN":
+    if party.country == "CN" and lang != "zh":
         return f"{party.name if lang == 'vi' else party.name_en} ({party.zh})"
-    return party.display_on(today)
+    return party.display_in(lang, today)  # 谅山省, 河江省（现并入宣光省）, 广西壮族自治区 in Chinese (glossary A)
 
 
 def section_title(meeting: str, section: int, lang: str) -> str:
@@ -255,11 +253,6 @@ def own_note(block: Block, r: Report) -> tuple[str, str | None]:
     joint = (block.group.total if block.group else own) - own
     return (counted("own", own, r.lang, own=own),
             counted("joint", joint, r.lang, joint=joint) if joint else None)
-
-
-def title_of(c: Commitment, lang: str) -> str:
-    """The Chinese title is our translation: said once a report (`title_zh_note`)."""
-    return title_in(c, lang)
 
 
 def title_zh_note(r: Report) -> str:

@@ -13,7 +13,7 @@ from .model import (
     RICH_STYLES, Report, as_of_text, change_row, change_text, completion_text,  crossing_sub,
     events_title, evidence_of, generated_text, headline_detail, headline_figures, ladder_cells, last_event_text,
     meeting_line, own_note, parties_text, party_label, pct, report_title, scope_text,
-    section_title, stage_legend, stamp_text, title_zh_note, status_columns, status_rows, title_of,
+    section_title, stage_legend, stamp_text, title_zh_note, status_columns, status_rows, title_in,
 )
 from ..labels import aside
 from .text import counted, date_text
@@ -156,7 +156,7 @@ def write_terminal(r: Report, out: TextIO) -> None:
                 # left the title and last event a letter a line on an 80- or 120-column terminal.
                 table.add_column(T(r.t(h)), overflow="fold", no_wrap=h == "id")
             for c in records:
-                table.add_row(T(c.id, "bold"), T(title_of(c, r.lang)),
+                table.add_row(T(c.id, "bold"), T(title_in(c, r.lang)),
                               *([T(parties_text(c, r))] if with_parties else []),
                               T(due_cell(c, r.lang) or "—"), T(status_cell(c, r.options.today, r.lang), RICH_STYLES.get(standing(c))),
                               T(last_event_text(c, r) or r.t("none")),
