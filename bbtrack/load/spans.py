@@ -141,33 +141,24 @@ def _digests(raw: bytes, starts: list[int]) -> list[bytes]:
 
 def split_records(text: str, collection: str) -> Split | None:
     """The spans of `collection`'s items in `text` (BOM stripped), or None when
-    the file is not laid out so that each span reads alone as it reads in the whole."""
-    if text.startswith(("---", "...", "%")) or "\n---" in text or "\n..." in text or "\n%" in text:
-        return None  # documents and directives: the whole file decides what they mean
-    key = re.search(rf"^{re.escape(collection)}:[ \t]*(?:#[^\r\n]*)?\r?$", text, re.M)
-    if key is None:
-        return None
-    # The first line after the key that is neither blank nor a comment opens the sequence.
-    item = re.compile(r"^( *)-(?: |\r?$)", re.M)
-    first = re.compile(r"^[ \t]*[^ \t\r\n#]", re.M).search(text, key.end())
-    if first is None or not (m := item.match(text, first.start())):
-        return None  # an empty or flow-style collection: the whole file says what is wrong
-    indent = len(m.group(1))
-    body = first.start()
-    if re.compile(_stray(indent)).search(text, body - 1) is not None:  # text[body - 1] is the newline before it
-        return None
-    # Only items: `_stray` refused a dash at this indentation not followed by a space or the end.
-    starts = _item_starts(text, body, indent)
-    # Digests and line counts are taken on the UTF-8 bytes, encoded once: the marker is ASCII and
-    # no byte of a multi-byte character is, so its n-th occurrence in the bytes is the n-th in
-    # the text (encoding and counting each span of a 100k-record file on its own took seconds).
+    the file is not laid out so that each span reads alone as it reads in the whole:
+    `split_bytes`'s spans of its UTF-8 bytes, each line of the sequence checked (`_stray`),
+    placed in the text as well."""
     raw = text.encode("utf-8", "surrogatepass")
-    byte_starts = _item_starts(raw, len(text[:body].encode("utf-8", "surrogatepass")), indent)
-    if len(byte_starts) != len(starts):
+    pieces = split_bytes(raw, collection)
+    # Inside the sequence, every line that is not blank or a comment is an item's `- ` at its
+    # indentation or more indented: anything else (a document marker, a key after the
+    # sequence) ends it or breaks it, and the file is read whole.
+    if pieces is None or re.search(_stray(pieces.indent).encode("ascii"), raw[pieces.header_end - 1:]):
+        return None
+    body = len(raw[:pieces.header_end].decode("utf-8", "surrogatepass"))
+    # The marker is ASCII and no byte of a multi-byte character is, so its n-th occurrence in
+    # the bytes is the n-th in the text.
+    starts = _item_starts(text, body, pieces.indent)
+    if len(starts) != len(pieces.starts):
         raise AssertionError("the spans of the text and of its bytes disagree")  # cannot happen (see above)
-    lines = lines_at(raw, byte_starts)
     return Split(body, [Span(start, end, line, digest) for start, end, line, digest
-                        in zip(starts, [*starts[1:], len(text)], lines, _digests(raw, byte_starts))])
+                        in zip(starts, [*starts[1:], len(text)], lines_at(raw, pieces.starts), pieces.digests)])
 
 
 def lines_at(raw: bytes, offsets: list[int]) -> list[int]:
