@@ -48,6 +48,10 @@ class NotFoundError(BbtrackError):
     exit_code = EXIT_DATA
 
 
+class NoRecordError(NotFoundError):
+    """The editor found no record with the id asked for: the caller names the nearest ids."""
+
+
 class DataError(BbtrackError):
     """A data file cannot be used at all (unreadable, not YAML, wrong shape)."""
 

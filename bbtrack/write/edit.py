@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import provinces
 from ..core.dates import PartialDate, parse_stored
-from ..core.errors import DataError, EditRefused, NotFoundError, UsageError
+from ..core.errors import DataError, EditRefused, NoRecordError, NotFoundError, UsageError
 from ..core.i18n import _
 from ..load.loader import COMMITMENTS_FILE, CROSSINGS_FILE
 from ..core.model import (
@@ -105,7 +105,7 @@ def _unknown_id(data_dir: Path, error: NotFoundError, record_id: str, *, use_cac
     from ..core.lookup import did_you_mean, noun
     from ..load.cached import load
 
-    if not error.message.startswith("no record "):  # the editor's own words: another file error
+    if not isinstance(error, NoRecordError):  # another file error
         return error
     ds = load(data_dir, use_cache=use_cache).dataset
     hint = did_you_mean(record_id, [*(c.id for c in ds.commitments), *(x.id for x in ds.crossings)])

@@ -12,7 +12,7 @@ from typing import Iterator
 import yaml
 
 from ...core.i18n import _
-from ...core.errors import DataError, EditRefused, NotFoundError
+from ...core.errors import DataError, EditRefused, NoRecordError
 from ...core.model import SCHEMA_VERSION
 from ...core.problems import Source
 from . import compose
@@ -295,7 +295,7 @@ def _record_span(text: str | bytes, collection: str, record_id: str, filename: s
     region = _region(text, tops, collection, filename)
     starts = _id_lines(text, region, record_id)
     if not starts:
-        raise NotFoundError(f"no record {record_id!r} in {collection}; check the id (bbtrack list)",
+        raise NoRecordError(f"no record {record_id!r} in {collection}; check the id (bbtrack list)",
                             Source(filename))
     if len(starts) > 1:
         raise EditRefused(
