@@ -17,7 +17,7 @@ from ...core import provinces
 from ...ops.changes import Event, FieldChange, diff_revisions, events
 from ...core.dates import PartialDate
 from ...core.errors import UsageError
-from ...core.i18n import _
+from ...core.i18n import LANGS, _
 from ...core.model import LADDER, STAGE_LABELS, Commitment, Crossing, Dataset, Meeting
 from ...ops.query import Group, as_of, check_due_sources, id_key, summarize, timing, totals, with_due_source
 from ..render import (  # change_text: the report's modules take it from here
@@ -33,7 +33,6 @@ from .text import SECTION_TITLES, TEXT, counted, date_text
 
 FORMATS = ("terminal", "markdown", "html", "docx")
 BINARY_FORMATS = ("docx",)  # written to a file or a pipe, never to a terminal
-LANGS = ("vi", "en", "zh")
 GUANGXI = "Quảng Tây"
 
 STATUS_COLORS = {
