@@ -74,7 +74,7 @@ def test_shipped_data_every_record(name, variant):
     for record_id in ids[:3] + ids[-3:]:
         assert same_both_ways(text, name, record_id, {key: "done"})[0] == "ok"
     assert same_both_ways(text, name, ids[0], {key: "done", "kind": "x"}, None)[0] == "ok"
-    assert same_both_ways(text, name, "no-such-id", {key: "done"})[0] == "NotFoundError"
+    assert same_both_ways(text, name, "no-such-id", {key: "done"})[0] == "NoRecordError"  # a NotFoundError: the editor found no such id
 
 
 BAD = sorted((ROOT / "tests" / "bad_inputs").rglob("*.yaml"))
